@@ -1,0 +1,80 @@
+// swift-tools-version:6.2
+// Chobi Live: WebRTC SFU, signaling and control API. Map of the targets: docs/DESIGN in ../shared.
+import PackageDescription
+
+let package = Package(
+    name: "ChobiLive",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "chobi-server", targets: ["chobi-server"]),
+        .executable(name: "chobi-bench", targets: ["chobi-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "4.5.2"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+    ],
+    targets: [
+        // C libraries from Debian, one module map each.
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CSRTP", pkgConfig: "libsrtp2", providers: [.apt(["libsrtp2-dev"])]),
+        .systemLibrary(name: "CUsrsctp", pkgConfig: "usrsctp", providers: [.apt(["libusrsctp-dev"])]),
+        .systemLibrary(name: "COpus", pkgConfig: "opus", providers: [.apt(["libopus-dev"])]),
+        .systemLibrary(name: "CVPX", pkgConfig: "vpx", providers: [.apt(["libvpx-dev"])]),
+        // Wrappers for C macros and variadics that Swift cannot call.
+        .target(
+            name: "CChobiShims",
+            dependencies: ["COpenSSL", "COpus", "CVPX"],
+            linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto"),
+                             .linkedLibrary("vpx"), .linkedLibrary("opus")]
+        ),
+
+        // Protocol cores: sans-I/O, time is a parameter.
+        .target(name: "STUN", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "ICE", dependencies: ["STUN"]),
+        .target(name: "SDP"),
+        .target(name: "RTP"),
+        .target(name: "DTLS", dependencies: ["COpenSSL", "CChobiShims"]),
+        .target(name: "SRTP", dependencies: ["CSRTP"]),
+
+        // I/O.
+        .target(
+            name: "MediaTransport",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "chobi-server",
+            dependencies: [
+                "MediaTransport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(name: "chobi-bench", dependencies: ["RTP", "SRTP", "DTLS"]),
+
+        // Tests. TestSupport holds what every suite shares: seeded randomness, hostile inputs, virtual time.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "STUNTests", dependencies: ["STUN", "TestSupport"]),
+        .testTarget(name: "ICETests", dependencies: ["ICE", "STUN", "TestSupport"]),
+        .testTarget(name: "SDPTests", dependencies: ["SDP", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "RTPTests", dependencies: ["RTP", "TestSupport"]),
+        .testTarget(name: "DTLSTests", dependencies: ["DTLS", "SRTP", "TestSupport"]),
+        .testTarget(name: "SRTPTests", dependencies: ["SRTP", "TestSupport"]),
+        .testTarget(name: "MediaTransportTests", dependencies: [
+            "MediaTransport", "TestSupport",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
+    ]
+)

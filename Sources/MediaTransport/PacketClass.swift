@@ -1,0 +1,29 @@
+// MediaTransport: the UDP side of the SFU. It owns sockets, event loops and timers, and hands
+// datagrams to protocol cores; it parses nothing itself beyond RFC 7983's first-byte demux.
+
+/// What a datagram on the shared media port carries, by its first byte (RFC 7983 §7).
+public enum PacketClass: Sendable, Equatable {
+    case stun
+    case zrtp
+    case dtls
+    case turnChannel
+    case rtpOrRTCP
+    case unknown
+
+    public init(firstByte b: UInt8) {
+        switch b {
+        case 0...3: self = .stun
+        case 16...19: self = .zrtp
+        case 20...63: self = .dtls
+        case 64...79: self = .turnChannel
+        case 128...191: self = .rtpOrRTCP
+        default: self = .unknown
+        }
+    }
+
+    /// Classifies a whole datagram; an empty one is `.unknown`.
+    public init<Bytes: Collection<UInt8>>(datagram: Bytes) {
+        guard let first = datagram.first else { self = .unknown; return }
+        self.init(firstByte: first)
+    }
+}
