@@ -65,18 +65,18 @@ extension AttributeContainer {
     // MARK: typed accessors valid at session and media level
 
     public var iceUfrag: String? {
-        get { attributeValue("ice-ufrag").map { String(SDPSyntax.trimmed($0)) } }
+        get { attributeValue("ice-ufrag").map(SDPText.trimmed) }
         set { setAttribute("ice-ufrag", newValue) }
     }
 
     public var icePwd: String? {
-        get { attributeValue("ice-pwd").map { String(SDPSyntax.trimmed($0)) } }
+        get { attributeValue("ice-pwd").map(SDPText.trimmed) }
         set { setAttribute("ice-pwd", newValue) }
     }
 
     /// a=ice-options tokens (`trickle`, `ice2`, `renomination`).
     public var iceOptions: [String] {
-        get { attributeValues("ice-options").flatMap { SDPSyntax.fields($0).map(String.init) } }
+        get { attributeValues("ice-options").flatMap(SDPText.fields) }
         set { setAttribute("ice-options", newValue.isEmpty ? nil : newValue.joined(separator: " ")) }
     }
 

@@ -9,11 +9,16 @@ public struct Bandwidth: Hashable, Sendable {
     }
 
     public init(parsing value: String) throws(SDPError) {
-        let (type, rest) = SDPSyntax.splitFirst(Substring(value), ":")
-        guard SDPSyntax.isToken(type), let rest, let number = SDPSyntax.unsigned(rest, as: UInt64.self) else {
+        let t = ByteText(value)
+        try self.init(t, t.all)
+    }
+
+    init(_ t: ByteText, _ r: Range<Int>) throws(SDPError) {
+        let (type, rest) = t.splitFirst(r, 0x3A)
+        guard t.isToken(type), let rest, let number = t.unsigned(rest) else {
             throw .invalidValue(field: "b=", reason: "needs <type>:<decimal>")
         }
-        self.init(type: String(type), value: number)
+        self.init(type: t.string(type), value: number)
     }
 
     public var lineValue: String { "\(type):\(value)" }

@@ -32,7 +32,7 @@ public struct Codec: Hashable, Sendable {
 
     /// For RTX: the payload type it repairs (fmtp `apt=`).
     public var associatedPayloadType: UInt8? {
-        parameters[parameter: "apt"].flatMap { SDPSyntax.payloadType(Substring($0)) }
+        parameters[parameter: "apt"].flatMap(SDPText.payloadType)
     }
 
     public var rtpMap: RTPMap {

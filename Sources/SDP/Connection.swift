@@ -17,11 +17,16 @@ public struct Connection: Hashable, Sendable {
     }
 
     public init(parsing value: String) throws(SDPError) {
-        let f = SDPSyntax.fields(value)
-        guard f.count == 3, f.allSatisfy(SDPSyntax.isVisible) else {
+        let t = ByteText(value)
+        try self.init(t, t.all)
+    }
+
+    init(_ t: ByteText, _ r: Range<Int>) throws(SDPError) {
+        let f = t.fields(r)
+        guard f.count == 3, t.isVisible(f[0]), t.isVisible(f[1]), t.isVisible(f[2]) else {
             throw .invalidValue(field: "c=", reason: "needs <nettype> <addrtype> <address>")
         }
-        self.init(networkType: String(f[0]), addressType: String(f[1]), address: String(f[2]))
+        self.init(networkType: t.string(f[0]), addressType: t.string(f[1]), address: t.string(f[2]))
     }
 
     public var lineValue: String { "\(networkType) \(addressType) \(address)" }

@@ -16,23 +16,28 @@ public struct ExtensionMap: AttributeValue {
     }
 
     public init(parsing value: String) throws(SDPError) {
-        let f = SDPSyntax.fields(value)
+        let t = ByteText(value)
+        try self.init(t, t.all)
+    }
+
+    init(_ t: ByteText, _ r: Range<Int>) throws(SDPError) {
+        let f = t.fields(r)
         guard f.count >= 2 else { throw .invalidValue(field: "extmap", reason: "needs <id> <uri>") }
-        let (idText, dirText) = SDPSyntax.splitFirst(f[0], "/")
-        guard let id = SDPSyntax.unsigned(idText, as: UInt16.self),
-              (1...255).contains(id) || (4096...4351).contains(id) else {
+        let (idText, dirText) = t.splitFirst(f[0], 0x2F)
+        guard let id = t.uint16(idText), (id >= 1 && id <= 255) || (id >= 4096 && id <= 4351) else {
             throw .invalidValue(field: "extmap", reason: "id must be 1-255 or 4096-4351")
         }
         var direction: MediaDirection?
         if let dirText {
-            guard let d = MediaDirection(rawValue: String(dirText)) else {
+            guard let d = MediaDirection(rawValue: t.string(dirText)) else {
                 throw .invalidValue(field: "extmap", reason: "unknown direction")
             }
             direction = d
         }
-        guard SDPSyntax.isVisible(f[1]) else { throw .invalidValue(field: "extmap", reason: "bad uri") }
-        self.init(id: id, uri: String(f[1]), direction: direction,
-                  extensionAttributes: f.count > 2 ? f[2...].joined(separator: " ") : nil)
+        guard t.isVisible(f[1]) else { throw .invalidValue(field: "extmap", reason: "bad uri") }
+        // Extension attributes: the rest of the line from the third field, as written.
+        let rest = f.count > 2 ? t.string(f[2].lowerBound..<(f.last?.upperBound ?? f[2].upperBound)) : nil
+        self.init(id: id, uri: t.string(f[1]), direction: direction, extensionAttributes: rest)
     }
 
     public var attributeValue: String {
@@ -42,16 +47,4 @@ public struct ExtensionMap: AttributeValue {
         if let extensionAttributes { s += " \(extensionAttributes)" }
         return s
     }
-}
-
-/// Header extension URIs WebRTC peers use.
-public enum HeaderExtensionURI {
-    public static let mid = "urn:ietf:params:rtp-hdrext:sdes:mid"
-    public static let rtpStreamID = "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id"
-    public static let repairedRTPStreamID = "urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id"
-    public static let absSendTime = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time"
-    public static let transportWideCC = "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01"
-    public static let audioLevel = "urn:ietf:params:rtp-hdrext:ssrc-audio-level"
-    public static let videoOrientation = "urn:3gpp:video-orientation"
-    public static let timeOffset = "urn:ietf:params:rtp-hdrext:toffset"
 }

@@ -17,13 +17,20 @@ public struct FormatParameters: AttributeValue {
     }
 
     public init(parsing value: String) throws(SDPError) {
-        let (format, rest) = SDPSyntax.splitFirst(SDPSyntax.trimmed(value), " ")
-        guard SDPSyntax.isToken(format) else { throw .invalidValue(field: "fmtp", reason: "needs <format> <params>") }
-        self.init(format: String(format), parameters: try Parameter.list(rest ?? "", field: "fmtp"))
+        let t = ByteText(value)
+        try self.init(t, t.all)
+    }
+
+    init(_ t: ByteText, _ r: Range<Int>) throws(SDPError) {
+        let (format, rest) = t.splitFirst(t.trimmed(r), 0x20)
+        guard t.isToken(format) else { throw .invalidValue(field: "fmtp", reason: "needs <format> <params>") }
+        var parameters: [Parameter] = []
+        if let rest { parameters = try Parameter.list(t, rest, field: "fmtp") }
+        self.init(format: t.string(format), parameters: parameters)
     }
 
     /// The payload type, when the format is one.
-    public var payloadType: UInt8? { SDPSyntax.payloadType(Substring(format)) }
+    public var payloadType: UInt8? { SDPText.payloadType(format) }
 
     public var attributeValue: String { "\(format) \(Parameter.serialize(parameters))" }
 }

@@ -30,7 +30,7 @@ extension MediaDescription {
         var out: [Codec] = []
         var seen = Set<UInt8>()
         for format in formats {
-            guard let pt = SDPSyntax.payloadType(Substring(format)), seen.insert(pt).inserted else { continue }
+            guard let pt = SDPText.payloadType(format), seen.insert(pt).inserted else { continue }
             var codec: Codec
             if let map = maps[Int(pt)] {
                 codec = Codec(payloadType: pt, name: map.encodingName, clockRate: map.clockRate, channels: map.channels)

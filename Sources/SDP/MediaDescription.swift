@@ -33,36 +33,42 @@ public struct MediaDescription: AttributeContainer, Hashable, Sendable {
 
     /// Parses the value of an m= line: `<media> <port>[/<count>] <proto> <fmt>...`.
     public init(parsingMediaLine value: String) throws(SDPError) {
-        let f = SDPSyntax.fields(value)
+        let t = ByteText(value)
+        try self.init(mediaLine: t, t.all)
+    }
+
+    init(mediaLine t: ByteText, _ r: Range<Int>) throws(SDPError) {
+        let f = t.fields(r)
         guard f.count >= 4 else { throw .invalidValue(field: "m=", reason: "needs <media> <port> <proto> <fmt>...") }
         guard f.count - 3 <= SDPLimits.maxFormats else {
             throw .invalidValue(field: "m=", reason: "more than \(SDPLimits.maxFormats) formats")
         }
-        guard SDPSyntax.isToken(f[0]) else { throw .invalidValue(field: "m=", reason: "media type must be a token") }
-        let (portText, countText) = SDPSyntax.splitFirst(f[1], "/")
-        guard let port = SDPSyntax.unsigned(portText, as: UInt16.self) else {
+        guard t.isToken(f[0]) else { throw .invalidValue(field: "m=", reason: "media type must be a token") }
+        let (portText, countText) = t.splitFirst(f[1], 0x2F)
+        guard let port = t.uint16(portText) else {
             throw .invalidValue(field: "m=", reason: "port must be 0-65535")
         }
         var count: UInt16?
         if let countText {
-            guard let c = SDPSyntax.unsigned(countText, as: UInt16.self), c > 0 else {
+            guard let c = t.uint16(countText), c > 0 else {
                 throw .invalidValue(field: "m=", reason: "port count must be 1-65535")
             }
             count = c
         }
         // proto = token *("/" token)
-        guard f[2].split(separator: "/", omittingEmptySubsequences: false).allSatisfy(SDPSyntax.isToken) else {
+        let protoParts = t.split(f[2], 0x2F)
+        guard protoParts.allSatisfy({ t.isToken($0) }) else {
             throw .invalidValue(field: "m=", reason: "proto must be tokens joined by '/'")
         }
-        let isRTP = f[2].split(separator: "/").contains("RTP")
+        let isRTP = protoParts.contains { t.equals($0, "RTP") }
         for fmt in f[3...] {
-            guard SDPSyntax.isToken(fmt) else { throw .invalidValue(field: "m=", reason: "format must be a token") }
-            if isRTP, SDPSyntax.payloadType(fmt) == nil {
+            guard t.isToken(fmt) else { throw .invalidValue(field: "m=", reason: "format must be a token") }
+            if isRTP, t.payloadType(fmt) == nil {
                 throw .invalidValue(field: "m=", reason: "RTP formats must be payload types 0-127")
             }
         }
-        self.init(kind: MediaKind(String(f[0])), port: port, portCount: count, proto: String(f[2]),
-                  formats: f[3...].map(String.init))
+        self.init(kind: MediaKind(t.string(f[0])), port: port, portCount: count, proto: t.string(f[2]),
+                  formats: f[3...].map(t.string))
     }
 
     public var mediaLineValue: String {
@@ -84,7 +90,7 @@ public struct MediaDescription: AttributeContainer, Hashable, Sendable {
     // MARK: identity and direction
 
     public var mid: String? {
-        get { attributeValue("mid").map { String(SDPSyntax.trimmed($0)) } }
+        get { attributeValue("mid").map(SDPText.trimmed) }
         set { setAttribute("mid", newValue) }
     }
 
@@ -113,13 +119,13 @@ public struct MediaDescription: AttributeContainer, Hashable, Sendable {
     public var isEndOfCandidates: Bool { hasAttribute("end-of-candidates") }
 
     public var sctpPort: UInt16? {
-        get { attributeValue("sctp-port").flatMap { SDPSyntax.unsigned(SDPSyntax.trimmed($0), as: UInt16.self) } }
+        get { attributeValue("sctp-port").flatMap { SDPText.unsigned($0, max: UInt64(UInt16.max)) }.map { UInt16($0) } }
         set { setAttribute("sctp-port", newValue.map(String.init)) }
     }
 
     /// a=max-message-size (RFC 8841); 0 means "no limit". nil when absent (then 64 KiB applies).
     public var maxMessageSize: UInt64? {
-        get { attributeValue("max-message-size").flatMap { SDPSyntax.unsigned(SDPSyntax.trimmed($0), as: UInt64.self) } }
+        get { attributeValue("max-message-size").flatMap { SDPText.unsigned($0) } }
         set { setAttribute("max-message-size", newValue.map(String.init)) }
     }
 }

@@ -14,16 +14,21 @@ public struct MediaGroup: AttributeValue {
     public static func bundle(_ mids: [String]) -> MediaGroup { MediaGroup(semantics: "BUNDLE", mids: mids) }
 
     public init(parsing value: String) throws(SDPError) {
-        let f = SDPSyntax.fields(value)
-        guard let first = f.first, SDPSyntax.isToken(first), f.count <= SDPLimits.maxMediaSections + 1 else {
+        let t = ByteText(value)
+        try self.init(t, t.all)
+    }
+
+    init(_ t: ByteText, _ r: Range<Int>) throws(SDPError) {
+        let f = t.fields(r)
+        guard let first = f.first, t.isToken(first), f.count <= SDPLimits.maxMediaSections + 1 else {
             throw .invalidValue(field: "group", reason: "needs <semantics> <mid>... (at most \(SDPLimits.maxMediaSections))")
         }
         var mids: [String] = []
         for mid in f.dropFirst() {
-            guard SDPSyntax.isToken(mid) else { throw .invalidValue(field: "group", reason: "mid must be a token") }
-            mids.append(String(mid))
+            guard t.isToken(mid) else { throw .invalidValue(field: "group", reason: "mid must be a token") }
+            mids.append(t.string(mid))
         }
-        self.init(semantics: String(first), mids: mids)
+        self.init(semantics: t.string(first), mids: mids)
     }
 
     public var attributeValue: String { ([semantics] + mids).joined(separator: " ") }

@@ -11,41 +11,19 @@ public struct MediaStreamID: AttributeValue {
         self.trackID = trackID
     }
 
-    /// msid-id = 1*64 token-char.
-    static func isValidID(_ s: Substring) -> Bool { SDPSyntax.isToken(s) && s.utf8.count <= 64 }
-
     public init(parsing value: String) throws(SDPError) {
-        let f = SDPSyntax.fields(value)
-        guard f.count == 1 || f.count == 2, f.allSatisfy(MediaStreamID.isValidID) else {
+        let t = ByteText(value)
+        try self.init(t, t.all)
+    }
+
+    /// msid-id = 1*64 token-char.
+    init(_ t: ByteText, _ r: Range<Int>) throws(SDPError) {
+        let f = t.fields(r)
+        guard f.count == 1 || f.count == 2, f.allSatisfy({ t.isToken($0) && $0.count <= 64 }) else {
             throw .invalidValue(field: "msid", reason: "needs <stream-id> [<track-id>], 1-64 token characters each")
         }
-        self.init(streamID: String(f[0]), trackID: f.count == 2 ? String(f[1]) : nil)
+        self.init(streamID: t.string(f[0]), trackID: f.count == 2 ? t.string(f[1]) : nil)
     }
 
     public var attributeValue: String { trackID.map { "\(streamID) \($0)" } ?? streamID }
-}
-
-/// a=msid-semantic (pre-RFC 8830, still written by every browser): `WMS <stream id>...` or `WMS *`.
-public struct MSIDSemantic: AttributeValue {
-    public static let attributeName = "msid-semantic"
-
-    public var semantic: String
-    public var identifiers: [String]
-
-    public init(semantic: String = "WMS", identifiers: [String]) {
-        self.semantic = semantic
-        self.identifiers = identifiers
-    }
-
-    public init(parsing value: String) throws(SDPError) {
-        let f = SDPSyntax.fields(value)
-        guard let first = f.first, SDPSyntax.isToken(first), f.dropFirst().allSatisfy(SDPSyntax.isToken),
-              f.count <= SDPLimits.maxListItems + 1 else {
-            throw .invalidValue(field: "msid-semantic", reason: "needs <semantic> [<id>...]")
-        }
-        self.init(semantic: String(first), identifiers: f.dropFirst().map(String.init))
-    }
-
-    /// Chromium's spelling, with a space after the colon.
-    public var attributeValue: String { ([" " + semantic] + identifiers).joined(separator: " ") }
 }

@@ -20,17 +20,21 @@ public struct Origin: Hashable, Sendable {
 
     /// Parses the value of an o= line: `<username> <sess-id> <sess-version> <nettype> <addrtype> <address>`.
     public init(parsing value: String) throws(SDPError) {
-        let f = SDPSyntax.fields(value)
+        let t = ByteText(value)
+        try self.init(t, t.all)
+    }
+
+    init(_ t: ByteText, _ r: Range<Int>) throws(SDPError) {
+        let f = t.fields(r)
         guard f.count == 6 else { throw .invalidValue(field: "o=", reason: "needs 6 fields, has \(f.count)") }
-        guard let id = SDPSyntax.unsigned(f[1], as: UInt64.self),
-              let version = SDPSyntax.unsigned(f[2], as: UInt64.self) else {
+        guard let id = t.unsigned(f[1]), let version = t.unsigned(f[2]) else {
             throw .invalidValue(field: "o=", reason: "session id and version must be 64-bit decimals")
         }
-        guard f.allSatisfy(SDPSyntax.isVisible) else {
+        guard t.isVisible(f[0]), t.isVisible(f[3]), t.isVisible(f[4]), t.isVisible(f[5]) else {
             throw .invalidValue(field: "o=", reason: "fields must be visible characters")
         }
-        self.init(username: String(f[0]), sessionID: id, sessionVersion: version,
-                  networkType: String(f[3]), addressType: String(f[4]), address: String(f[5]))
+        self.init(username: t.string(f[0]), sessionID: id, sessionVersion: version,
+                  networkType: t.string(f[3]), addressType: t.string(f[4]), address: t.string(f[5]))
     }
 
     public var lineValue: String {

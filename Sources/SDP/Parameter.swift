@@ -9,21 +9,39 @@ public struct Parameter: Hashable, Sendable {
     }
 
     /// Parses `a=1;b;c=x y` style lists: items separated by `;`, spaces around items ignored.
-    static func list(_ text: Substring, field: String) throws(SDPError) -> [Parameter] {
+    static func list(_ t: ByteText, _ r: Range<Int>, field: String) throws(SDPError) -> [Parameter] {
         var out: [Parameter] = []
-        for item in text.split(separator: ";", omittingEmptySubsequences: true) {
-            let trimmed = SDPSyntax.trimmed(item)
-            if trimmed.isEmpty { continue }
-            guard out.count < SDPLimits.maxListItems else {
-                throw .invalidValue(field: field, reason: "more than \(SDPLimits.maxListItems) parameters")
+        let b = t.bytes
+        var i = r.lowerBound
+        // One pass: item = [blanks] name [blanks] ["=" [blanks] value [blanks]], items split by ';'.
+        while i < r.upperBound {
+            var itemEnd = i
+            var equals = -1
+            while itemEnd < r.upperBound, b[itemEnd] != 0x3B {
+                if equals < 0, b[itemEnd] == 0x3D { equals = itemEnd }
+                itemEnd += 1
             }
-            let (name, value) = SDPSyntax.splitFirst(trimmed, "=")
-            guard !name.isEmpty, !name.utf8.contains(0x20) else {
-                throw .invalidValue(field: field, reason: "parameter without a name")
+            let nameRange = t.trimmed(i..<(equals >= 0 ? equals : itemEnd))
+            if equals >= 0 || nameRange.upperBound > nameRange.lowerBound {
+                guard out.count < SDPLimits.maxListItems else {
+                    throw .invalidValue(field: field, reason: "more than \(SDPLimits.maxListItems) parameters")
+                }
+                guard nameRange.upperBound > nameRange.lowerBound, t.firstIndex(of: 0x20, in: nameRange) == nil,
+                      t.firstIndex(of: 0x09, in: nameRange) == nil else {
+                    throw .invalidValue(field: field, reason: "parameter without a name")
+                }
+                var value: String?
+                if equals >= 0 { value = t.string(t.trimmed((equals + 1)..<itemEnd)) }
+                out.append(Parameter(t.string(nameRange), value))
             }
-            out.append(Parameter(String(name), value.map { String(SDPSyntax.trimmed($0)) }))
+            i = itemEnd + 1
         }
         return out
+    }
+
+    static func list(_ text: String, field: String) throws(SDPError) -> [Parameter] {
+        let t = ByteText(text)
+        return try list(t, t.all, field: field)
     }
 
     static func serialize(_ list: [Parameter]) -> String {

@@ -22,28 +22,32 @@ public struct RIDDescription: AttributeValue {
     }
 
     /// rid-id = 1*(alpha-numeric / "-" / "_"), bounded so it fits the RTP header extension.
-    static func isValidID(_ s: Substring) -> Bool {
-        !s.isEmpty && s.utf8.count <= 255 && s.utf8.allSatisfy { c in
-            (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x2D || c == 0x5F
-        }
+    static func isValidID(_ t: ByteText, _ r: Range<Int>) -> Bool {
+        !r.isEmpty && r.count <= 255 && t.all(r, ByteText.isRIDChar)
     }
 
     public init(parsing value: String) throws(SDPError) {
-        let f = SDPSyntax.fields(value)
-        guard f.count == 2 || f.count == 3, RIDDescription.isValidID(f[0]),
-              let direction = Direction(rawValue: String(f[1])) else {
+        let t = ByteText(value)
+        try self.init(t, t.all)
+    }
+
+    init(_ t: ByteText, _ r: Range<Int>) throws(SDPError) {
+        let f = t.fields(r)
+        guard f.count == 2 || f.count == 3, RIDDescription.isValidID(t, f[0]),
+              let direction = Direction(rawValue: t.string(f[1])) else {
             throw .invalidValue(field: "rid", reason: "needs <rid-id> send|recv [params]")
         }
         var pts: [UInt8] = []
         var restrictions: [Parameter] = []
         if f.count == 3 {
-            for p in try Parameter.list(f[2], field: "rid") {
+            for p in try Parameter.list(t, f[2], field: "rid") {
                 if p.name == "pt" {
                     guard pts.isEmpty, let list = p.value else {
                         throw .invalidValue(field: "rid", reason: "pt= must be given once with values")
                     }
-                    for item in list.split(separator: ",", omittingEmptySubsequences: false) {
-                        guard let pt = SDPSyntax.payloadType(item) else {
+                    let lt = ByteText(list)
+                    for item in lt.split(lt.all, 0x2C) {
+                        guard let pt = lt.payloadType(item), pts.count < SDPLimits.maxListItems else {
                             throw .invalidValue(field: "rid", reason: "pt= values must be 0-127")
                         }
                         pts.append(pt)
@@ -53,7 +57,7 @@ public struct RIDDescription: AttributeValue {
                 }
             }
         }
-        self.init(id: String(f[0]), direction: direction, payloadTypes: pts, restrictions: restrictions)
+        self.init(id: t.string(f[0]), direction: direction, payloadTypes: pts, restrictions: restrictions)
     }
 
     public var attributeValue: String {

@@ -15,23 +15,27 @@ public struct RTPMap: AttributeValue {
     }
 
     public init(parsing value: String) throws(SDPError) {
-        let f = SDPSyntax.fields(value)
-        guard f.count == 2, let pt = SDPSyntax.payloadType(f[0]) else {
+        let t = ByteText(value)
+        try self.init(t, t.all)
+    }
+
+    init(_ t: ByteText, _ r: Range<Int>) throws(SDPError) {
+        let f = t.fields(r)
+        guard f.count == 2, let pt = t.payloadType(f[0]) else {
             throw .invalidValue(field: "rtpmap", reason: "needs <pt 0-127> <name>/<rate>")
         }
-        let parts = f[1].split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2 || parts.count == 3, SDPSyntax.isToken(parts[0]),
-              let rate = SDPSyntax.unsigned(parts[1], as: UInt32.self), rate > 0 else {
+        let parts = t.split(f[1], 0x2F)
+        guard parts.count == 2 || parts.count == 3, t.isToken(parts[0]), let rate = t.uint32(parts[1]), rate > 0 else {
             throw .invalidValue(field: "rtpmap", reason: "needs <name>/<clock rate>[/<channels>]")
         }
         var channels: UInt8?
         if parts.count == 3 {
-            guard let c = SDPSyntax.unsigned(parts[2], as: UInt8.self), c > 0 else {
+            guard let c = t.uint8(parts[2]), c > 0 else {
                 throw .invalidValue(field: "rtpmap", reason: "channels must be 1-255")
             }
             channels = c
         }
-        self.init(payloadType: pt, encodingName: String(parts[0]), clockRate: rate, channels: channels)
+        self.init(payloadType: pt, encodingName: t.string(parts[0]), clockRate: rate, channels: channels)
     }
 
     public var attributeValue: String {

@@ -7,6 +7,10 @@
 // subscriptions. Pure functions over values: no I/O, no clock, no randomness (the caller passes
 // ids, credentials and candidates in).
 //
+// Parsing is strict and bounded: characters first (no NUL, CR only before LF, UTF-8, line and
+// size limits from `SDPLimits`), then RFC 8866 line order, then every attribute this module
+// has a type for; any failure is an `SDPError` with its line number. Unknown attributes are kept.
+//
 // What it does not: ICE, DTLS or RTP themselves; trickle signaling; SDP for non-WebRTC use
 // (multicast c= lists, multiple transports without BUNDLE).
 

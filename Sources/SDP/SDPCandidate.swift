@@ -72,39 +72,44 @@ public struct SDPCandidate: AttributeValue {
 
     /// Parses a candidate value, with or without the `candidate:` prefix trickle messages carry.
     public init(parsing value: String) throws(SDPError) {
-        var text = SDPSyntax.trimmed(value)
-        if text.hasPrefix("candidate:") { text = text.dropFirst("candidate:".count) }
-        let f = SDPSyntax.fields(text)
+        let t = ByteText(value)
+        var r = t.trimmed(t.all)
+        if ByteText.length(r) > 10, t.equals(r.lowerBound..<(r.lowerBound + 10), "candidate:") { r = (r.lowerBound + 10)..<r.upperBound }
+        try self.init(t, r)
+    }
+
+    init(_ t: ByteText, _ r: Range<Int>) throws(SDPError) {
+        let f = t.fields(r)
         guard f.count >= 8, f.count <= 8 + 2 * SDPLimits.maxListItems else {
             throw .invalidValue(field: "candidate", reason: "needs 8 fields up to `typ <type>`")
         }
-        guard f[0].utf8.count <= 32, !f[0].isEmpty, SDPSyntax.isICEChars(f[0]) else {
+        guard ByteText.length(f[0]) <= 32, t.all(f[0], ByteText.isICEChar) else {
             throw .invalidValue(field: "candidate", reason: "foundation must be 1-32 ice-chars")
         }
-        guard f[1].utf8.count <= 3, let component = SDPSyntax.unsigned(f[1], as: UInt16.self, max: 256), component >= 1 else {
+        guard ByteText.length(f[1]) <= 3, let component = t.uint16(f[1], max: 256), component >= 1 else {
             throw .invalidValue(field: "candidate", reason: "component must be 1-256")
         }
-        guard SDPSyntax.isToken(f[2]) else { throw .invalidValue(field: "candidate", reason: "bad transport") }
-        guard f[3].utf8.count <= 10, let priority = SDPSyntax.unsigned(f[3], as: UInt32.self) else {
+        guard t.isToken(f[2]) else { throw .invalidValue(field: "candidate", reason: "bad transport") }
+        guard ByteText.length(f[3]) <= 10, let priority = t.uint32(f[3]) else {
             throw .invalidValue(field: "candidate", reason: "priority must be a 32-bit decimal")
         }
-        guard SDPSyntax.isVisible(f[4]) else { throw .invalidValue(field: "candidate", reason: "bad address") }
-        guard let port = SDPSyntax.unsigned(f[5], as: UInt16.self) else {
+        guard t.isVisible(f[4]) else { throw .invalidValue(field: "candidate", reason: "bad address") }
+        guard let port = t.uint16(f[5]) else {
             throw .invalidValue(field: "candidate", reason: "port must be 0-65535")
         }
-        guard f[6] == "typ", SDPSyntax.isToken(f[7]) else {
+        guard t.equals(f[6], "typ"), t.isToken(f[7]) else {
             throw .invalidValue(field: "candidate", reason: "expected `typ <type>`")
         }
         var i = 8
         var relatedAddress: String?
         var relatedPort: UInt16?
-        if i + 1 < f.count, f[i] == "raddr" {
-            guard SDPSyntax.isVisible(f[i + 1]) else { throw .invalidValue(field: "candidate", reason: "bad raddr") }
-            relatedAddress = String(f[i + 1])
+        if i + 1 < f.count, t.equals(f[i], "raddr") {
+            guard t.isVisible(f[i + 1]) else { throw .invalidValue(field: "candidate", reason: "bad raddr") }
+            relatedAddress = t.string(f[i + 1])
             i += 2
         }
-        if i + 1 < f.count, f[i] == "rport" {
-            guard let p = SDPSyntax.unsigned(f[i + 1], as: UInt16.self) else {
+        if i + 1 < f.count, t.equals(f[i], "rport") {
+            guard let p = t.uint16(f[i + 1]) else {
                 throw .invalidValue(field: "candidate", reason: "rport must be 0-65535")
             }
             relatedPort = p
@@ -115,14 +120,14 @@ public struct SDPCandidate: AttributeValue {
         }
         var extensions: [Parameter] = []
         while i + 1 < f.count {
-            guard SDPSyntax.isToken(f[i]), f[i] != "raddr", f[i] != "rport" else {
+            guard t.isToken(f[i]), !t.equals(f[i], "raddr"), !t.equals(f[i], "rport") else {
                 throw .invalidValue(field: "candidate", reason: "bad extension name")
             }
-            extensions.append(Parameter(String(f[i]), String(f[i + 1])))
+            extensions.append(Parameter(t.string(f[i]), t.string(f[i + 1])))
             i += 2
         }
-        self.init(foundation: String(f[0]), component: component, transport: String(f[2]), priority: priority,
-                  address: String(f[4]), port: port, type: CandidateType(String(f[7])),
+        self.init(foundation: t.string(f[0]), component: component, transport: t.string(f[2]), priority: priority,
+                  address: t.string(f[4]), port: port, type: CandidateType(t.string(f[7])),
                   relatedAddress: relatedAddress, relatedPort: relatedPort, extensions: extensions)
     }
 

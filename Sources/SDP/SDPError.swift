@@ -20,6 +20,8 @@ public enum SDPError: Error, Equatable, Sendable {
     case invalidValue(field: String, reason: String)
     /// The offer cannot be answered with our capabilities (for example it lacks ICE credentials).
     case cannotAnswer(String)
+    /// A peer's answer does not fit the offer we sent (different sections, unknown codecs, no credentials).
+    case invalidAnswer(String)
 
     /// The 1-based line the error refers to, when it refers to one.
     public var line: Int? {
@@ -27,7 +29,7 @@ public enum SDPError: Error, Equatable, Sendable {
         case .lineTooLong(let line, _), .limitExceeded(let line, _, _), .invalidCharacters(let line),
              .unexpectedLine(let line, _), .malformed(let line, _, _):
             return line
-        case .inputTooLarge, .missingLine, .invalidValue, .cannotAnswer:
+        case .inputTooLarge, .missingLine, .invalidValue, .cannotAnswer, .invalidAnswer:
             return nil
         }
     }

@@ -14,21 +14,35 @@ public struct SDPFingerprint: AttributeValue {
     }
 
     public init(parsing value: String) throws(SDPError) {
-        let f = SDPSyntax.fields(value)
-        guard f.count == 2, SDPSyntax.isToken(f[0]) else {
+        let t = ByteText(value)
+        try self.init(t, t.all)
+    }
+
+    init(_ t: ByteText, _ r: Range<Int>) throws(SDPError) {
+        let f = t.fields(r)
+        guard f.count == 2, t.isToken(f[0]) else {
             throw .invalidValue(field: "fingerprint", reason: "needs <hash-func> <hex>")
         }
-        let parts = f[1].split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count <= 64 else { throw .invalidValue(field: "fingerprint", reason: "longer than 64 bytes") }
+        // Two hex digits per byte, colons between: 3n - 1 characters, at most 64 bytes.
+        let hex = f[1]
+        let n = ByteText.length(hex)
+        guard (n + 1) % 3 == 0, n <= 64 * 3 - 1 else {
+            throw .invalidValue(field: "fingerprint", reason: "bytes must be two hex digits separated by ':' (at most 64)")
+        }
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(parts.count)
-        for part in parts {
-            guard part.utf8.count == 2, let b = UInt8(part, radix: 16) else {
+        bytes.reserveCapacity((n + 1) / 3)
+        let digits = t.bytes
+        var i = hex.lowerBound
+        // hex.upperBound <= digits.count and i + 1 < hex.upperBound, so every index is in range.
+        while i + 1 < hex.upperBound {
+            guard let hi = ByteText.hexValue(digits[i]), let lo = ByteText.hexValue(digits[i + 1]),
+                  i + 2 == hex.upperBound || digits[i + 2] == 0x3A else {
                 throw .invalidValue(field: "fingerprint", reason: "bytes must be two hex digits separated by ':'")
             }
-            bytes.append(b)
+            bytes.append(hi << 4 | lo)
+            i += 3
         }
-        self.init(hashFunction: String(f[0]), bytes: bytes)
+        self.init(hashFunction: t.string(f[0]), bytes: bytes)
     }
 
     /// Upper-case hex with colons, as browsers write it.

@@ -13,13 +13,18 @@ public struct SSRCAttribute: AttributeValue {
     }
 
     public init(parsing value: String) throws(SDPError) {
-        let (ssrcText, rest) = SDPSyntax.splitFirst(SDPSyntax.trimmed(value), " ")
-        guard let ssrc = SDPSyntax.unsigned(ssrcText, as: UInt32.self), let rest else {
+        let t = ByteText(value)
+        try self.init(t, t.all)
+    }
+
+    init(_ t: ByteText, _ r: Range<Int>) throws(SDPError) {
+        let (ssrcText, rest) = t.splitFirst(t.trimmed(r), 0x20)
+        guard let ssrc = t.uint32(ssrcText), let rest else {
             throw .invalidValue(field: "ssrc", reason: "needs <32-bit ssrc> <attribute>")
         }
-        let (name, attrValue) = SDPSyntax.splitFirst(SDPSyntax.trimmed(rest), ":")
-        guard SDPSyntax.isToken(name) else { throw .invalidValue(field: "ssrc", reason: "bad attribute name") }
-        self.init(ssrc: ssrc, attribute: String(name), value: attrValue.map(String.init))
+        let (name, attrValue) = t.splitFirst(t.trimmed(rest), 0x3A)
+        guard t.isToken(name) else { throw .invalidValue(field: "ssrc", reason: "bad attribute name") }
+        self.init(ssrc: ssrc, attribute: t.string(name), value: attrValue.map(t.string))
     }
 
     public var attributeValue: String {

@@ -14,18 +14,23 @@ public struct SSRCGroup: AttributeValue {
     public static func fid(media: UInt32, rtx: UInt32) -> SSRCGroup { SSRCGroup(semantics: "FID", ssrcs: [media, rtx]) }
 
     public init(parsing value: String) throws(SDPError) {
-        let f = SDPSyntax.fields(value)
-        guard f.count >= 2, f.count <= SDPLimits.maxListItems + 1, SDPSyntax.isToken(f[0]) else {
+        let t = ByteText(value)
+        try self.init(t, t.all)
+    }
+
+    init(_ t: ByteText, _ r: Range<Int>) throws(SDPError) {
+        let f = t.fields(r)
+        guard f.count >= 2, f.count <= SDPLimits.maxListItems + 1, t.isToken(f[0]) else {
             throw .invalidValue(field: "ssrc-group", reason: "needs <semantics> <ssrc>... (at most \(SDPLimits.maxListItems))")
         }
         var ssrcs: [UInt32] = []
         for item in f.dropFirst() {
-            guard let ssrc = SDPSyntax.unsigned(item, as: UInt32.self) else {
+            guard let ssrc = t.uint32(item) else {
                 throw .invalidValue(field: "ssrc-group", reason: "ssrc must be a 32-bit decimal")
             }
             ssrcs.append(ssrc)
         }
-        self.init(semantics: String(f[0]), ssrcs: ssrcs)
+        self.init(semantics: t.string(f[0]), ssrcs: ssrcs)
     }
 
     public var attributeValue: String { ([semantics] + ssrcs.map(String.init)).joined(separator: " ") }

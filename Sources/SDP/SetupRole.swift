@@ -4,7 +4,7 @@ public enum SetupRole: String, Hashable, Sendable, CaseIterable {
     case actpass, active, passive, holdconn
 
     public init(parsing value: String) throws(SDPError) {
-        guard let role = SetupRole(rawValue: String(SDPSyntax.trimmed(value))) else {
+        guard let role = SetupRole(rawValue: SDPText.trimmed(value)) else {
             throw .invalidValue(field: "setup", reason: "must be actpass, active, passive or holdconn")
         }
         self = role

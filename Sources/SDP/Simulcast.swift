@@ -25,7 +25,12 @@ public struct Simulcast: AttributeValue {
     }
 
     public init(parsing value: String) throws(SDPError) {
-        let f = SDPSyntax.fields(value)
+        let t = ByteText(value)
+        try self.init(t, t.all)
+    }
+
+    init(_ t: ByteText, _ r: Range<Int>) throws(SDPError) {
+        let f = t.fields(r)
         guard f.count == 2 || f.count == 4 else {
             throw .invalidValue(field: "simulcast", reason: "needs send|recv <list> [recv|send <list>]")
         }
@@ -33,33 +38,35 @@ public struct Simulcast: AttributeValue {
         var recv: [[RID]]?
         var i = 0
         while i + 1 < f.count {
-            let list = try Simulcast.parseList(f[i + 1])
-            switch f[i] {
-            case "send" where send == nil: send = list
-            case "recv" where recv == nil: recv = list
-            default: throw .invalidValue(field: "simulcast", reason: "expected one send and/or one recv list")
+            let list = try Simulcast.parseList(t, f[i + 1])
+            if t.equals(f[i], "send"), send == nil {
+                send = list
+            } else if t.equals(f[i], "recv"), recv == nil {
+                recv = list
+            } else {
+                throw .invalidValue(field: "simulcast", reason: "expected one send and/or one recv list")
             }
             i += 2
         }
         self.init(send: send ?? [], recv: recv ?? [])
     }
 
-    private static func parseList(_ text: Substring) throws(SDPError) -> [[RID]] {
+    private static func parseList(_ t: ByteText, _ r: Range<Int>) throws(SDPError) -> [[RID]] {
         var streams: [[RID]] = []
         var total = 0
-        for stream in text.split(separator: ";", omittingEmptySubsequences: false) {
+        for stream in t.split(r, 0x3B) {
             var alternatives: [RID] = []
-            for item in stream.split(separator: ",", omittingEmptySubsequences: false) {
+            for item in t.split(stream, 0x2C) {
                 total += 1
                 guard total <= SDPLimits.maxListItems else {
                     throw .invalidValue(field: "simulcast", reason: "more than \(SDPLimits.maxListItems) rids")
                 }
-                let paused = item.first == "~"
-                let id = paused ? item.dropFirst() : item
-                guard RIDDescription.isValidID(id) else {
+                let paused = t.byte(item.lowerBound) == 0x7E && !item.isEmpty
+                let id = paused ? (item.lowerBound + 1)..<item.upperBound : item
+                guard RIDDescription.isValidID(t, id) else {
                     throw .invalidValue(field: "simulcast", reason: "bad rid id")
                 }
-                alternatives.append(RID(String(id), paused: paused))
+                alternatives.append(RID(t.string(id), paused: paused))
             }
             streams.append(alternatives)
         }

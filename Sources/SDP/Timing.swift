@@ -12,9 +12,13 @@ public struct Timing: Hashable, Sendable {
     }
 
     public init(parsing value: String) throws(SDPError) {
-        let f = SDPSyntax.fields(value)
-        guard f.count == 2, let start = SDPSyntax.unsigned(f[0], as: UInt64.self),
-              let stop = SDPSyntax.unsigned(f[1], as: UInt64.self) else {
+        let t = ByteText(value)
+        try self.init(t, t.all)
+    }
+
+    init(_ t: ByteText, _ r: Range<Int>) throws(SDPError) {
+        let f = t.fields(r)
+        guard f.count == 2, let start = t.unsigned(f[0]), let stop = t.unsigned(f[1]) else {
             throw .invalidValue(field: "t=", reason: "needs <start> <stop> as decimals")
         }
         self.init(start: start, stop: stop)

@@ -22,12 +22,6 @@ public struct STUNAttributeType: RawRepresentable, Hashable, Sendable, Comparabl
     public static let iceControlled = STUNAttributeType(rawValue: 0x8029)
     public static let iceControlling = STUNAttributeType(rawValue: 0x802A)
 
-    /// The types this module parses into typed attributes; everything else stays raw.
-    public static let understood: Set<STUNAttributeType> = [
-        .mappedAddress, .username, .messageIntegrity, .errorCode, .unknownAttributes, .realm, .nonce,
-        .xorMappedAddress, .priority, .useCandidate, .software, .fingerprint, .iceControlled, .iceControlling,
-    ]
-
     /// Below 0x8000: a receiver that does not know it must not ignore it.
     public var isComprehensionRequired: Bool { rawValue < 0x8000 }
 

@@ -6,7 +6,7 @@
 import Crypto
 
 /// A MESSAGE-INTEGRITY key with its HMAC-SHA1 state prepared.
-public struct STUNIntegrityKey: Sendable, Equatable {
+public struct STUNIntegrityKey: Sendable, Equatable, CustomStringConvertible, CustomReflectable {
     public let bytes: [UInt8]
     let keyedHMAC: HMAC<Insecure.SHA1>
 
@@ -30,4 +30,9 @@ public struct STUNIntegrityKey: Sendable, Equatable {
     public static func == (lhs: STUNIntegrityKey, rhs: STUNIntegrityKey) -> Bool {
         lhs.bytes == rhs.bytes
     }
+
+    /// The key is a secret: descriptions, test failure output and `dump` show only its size.
+    public var description: String { "STUNIntegrityKey(\(bytes.count) bytes)" }
+
+    public var customMirror: Mirror { Mirror(self, children: [], displayStyle: .struct) }
 }

@@ -163,6 +163,11 @@ public struct TransportAddress: Hashable, Sendable, CustomStringConvertible {
         groups.reserveCapacity(8)
         for shift in stride(from: 48, through: 0, by: -16) { groups.append(UInt16(truncatingIfNeeded: high >> UInt64(shift))) }
         for shift in stride(from: 48, through: 0, by: -16) { groups.append(UInt16(truncatingIfNeeded: low >> UInt64(shift))) }
+        // RFC 5952 §5: IPv4-mapped addresses (what dual-stack sockets report) keep the dotted tail.
+        if high == 0, low >> 32 == 0xFFFF {
+            let v4 = UInt32(truncatingIfNeeded: low)
+            return "::ffff:\(v4 >> 24).\((v4 >> 16) & 0xFF).\((v4 >> 8) & 0xFF).\(v4 & 0xFF)"
+        }
         // RFC 5952: compress the longest run (first if tied) of two or more zero groups.
         var bestStart = -1
         var bestLength = 0

@@ -16,14 +16,18 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     }
 
     public mutating func bytes(count: Int) -> [UInt8] {
+        // Whole words copied at once (low byte first): debug builds make a per-byte loop slow, and
+        // hostile-input suites draw megabytes from here.
         var out = [UInt8](repeating: 0, count: count)
-        var i = 0
-        while i < count {
-            var word = next()
-            for _ in 0..<8 where i < count {
-                out[i] = UInt8(truncatingIfNeeded: word)
-                word >>= 8
-                i += 1
+        out.withUnsafeMutableBytes { raw in
+            var i = 0
+            while i < count {
+                var word = next().littleEndian
+                let n = Swift.min(8, count - i)
+                withUnsafeBytes(of: &word) { w in
+                    UnsafeMutableRawBufferPointer(rebasing: raw[i..<(i + n)]).copyMemory(from: UnsafeRawBufferPointer(rebasing: w[0..<n]))
+                }
+                i += n
             }
         }
         return out

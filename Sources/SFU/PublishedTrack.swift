@@ -1,0 +1,70 @@
+import RTP
+
+/// One track a participant publishes, and everything the room keeps for it: the unwrapping
+/// state (`InboundStream`), the packet and keyframe caches, the NACK generator, reception
+/// statistics, the keyframe requester, and the subscriptions (its children, in subscribe order).
+public final class PublishedTrack {
+    public private(set) var descriptor: TrackDescriptor
+    public let publisherID: ParticipantID
+    public internal(set) var isMuted = false
+    public var id: TrackID { descriptor.id }
+
+    var inbound: InboundStream
+    let packetCache: PacketCache
+    let keyframeCache: KeyframeCache?
+    var nackGenerator: NackGenerator
+    var statistics: ReceiveStreamStatistics
+    var keyframeRequester: KeyframeRequester
+    var subscriptions: [Subscription] = []
+    /// Packets accepted for this track.
+    public private(set) var packetsReceived = 0
+
+    init(descriptor: TrackDescriptor, publisherID: ParticipantID, configuration: RoomConfiguration) {
+        self.descriptor = descriptor
+        self.publisherID = publisherID
+        inbound = InboundStream(ssrc: descriptor.ssrc)
+        let video = descriptor.kind == .video
+        packetCache = PacketCache(capacity: video ? configuration.videoPacketCacheCapacity : configuration.audioPacketCacheCapacity,
+                                  slotSize: configuration.maxPacketSize)
+        keyframeCache = video ? KeyframeCache(packetCapacity: configuration.keyframeCachePackets,
+                                              slotSize: configuration.maxPacketSize) : nil
+        nackGenerator = NackGenerator(configuration: configuration.nack)
+        statistics = ReceiveStreamStatistics(clockRate: descriptor.clockRate)
+        keyframeRequester = KeyframeRequester(method: descriptor.keyframeRequestMethod,
+                                              minimumInterval: configuration.keyframeRequestInterval)
+        subscriptions.reserveCapacity(16)
+    }
+
+    /// The viewers' subscriptions, in subscribe order.
+    public var subscriberIDs: [ParticipantID] { subscriptions.map(\.subscriberID) }
+
+    /// Rebinds the media (and RTX) SSRC; the next packet starts a new source epoch.
+    func rebind(ssrc: UInt32, rtxSSRC: UInt32?) {
+        descriptor.ssrc = ssrc
+        descriptor.rtxSSRC = rtxSSRC
+        inbound.rebind(ssrc: ssrc)
+    }
+
+    func rebindRTX(ssrc: UInt32) { descriptor.rtxSSRC = ssrc }
+
+    /// Records an accepted packet: caches, NACK state, statistics. Returns whether the NACK
+    /// generator gave up on a gap too wide to repair (the caller asks for a keyframe).
+    func record(_ packet: IncomingPacket, bytes: UnsafeRawBufferPointer, startsEpoch: Bool, at now: Duration) -> Bool {
+        if startsEpoch {
+            // A new source: its statistics and losses have nothing to do with the old one's.
+            nackGenerator.reset()
+            statistics = ReceiveStreamStatistics(clockRate: descriptor.clockRate)
+        }
+        packetsReceived += 1
+        packetCache.store(packet, bytes: bytes)
+        keyframeCache?.record(packet, bytes: bytes)
+        if packet.isKeyframe { keyframeRequester.keyframeArrived() }
+        statistics.record(packet)
+        guard descriptor.acceptsNACK else { return false }
+        return nackGenerator.packetArrived(packet.sequenceNumber, at: now) == .keyframeNeeded
+    }
+
+    func remove(_ subscription: Subscription) {
+        subscriptions.removeAll { $0 === subscription }
+    }
+}

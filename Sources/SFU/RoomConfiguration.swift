@@ -1,0 +1,24 @@
+/// Sizes and timings of a room. Every buffer is sized from these when a track or subscription
+/// is created; nothing grows per packet.
+public struct RoomConfiguration: Sendable, Equatable {
+    /// Largest plaintext RTP packet accepted (and the size of every cache slot).
+    public var maxPacketSize = 1500
+    /// Packets cached per video track for NACK answers and replay (power of two).
+    public var videoPacketCacheCapacity = 512
+    /// Packets cached per audio track.
+    public var audioPacketCacheCapacity = 128
+    /// Packets of one keyframe the keyframe cache can hold.
+    public var keyframeCachePackets = 128
+    /// Output packets each subscription remembers for answering NACKs.
+    public var forwarderHistoryCapacity = 512
+    public var nack = NackGenerator.Configuration()
+    /// Minimum spacing of keyframe requests to one publisher track.
+    public var keyframeRequestInterval: Duration = .milliseconds(500)
+    public var receiverReportInterval: Duration = .seconds(1)
+    /// Round-trip time assumed until reports measure one.
+    public var initialRoundTripTime: Duration = .milliseconds(100)
+    /// A NACKed packet is resent at most once per max(this, RTT/2).
+    public var minimumRetransmissionSpacing: Duration = .milliseconds(10)
+
+    public init() {}
+}

@@ -1,0 +1,25 @@
+// chobi-bench [rtp|srtp|dtls|all]: prints one line per figure. Run through tools/bench (release).
+#if canImport(Glibc)
+import Glibc
+#endif
+
+let suites: [(String, () throws -> [BenchResult])] = [
+    ("rtp", RTPBenchmark.run),
+    ("srtp", SRTPBenchmark.run),
+    ("dtls", DTLSBenchmark.run),
+]
+
+let wanted = CommandLine.arguments.dropFirst().first ?? "all"
+let selected = suites.filter { wanted == "all" || $0.0 == wanted }
+if selected.isEmpty {
+    print("usage: chobi-bench [\(suites.map(\.0).joined(separator: "|"))|all]")
+    exit(2)
+}
+for (_, run) in selected {
+    do {
+        for result in try run() { print(result.line) }
+    } catch {
+        print("benchmark failed: \(error)")
+        exit(1)
+    }
+}
