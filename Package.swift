@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(name: "SDPTests", dependencies: ["SDP", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RTPTests", dependencies: ["RTP", "TestSupport"]),
         .testTarget(name: "DTLSTests", dependencies: ["DTLS", "SRTP", "TestSupport"]),
-        .testTarget(name: "SRTPTests", dependencies: ["SRTP", "TestSupport"]),
+        .testTarget(name: "SRTPTests", dependencies: ["SRTP", "TestSupport", "COpenSSL"]),
         .testTarget(name: "MediaTransportTests", dependencies: [
             "MediaTransport", "TestSupport",
             .product(name: "NIOCore", package: "swift-nio"),
