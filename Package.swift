@@ -39,6 +39,8 @@ let package = Package(
         .target(name: "RTP"),
         .target(name: "DTLS", dependencies: ["COpenSSL", "CChobiShims"]),
         .target(name: "SRTP", dependencies: ["CSRTP"]),
+        // Rooms and forwarding: pure logic on one event loop, virtual time in tests.
+        .target(name: "SFU", dependencies: ["RTP"]),
 
         // I/O.
         .target(
@@ -49,6 +51,7 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "STUN", "ICE", "SDP", "RTP", "DTLS", "SRTP", "SFU",
             ]
         ),
         .executableTarget(
@@ -61,7 +64,9 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .executableTarget(name: "chobi-bench", dependencies: ["RTP", "SRTP", "DTLS"]),
+        // Counts heap allocations for benchmarks; linked into chobi-bench only.
+        .target(name: "CAllocationCounter"),
+        .executableTarget(name: "chobi-bench", dependencies: ["RTP", "SRTP", "DTLS", "SFU", "CAllocationCounter"]),
 
         // Tests. TestSupport holds what every suite shares: seeded randomness, hostile inputs, virtual time.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
@@ -71,10 +76,13 @@ let package = Package(
         .testTarget(name: "RTPTests", dependencies: ["RTP", "TestSupport"]),
         .testTarget(name: "DTLSTests", dependencies: ["DTLS", "SRTP", "TestSupport"]),
         .testTarget(name: "SRTPTests", dependencies: ["SRTP", "TestSupport", "COpenSSL"]),
+        .testTarget(name: "SFUTests", dependencies: ["SFU", "RTP", "TestSupport"]),
         .testTarget(name: "MediaTransportTests", dependencies: [
-            "MediaTransport", "TestSupport",
+            "MediaTransport", "TestSupport", "STUN", "ICE", "SDP", "RTP", "DTLS", "SRTP", "SFU",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
     ]
 )

@@ -1,22 +1,80 @@
-/// Per-listener traffic counters. Each listener mutates its own copy on its own event loop, so the
-/// packet path takes no lock; readers hop onto that loop to take a snapshot.
+/// What one loop saw and did, by reason. Each loop mutates its own copy on its own event loop, so
+/// the packet path takes no lock; readers hop onto that loop to take a snapshot, and the service
+/// sums the loops.
 public struct DatagramCounters: Sendable, Equatable {
+    // Accepted input, by class.
     public var received = 0
     public var stun = 0
     public var dtls = 0
-    public var rtpOrRTCP = 0
-    /// Datagrams no peer could own yet: unknown first byte, or (until peers exist) anything at all.
-    public var dropped = 0
+    public var rtp = 0
+    public var rtcp = 0
+
+    // Dropped input, by reason (house rule 4: counted, logged once, dropped).
+    /// First byte outside every RFC 7983 range we serve (or an empty datagram).
+    public var unknownClass = 0
+    /// RTP/RTCP (or ZRTP, TURN channel data) from an address no peer owns.
+    public var unknownSource = 0
+    /// First byte says STUN but the framing is not STUN's.
+    public var notSTUN = 0
+    /// STUN from an unbound address whose USERNAME names no ufrag of ours.
+    public var unknownUfrag = 0
+    /// STUN from an unbound address that the owning agent did not validate (bad credentials,
+    /// not a request, role conflict, ...).
+    public var badSTUN = 0
+    /// DTLS from an address that has not passed a connectivity check.
+    public var dtlsBeforeICE = 0
+    /// RTP/RTCP from a bound address before DTLS delivered SRTP keys.
+    public var rtpBeforeDTLS = 0
+    /// SRTP/SRTCP whose authentication tag did not verify.
+    public var srtpAuthFail = 0
+    /// SRTP/SRTCP replays (duplicate or older than the window).
+    public var srtpReplay = 0
+    /// SRTP/SRTCP rejected for another reason (malformed header, libsrtp error).
+    public var srtpOther = 0
+    /// Larger than the ingress buffer.
+    public var oversized = 0
+    /// Packets of simulcast layers we do not forward (expected; not counted as dropped input).
+    public var otherSimulcastLayer = 0
+
+    // Output.
+    /// Datagrams queued for sending.
+    public var sent = 0
+    /// Packets the SFU asked to send to a peer that cannot take them yet (no SRTP or no address).
+    public var egressNotReady = 0
+    /// Packets whose rewrite or protection failed (should stay 0).
+    public var egressFailed = 0
 
     public init() {}
 
-    mutating func count(_ cls: PacketClass) {
-        received += 1
-        switch cls {
-        case .stun: stun += 1
-        case .dtls: dtls += 1
-        case .rtpOrRTCP: rtpOrRTCP += 1
-        case .zrtp, .turnChannel, .unknown: break
-        }
+    /// Every dropped input datagram.
+    public var dropped: Int {
+        unknownClass + unknownSource + notSTUN + unknownUfrag + badSTUN + dtlsBeforeICE + rtpBeforeDTLS
+            + srtpAuthFail + srtpReplay + srtpOther + oversized
+    }
+
+    /// Field-wise sum (the service adds up its loops).
+    public static func + (lhs: DatagramCounters, rhs: DatagramCounters) -> DatagramCounters {
+        var s = lhs
+        s.received += rhs.received
+        s.stun += rhs.stun
+        s.dtls += rhs.dtls
+        s.rtp += rhs.rtp
+        s.rtcp += rhs.rtcp
+        s.unknownClass += rhs.unknownClass
+        s.unknownSource += rhs.unknownSource
+        s.notSTUN += rhs.notSTUN
+        s.unknownUfrag += rhs.unknownUfrag
+        s.badSTUN += rhs.badSTUN
+        s.dtlsBeforeICE += rhs.dtlsBeforeICE
+        s.rtpBeforeDTLS += rhs.rtpBeforeDTLS
+        s.srtpAuthFail += rhs.srtpAuthFail
+        s.srtpReplay += rhs.srtpReplay
+        s.srtpOther += rhs.srtpOther
+        s.oversized += rhs.oversized
+        s.otherSimulcastLayer += rhs.otherSimulcastLayer
+        s.sent += rhs.sent
+        s.egressNotReady += rhs.egressNotReady
+        s.egressFailed += rhs.egressFailed
+        return s
     }
 }

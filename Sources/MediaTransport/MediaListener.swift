@@ -1,31 +1,34 @@
 import NIOCore
-import NIOPosix
-import Logging
 
-/// One UDP socket bound on one event loop. Every peer whose room lives on that loop shares it
-/// (one port per core), so a room's packets never cross threads.
+/// The pipeline end of a loop's socket: hands each datagram to the loop and closes the read
+/// batch (one flush per batch) when NIO says the batch is over.
 final class MediaListener: ChannelInboundHandler, @unchecked Sendable {
-    // @unchecked: state is touched only on `eventLoop`; `snapshot()` hops there to read it.
+    // @unchecked: created for one channel and used only on its event loop.
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
 
-    let eventLoop: EventLoop
-    private var counters = DatagramCounters()
-    private let logger: Logger
+    private let loop: MediaLoop
 
-    init(eventLoop: EventLoop, logger: Logger) {
-        self.eventLoop = eventLoop
-        self.logger = logger
+    init(loop: MediaLoop) { self.loop = loop }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        loop.egress.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        loop.egress.context = nil
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let envelope = unwrapInboundIn(data)
-        let cls = envelope.data.readableBytesView.first.map(PacketClass.init(firstByte:)) ?? .unknown
-        counters.count(cls)
-        // No peer can own a datagram until PeerConnections exist; drop it, counted.
-        counters.dropped += 1
+        loop.receive(unwrapInboundIn(data))
     }
 
-    func snapshot() -> EventLoopFuture<DatagramCounters> {
-        eventLoop.submit { self.counters }
+    func channelReadComplete(context: ChannelHandlerContext) {
+        loop.finishBatch()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // A UDP socket error (e.g. ICMP unreachable surfaced by the kernel) belongs to no peer;
+        // the channel stays open.
+        loop.logger.notice("media socket error", metadata: ["error": "\(error)"])
     }
 }

@@ -1,6 +1,3 @@
-// MediaTransport: the UDP side of the SFU. It owns sockets, event loops and timers, and hands
-// datagrams to protocol cores; it parses nothing itself beyond RFC 7983's first-byte demux.
-
 /// What a datagram on the shared media port carries, by its first byte (RFC 7983 §7).
 public enum PacketClass: Sendable, Equatable {
     case stun
@@ -26,4 +23,9 @@ public enum PacketClass: Sendable, Equatable {
         guard let first = datagram.first else { self = .unknown; return }
         self.init(firstByte: first)
     }
+
+    /// RFC 5761 §4: with RTP and RTCP on one port, RTCP is told apart by its second byte, the
+    /// packet type, which falls in 192...223 (RTP payload types with the marker bit never do
+    /// for the dynamic types WebRTC uses).
+    public static func isRTCP(secondByte b: UInt8) -> Bool { (192...223).contains(b) }
 }

@@ -131,6 +131,8 @@ public struct Forwarder: Sendable {
     public private(set) var packetCount: UInt64 = 0
     /// Payload octets of those packets (an SR's sender octet count).
     public private(set) var payloadOctetCount: UInt64 = 0
+    /// When the last packet was forwarded (idle detection for the viewer's stream).
+    public private(set) var lastForwardedAt: Duration?
 
     private var segment: Segment?
     /// Set by a pause: the next packet must start a new segment.
@@ -159,6 +161,9 @@ public struct Forwarder: Sendable {
     /// The newest output sequence number (extended), once started.
     public var lastSequenceNumber: Int64? { last?.sequenceNumber }
 
+    /// The highest input (track-space) sequence number the forwarder has placed, once started.
+    public var highestInputSequenceNumber: Int64? { segment?.highestSequenceNumber }
+
     /// The newest output timestamp (extended), once started.
     public var lastTimestamp: Int64? { last?.timestamp }
 
@@ -172,10 +177,16 @@ public struct Forwarder: Sendable {
     // MARK: the decision
 
     /// Decides how `packet` goes to the viewer, updating the offsets (see the type's comment).
+    ///
+    /// Timestamp extrapolation anchors on the packets' *arrival* times, not on `now`, so a
+    /// keyframe replayed to a new viewer long after it arrived still bridges correctly; `now`
+    /// only stamps `lastForwardedAt`.
     public mutating func translate(_ packet: IncomingPacket, at now: Duration) -> ForwardDecision {
         let decision = decide(packet)
         switch decision {
-        case .forward: counters.forwarded += 1
+        case .forward:
+            counters.forwarded += 1
+            lastForwardedAt = now
         case .drop(let reason): counters.count(reason)
         }
         return decision
@@ -224,16 +235,18 @@ public struct Forwarder: Sendable {
         let output = last.map { $0.sequenceNumber + 1 } ?? Int64(configuration.initialSequenceNumber)
         let timestampOffset: Int64
         if let last {
-            let extrapolated = last.timestamp + max(1, (packet.arrival - last.anchor).ticks(atRate: configuration.clockRate))
+            // Timestamps only matter modulo 2^32 on the wire: wrapping arithmetic keeps a hostile
+            // stream's extreme values from trapping.
+            let extrapolated = last.timestamp &+ max(1, (packet.arrival - last.anchor).ticks(atRate: configuration.clockRate))
             if let previous = segment, previous.epoch == packet.epoch,
-               packet.timestamp + previous.timestampOffset > last.timestamp {
+               packet.timestamp &+ previous.timestampOffset > last.timestamp {
                 // Same source after a pause: its clock kept running, so the old offset is exact.
                 timestampOffset = previous.timestampOffset
             } else {
-                timestampOffset = extrapolated - packet.timestamp
+                timestampOffset = extrapolated &- packet.timestamp
             }
         } else {
-            timestampOffset = Int64(configuration.initialTimestamp) - packet.timestamp
+            timestampOffset = Int64(configuration.initialTimestamp) &- packet.timestamp
         }
         var pictureIDOffset: UInt16 = 0
         if let input = packet.vp8PictureID, let previous = last?.pictureID {
@@ -253,7 +266,7 @@ public struct Forwarder: Sendable {
 
     private mutating func forward(_ packet: IncomingPacket, segment: Segment, output: Int64,
                                   inOrder: Bool) -> ForwardDecision {
-        let timestamp = packet.timestamp + segment.timestampOffset
+        let timestamp = packet.timestamp &+ segment.timestampOffset
         let pictureID = packet.vp8PictureID.map { ($0 &+ segment.pictureIDOffset) & 0x7FFF }
         let tl0 = packet.vp8TL0PictureIndex.map { $0 &+ segment.tl0Offset }
         let rewrite = RTPRewrite(ssrc: configuration.ssrc, sequenceNumber: UInt16(truncatingIfNeeded: output),

@@ -74,7 +74,17 @@ public struct InboundStream: Sendable, Equatable {
         confirmingSequenceNumber = nil
         let extended = sequenceBase + sequenceNumbers.unwrap(sequenceNumber)
         if extended > highest { highestSequenceNumber = extended }
-        return Arrival(sequenceNumber: extended, timestamp: timestamps.unwrap(timestamp), epoch: epoch, startsEpoch: false)
+        return Arrival(sequenceNumber: extended, timestamp: unwrapTimestamp(timestamp), epoch: epoch, startsEpoch: false)
+    }
+
+    /// Each packet can move the extended timestamp by up to 2^31; a hostile sender could walk it
+    /// towards Int64's limit. Real streams never get near 2^48 ticks (99 years at 90 kHz), so
+    /// restarting the unwrapper there costs nothing (wire values, mod 2^32, are unchanged).
+    private mutating func unwrapTimestamp(_ timestamp: UInt32) -> Int64 {
+        let extended = timestamps.unwrap(timestamp)
+        guard extended.magnitude > 1 << 48 else { return extended }
+        timestamps = TimestampUnwrapper()
+        return timestamps.unwrap(timestamp)
     }
 
     private mutating func startEpoch(sequenceNumber: UInt16, timestamp: UInt32) -> Arrival {
@@ -91,6 +101,6 @@ public struct InboundStream: Sendable, Equatable {
         timestamps = TimestampUnwrapper()
         let extended = sequenceBase + sequenceNumbers.unwrap(sequenceNumber)
         highestSequenceNumber = extended
-        return Arrival(sequenceNumber: extended, timestamp: timestamps.unwrap(timestamp), epoch: epoch, startsEpoch: true)
+        return Arrival(sequenceNumber: extended, timestamp: unwrapTimestamp(timestamp), epoch: epoch, startsEpoch: true)
     }
 }

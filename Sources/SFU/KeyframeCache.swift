@@ -100,6 +100,19 @@ public final class KeyframeCache {
         completedKeyframes += 1
     }
 
+    /// The packet of the complete keyframe with `sequenceNumber`, or nil (for NACKs about a
+    /// replayed keyframe whose packets the packet cache no longer holds). Bytes valid until the
+    /// next `record`.
+    public func packet(at sequenceNumber: Int64) -> (packet: IncomingPacket, bytes: UnsafeRawBufferPointer)? {
+        guard let frame = complete else { return nil }
+        let offset = sequenceNumber - frame.firstSequenceNumber
+        guard offset >= 0, offset < Int64(completeCount) else { return nil }
+        let slot = frame.bank * packetCapacity + Int(offset)
+        guard let packet = metadata[slot], packet.sequenceNumber == sequenceNumber else { return nil }
+        let start = slot * slotSize
+        return (packet, UnsafeRawBufferPointer(rebasing: storage[start..<start + packet.size]))
+    }
+
     /// Calls `body` with each packet of the complete keyframe, in sequence order. The bytes are
     /// valid during the call only.
     public func forEachPacket(_ body: (IncomingPacket, UnsafeRawBufferPointer) -> Void) {

@@ -13,7 +13,7 @@ public final class PublishedTrack {
     let packetCache: PacketCache
     let keyframeCache: KeyframeCache?
     var nackGenerator: NackGenerator
-    var statistics: ReceiveStreamStatistics
+    public internal(set) var statistics: ReceiveStreamStatistics
     var keyframeRequester: KeyframeRequester
     var subscriptions: [Subscription] = []
     /// Packets accepted for this track.

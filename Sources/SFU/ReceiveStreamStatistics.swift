@@ -57,9 +57,10 @@ public struct ReceiveStreamStatistics: Sendable, Equatable {
         received += 1
         if packet.sequenceNumber > highestSequenceNumber { highestSequenceNumber = packet.sequenceNumber }
         guard !packet.isRetransmission else { return }
-        let transit = packet.arrival.ticks(atRate: clockRate) - packet.timestamp
+        let transit = packet.arrival.ticks(atRate: clockRate) &- packet.timestamp
         if let lastTransit {
-            let difference = abs(transit - lastTransit)
+            // Clamped to the 32-bit field it ends in, so no input can overflow the estimate.
+            let difference = Int64(min((transit &- lastTransit).magnitude, UInt64(UInt32.max)))
             scaledJitter += difference - ((scaledJitter + 8) >> 4)
         }
         lastTransit = transit

@@ -100,7 +100,8 @@ extension Room {
         nack.forEachLostSequenceNumber { sequenceNumber in
             guard let forwarded = subscription.forwarder.retransmission(of: sequenceNumber, at: now,
                                                                          suppression: suppression) else { return }
-            guard let cached = track.packetCache.packet(at: forwarded.originalSequenceNumber) else {
+            guard let cached = track.packetCache.packet(at: forwarded.originalSequenceNumber)
+                    ?? track.keyframeCache?.packet(at: forwarded.originalSequenceNumber) else {
                 counters.retransmissionCacheMisses += 1
                 return
             }

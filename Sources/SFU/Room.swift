@@ -19,7 +19,8 @@ import RTP
 /// `SFUError`; bad packets never throw: they are counted (`counters`), reported once per
 /// participant and kind (`RoomEvent.inputRejected`), and dropped.
 ///
-/// Not thread-safe by design: a room belongs to one event loop.
+/// Not thread-safe by design: a room belongs to one event loop. The room holds its sink
+/// strongly; the sink must not hold the room strongly (or the two never go away).
 public final class Room {
     public let configuration: RoomConfiguration
     let sink: any EgressSink
@@ -76,7 +77,19 @@ public final class Room {
         return event
     }
 
-    func emit(_ event: RoomEvent) { events.append(event) }
+    /// Queues an event. A control plane that stops draining loses the oldest events beyond
+    /// `maxPendingEvents` (counted), rather than the room growing without bound.
+    func emit(_ event: RoomEvent) {
+        if events.count - eventHead >= configuration.maxPendingEvents {
+            eventHead += 1
+            counters.eventsDropped += 1
+        }
+        events.append(event)
+        if eventHead >= configuration.maxPendingEvents {
+            events.removeFirst(eventHead)
+            eventHead = 0
+        }
+    }
 
     // MARK: participants
 
@@ -205,13 +218,15 @@ public final class Room {
     }
 
     /// Replays the cached keyframe and the packets after it to one subscription; false when
-    /// there is nothing usable to replay (no keyframe of the current source, or the packets
-    /// after it are no longer all cached).
+    /// there is nothing usable to replay: no keyframe of the current source, the packets after
+    /// it no longer cached, or (a viewer resuming) a keyframe older than what it already saw.
     private func replayKeyframe(_ track: PublishedTrack, to subscription: Subscription, at now: Duration) -> Bool {
         guard let cache = track.keyframeCache, let epoch = cache.epoch, epoch == track.inbound.epoch,
-              let last = cache.lastSequenceNumber, let highest = track.packetCache.highestSequenceNumber,
+              let first = cache.firstSequenceNumber, let last = cache.lastSequenceNumber,
+              let highest = track.packetCache.highestSequenceNumber,
               highest >= last, highest - last < Int64(track.packetCache.capacity),
               highest == last || track.packetCache.contains(last + 1) else { return false }
+        if let seen = subscription.forwarder.highestInputSequenceNumber, first <= seen { return false }
         let viewer = subscription.subscriberID
         cache.forEachPacket { packet, bytes in
             if case .forward(let rewrite) = subscription.forwarder.translate(packet, at: now) {

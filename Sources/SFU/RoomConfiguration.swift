@@ -19,6 +19,8 @@ public struct RoomConfiguration: Sendable, Equatable {
     public var initialRoundTripTime: Duration = .milliseconds(100)
     /// A NACKed packet is resent at most once per max(this, RTT/2).
     public var minimumRetransmissionSpacing: Duration = .milliseconds(10)
+    /// Events kept for `pollEvent` at most; older ones are dropped (and counted) beyond it.
+    public var maxPendingEvents = 1024
 
     public init() {}
 }

@@ -44,4 +44,7 @@ enum DTLSBenchmark {
     }
 }
 
-enum BenchFailure: Error { case handshakeDidNotComplete }
+enum BenchFailure: Error {
+    case handshakeDidNotComplete
+    case forwardedTooFew(expected: Int, got: Int)
+}

@@ -1,4 +1,4 @@
-// chobi-bench [rtp|srtp|dtls|all]: prints one line per figure. Run through tools/bench (release).
+// chobi-bench [rtp|srtp|dtls|room|all]: prints one line per figure. Run through tools/bench (release).
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -7,6 +7,7 @@ let suites: [(String, () throws -> [BenchResult])] = [
     ("rtp", RTPBenchmark.run),
     ("srtp", SRTPBenchmark.run),
     ("dtls", DTLSBenchmark.run),
+    ("room", { try RoomForwardBenchmark.run() }),
 ]
 
 let wanted = CommandLine.arguments.dropFirst().first ?? "all"

@@ -16,6 +16,7 @@ enum HealthRoutes {
             let ports = media.boundPorts.map(String.init).joined(separator: ",")
             return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ready media=\(ports)\n")))
         }
+        MetricsRoutes.register(on: router, media: media)
         return router
     }
 }

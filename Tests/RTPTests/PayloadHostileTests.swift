@@ -87,7 +87,7 @@ struct PayloadHostileTests {
         let seeds: [[UInt8]] = [[0x78], [0xFC, 0xFF, 0xFE], [0x4B, 0x03, 0x00, 0x00], [0x81, 0x11, 0x22]]
         var valid = 0
         var invalid = 0
-        for hostile in HostileInput(seeds: seeds, count: 20_000, seed: 0x4F50_5553) {
+        for hostile in HostileInput(seeds: seeds, count: 100_000, seed: 0x4F50_5553) {
             do {
                 let toc = try OpusTOC(parsing: hostile.bytes)
                 valid += 1

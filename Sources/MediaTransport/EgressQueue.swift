@@ -1,0 +1,57 @@
+import NIOCore
+
+/// Datagrams waiting for the loop's next flush, written back to back into one pooled slab.
+///
+/// Why a slab and not a buffer per packet: each datagram would otherwise cost an allocation.
+/// Packets are written while no slice of the slab exists (a `ByteBuffer` copies its storage when
+/// written while shared); `flush` then hands NIO one slice per datagram, NIO sends them with
+/// `sendmmsg`, and `recycle` makes the slab empty again — reusing its storage when NIO has let
+/// go of every slice, or taking fresh storage (without copying) when the socket kept some.
+struct EgressQueue {
+    struct Pending {
+        var offset: Int
+        var length: Int
+        var destination: SocketAddress
+    }
+
+    private var slab: ByteBuffer
+    private var pending: [Pending] = []
+
+    init(allocator: ByteBufferAllocator, capacity: Int) {
+        slab = allocator.buffer(capacity: capacity)
+        pending.reserveCapacity(256)
+    }
+
+    var count: Int { pending.count }
+    var isEmpty: Bool { pending.isEmpty }
+
+    /// Whether `capacity` more bytes fit before the next flush.
+    func fits(_ capacity: Int) -> Bool { slab.writableBytes >= capacity }
+
+    /// Lets `body` write one datagram of at most `capacity` bytes (it returns the length, or 0
+    /// to cancel) and queues it for `destination`. The caller checks `fits` first.
+    mutating func append(capacity: Int, to destination: SocketAddress,
+                         _ body: (UnsafeMutableRawBufferPointer) -> Int) -> Bool {
+        guard slab.writableBytes >= capacity else { return false }
+        let offset = slab.writerIndex
+        let length = slab.withUnsafeMutableWritableBytes { writable in
+            body(UnsafeMutableRawBufferPointer(rebasing: writable[0..<capacity]))
+        }
+        guard length > 0, length <= capacity else { return false }
+        slab.moveWriterIndex(forwardBy: length)
+        pending.append(Pending(offset: offset, length: length, destination: destination))
+        return true
+    }
+
+    /// Hands every queued datagram to `write` (in order) and empties the queue.
+    mutating func drain(_ write: (AddressedEnvelope<ByteBuffer>) -> Void) {
+        for p in pending {
+            guard let slice = slab.getSlice(at: p.offset, length: p.length) else { continue }
+            write(AddressedEnvelope(remoteAddress: p.destination, data: slice))
+        }
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// Empties the slab after a flush (see the type's comment).
+    mutating func recycle() { slab.clear() }
+}

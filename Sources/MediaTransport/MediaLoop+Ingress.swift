@@ -1,0 +1,275 @@
+import DTLS
+import ICE
+import Logging
+import NIOCore
+import SFU
+import SRTP
+import STUN
+
+// The packet path in: RFC 7983 demux, routing by 5-tuple (or by ufrag for STUN from an unbound
+// address), then ICE, DTLS or SRTP → room. Nothing here throws, locks or allocates per media
+// packet; bad input is counted, logged once per peer (or rate-limited when no peer owns it) and
+// dropped.
+
+extension MediaLoop {
+    /// One datagram from the socket.
+    func receive(_ envelope: AddressedEnvelope<ByteBuffer>) {
+        counters.received += 1
+        let count = envelope.data.readableBytes
+        guard count > 0 else {
+            counters.unknownClass += 1
+            return
+        }
+        guard count <= ingress.count else {
+            counters.oversized += 1
+            return
+        }
+        guard let source = TransportAddress(envelope.remoteAddress) else {
+            counters.unknownSource += 1
+            return
+        }
+        // Copy out of NIO's batch buffer: SRTP decrypts in place, and nothing may keep a slice
+        // of the batch alive.
+        envelope.data.withUnsafeReadableBytes { ingress.copyMemory(from: $0) }
+        let datagram = UnsafeMutableRawBufferPointer(rebasing: ingress[0..<count])
+        switch PacketClass(firstByte: datagram[0]) {
+        case .stun:
+            receiveSTUN(UnsafeRawBufferPointer(datagram), from: source, socket: envelope.remoteAddress)
+        case .dtls:
+            receiveDTLS(UnsafeRawBufferPointer(datagram), from: source, socket: envelope.remoteAddress)
+        case .rtpOrRTCP:
+            receiveMedia(datagram, from: source)
+        case .zrtp, .turnChannel:
+            if router.peer(for: source) == nil { dropUnknownSource(source) } else { counters.unknownClass += 1 }
+        case .unknown:
+            counters.unknownClass += 1
+        }
+    }
+
+    // MARK: STUN
+
+    private func receiveSTUN(_ datagram: UnsafeRawBufferPointer, from source: TransportAddress, socket: SocketAddress) {
+        guard STUNPeek.isLikelySTUN(datagram) else {
+            counters.notSTUN += 1
+            return
+        }
+        let now = currentTime
+        if let peer = router.peer(for: source) {
+            counters.stun += 1
+            peer.ice.handle(datagram: datagram, from: source, at: now)
+            drainICE(peer, source: source, socket: socket, at: now)
+            touch(peer)
+            return
+        }
+        let (route, owner) = router.routeUnboundSTUN(datagram, from: source) { peer in
+            peer.ice.handle(datagram: datagram, from: source, at: now)
+            return peer.ice.isAuthorized(source)
+        }
+        switch route {
+        case .unknownUfrag:
+            counters.unknownUfrag += 1
+            if unknownSourceLog.allow(at: now) {
+                logger.debug("STUN naming no ufrag of ours dropped",
+                             metadata: ["from": "\(source)", "suppressed": "\(unknownSourceLog.suppressed)"])
+                unknownSourceLog.resetSuppressed()
+            }
+        case .rejected:
+            counters.badSTUN += 1
+            if let owner, owner.shouldLog(.badSTUN) {
+                logger.notice("connectivity check refused", metadata: ["session": "\(owner.id)", "from": "\(source)"])
+            }
+        case .bound:
+            counters.stun += 1
+            if let owner {
+                owner.remember(socket, for: source)
+                logger.debug("address bound", metadata: ["session": "\(owner.id)", "from": "\(source)"])
+            }
+        }
+        if let owner {
+            drainICE(owner, source: source, socket: socket, at: now)
+            touch(owner)
+        }
+    }
+
+    /// Acts on what the agent produced: responses, selection, consent expiry.
+    func drainICE(_ peer: PeerConnection, source: TransportAddress?, socket: SocketAddress?, at now: Duration) {
+        while let output = peer.ice.pollOutput() {
+            switch output {
+            case .transmit(let bytes, let to):
+                let destination = to == source ? socket : peer.socketAddress(for: to)
+                if let destination { egress.send(bytes, to: destination) }
+            case .event(.selected(let address)):
+                peer.select(address)
+                logger.debug("ICE selected", metadata: ["session": "\(peer.id)", "address": "\(address)"])
+                if peer.dtls.role == .client, peer.dtls.state == .new {
+                    peer.dtls.start(at: now)
+                    drainDTLS(peer, at: now)
+                    if peer.isClosed { return }
+                }
+                reportConnectedIfReady(peer, at: now)
+            case .event(.consentExpired):
+                peer.select(nil)
+                close(peer, reason: "ICE consent expired")
+                return
+            case .event(.stateChanged):
+                break
+            }
+        }
+    }
+
+    // MARK: DTLS
+
+    private func receiveDTLS(_ datagram: UnsafeRawBufferPointer, from source: TransportAddress, socket: SocketAddress) {
+        guard let peer = router.peer(for: source) else {
+            counters.dtlsBeforeICE += 1
+            let now = currentTime
+            if unknownSourceLog.allow(at: now) {
+                logger.debug("DTLS from an unchecked address dropped",
+                             metadata: ["from": "\(source)", "suppressed": "\(unknownSourceLog.suppressed)"])
+                unknownSourceLog.resetSuppressed()
+            }
+            return
+        }
+        counters.dtls += 1
+        let now = currentTime
+        peer.dtlsReturnAddress = socket
+        peer.dtls.handle(datagram: datagram, at: now)
+        drainDTLS(peer, at: now)
+        touch(peer)
+    }
+
+    /// Sends DTLS flights and acts on handshake events.
+    func drainDTLS(_ peer: PeerConnection, at now: Duration) {
+        while let output = peer.dtls.pollOutput() {
+            switch output {
+            case .transmit(let bytes):
+                if let destination = peer.destination ?? peer.dtlsReturnAddress { egress.send(bytes, to: destination) }
+            case .event(.connected(let keys)):
+                do {
+                    try peer.startSRTP(keys)
+                } catch {
+                    close(peer, reason: "SRTP setup failed: \(error)")
+                    return
+                }
+                logger.debug("DTLS connected", metadata: ["session": "\(peer.id)", "profile": "\(keys.profile)"])
+                reportConnectedIfReady(peer, at: now)
+            case .event(.failed(let error)):
+                close(peer, reason: "DTLS failed: \(error)")
+                return
+            case .event(.closed):
+                close(peer, reason: "DTLS closed by the peer")
+                return
+            case .applicationData:
+                if peer.shouldLog(.dtlsApplicationData) {
+                    logger.notice("DTLS application data ignored (no data channels)", metadata: ["session": "\(peer.id)"])
+                }
+            }
+        }
+    }
+
+    // MARK: SRTP
+
+    private func receiveMedia(_ datagram: UnsafeMutableRawBufferPointer, from source: TransportAddress) {
+        guard let peer = router.peer(for: source) else {
+            dropUnknownSource(source)
+            return
+        }
+        guard let srtp = peer.srtp else {
+            counters.rtpBeforeDTLS += 1
+            if peer.shouldLog(.rtpBeforeDTLS) {
+                logger.notice("RTP before DTLS dropped", metadata: ["session": "\(peer.id)"])
+            }
+            return
+        }
+        let now = currentTime
+        let room = peer.room
+        if datagram.count >= 2, PacketClass.isRTCP(secondByte: datagram[1]) {
+            let length: Int
+            do {
+                length = try srtp.unprotectRTCP(datagram, length: datagram.count)
+            } catch {
+                dropUnprotectable(error, from: peer)
+                return
+            }
+            counters.rtcp += 1
+            room.room.handleRTCP(from: peer.participantID, packet: UnsafeRawBufferPointer(rebasing: datagram[0..<length]), at: now)
+        } else {
+            let length: Int
+            do {
+                length = try srtp.unprotectRTP(datagram, length: datagram.count)
+            } catch {
+                dropUnprotectable(error, from: peer)
+                return
+            }
+            counters.rtp += 1
+            let packet = UnsafeMutableRawBufferPointer(rebasing: datagram[0..<length])
+            if !peer.simulcast.isEmpty {
+                switch peer.simulcast.inspect(UnsafeRawBufferPointer(packet)) {
+                case .pass:
+                    break
+                case .drop:
+                    counters.otherSimulcastLayer += 1
+                    return
+                case .bind(let track, let ssrc):
+                    do {
+                        try room.room.replaceSource(of: track, ssrc: ssrc, at: now)
+                    } catch {
+                        logger.notice("simulcast layer not bound", metadata: ["session": "\(peer.id)", "error": "\(error)"])
+                    }
+                }
+            }
+            room.room.handleRTP(from: peer.participantID, packet: packet, at: now)
+        }
+        touch(room)
+    }
+
+    private func dropUnprotectable(_ error: SRTPError, from peer: PeerConnection) {
+        let reason: DropReason
+        switch error {
+        case .authFail:
+            counters.srtpAuthFail += 1
+            reason = .srtpAuthFail
+        case .replayFail, .replayOld:
+            counters.srtpReplay += 1
+            reason = .srtpReplay
+        default:
+            counters.srtpOther += 1
+            reason = .srtpOther
+        }
+        if peer.shouldLog(reason) {
+            logger.notice("SRTP packet dropped", metadata: ["session": "\(peer.id)", "error": "\(error)"])
+        }
+    }
+
+    private func dropUnknownSource(_ source: TransportAddress) {
+        counters.unknownSource += 1
+        let now = currentTime
+        if unknownSourceLog.allow(at: now) {
+            logger.debug("datagram from an unknown address dropped",
+                         metadata: ["from": "\(source)", "suppressed": "\(unknownSourceLog.suppressed)"])
+            unknownSourceLog.resetSuppressed()
+        }
+    }
+}
+
+extension TransportAddress {
+    /// The address of a NIO socket address, read without allocating; nil for Unix sockets.
+    init?(_ address: SocketAddress) {
+        switch address {
+        case .v4(let v4):
+            let sin = v4.address
+            self.init(ip: .v4(UInt32(bigEndian: sin.sin_addr.s_addr)), port: UInt16(bigEndian: sin.sin_port))
+        case .v6(let v6):
+            let sin6 = v6.address
+            var high: UInt64 = 0
+            var low: UInt64 = 0
+            withUnsafeBytes(of: sin6.sin6_addr) { bytes in
+                for i in 0..<8 { high = high << 8 | UInt64(bytes[i]) }
+                for i in 8..<16 { low = low << 8 | UInt64(bytes[i]) }
+            }
+            self.init(ip: .v6(high: high, low: low), port: UInt16(bigEndian: sin6.sin6_port))
+        case .unixDomainSocket:
+            return nil
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import SFU
+
+/// One room on one loop: the SFU `Room` and what the transport keeps beside it — the peers in it
+/// (by participant) and the published tracks as signaling names them.
+final class RoomHost {
+    let name: String
+    let room: Room
+    private(set) var members: [ParticipantID: PeerConnection] = [:]
+    /// Published tracks, in publish order.
+    private(set) var tracks: [RoomTrackSnapshot] = []
+    private(set) var infos: [TrackID: RoomTrackInfo] = [:]
+    /// Whether the loop has this room in its batch's touched list.
+    var isTouched = false
+
+    init(name: String, sink: any EgressSink, configuration: RoomConfiguration) {
+        self.name = name
+        room = Room(sink: sink, configuration: configuration)
+    }
+
+    var isEmpty: Bool { members.isEmpty }
+
+    /// Members in a stable order (by participant id).
+    var orderedMembers: [PeerConnection] { members.values.sorted { $0.participantID < $1.participantID } }
+
+    func add(_ peer: PeerConnection) { members[peer.participantID] = peer }
+
+    func remove(_ peer: PeerConnection) { members[peer.participantID] = nil }
+
+    func record(_ track: RoomTrackSnapshot, info: RoomTrackInfo) {
+        tracks.append(track)
+        infos[track.id] = info
+    }
+
+    /// Forgets a track; returns its info when it was known.
+    @discardableResult
+    func forget(_ track: TrackID) -> RoomTrackInfo? {
+        tracks.removeAll { $0.id == track }
+        return infos.removeValue(forKey: track)
+    }
+
+    func snapshot(_ id: TrackID) -> RoomTrackSnapshot? { tracks.first { $0.id == id } }
+
+    var trackInfos: [RoomTrackInfo] { tracks.compactMap { infos[$0.id] } }
+}

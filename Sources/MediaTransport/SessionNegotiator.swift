@@ -1,0 +1,342 @@
+import DTLS
+import ICE
+import SDP
+import SFU
+
+/// Our end of a session's transport, as written into every description of that session.
+struct LocalIdentity: Sendable, Equatable {
+    var credentials: ICECredentials
+    var fingerprint: SDPFingerprint
+    /// The address in our one host candidate (the announce address).
+    var candidateAddress: String
+    /// The UDP port of the loop that owns the session's room.
+    var port: UInt16
+    var sessionID: UInt64
+
+    var transport: LocalTransport {
+        LocalTransport(iceUfrag: credentials.ufrag, icePwd: credentials.password, fingerprints: [fingerprint],
+                       iceLite: true, candidates: [.host(address: candidateAddress, port: port)],
+                       originAddress: candidateAddress)
+    }
+}
+
+/// Everything a client offer (first or renegotiated) decides.
+struct ClientOfferOutcome: Sendable {
+    var answer: SessionDescription
+    /// The session's sections after this exchange, in m-line order.
+    var sections: [SectionState]
+    /// Sections that start publishing (index into `sections`, plan).
+    var publishes: [(index: Int, plan: PublishPlan)]
+    /// Room tracks the client stopped feeding.
+    var unpublishes: [TrackID]
+    /// Sections bound to a room track by this answer (WHEP), to subscribe now.
+    var newSends: [Int]
+    var remoteCredentials: ICECredentials
+    var remoteFingerprint: DTLSFingerprint
+    var dtlsRole: DTLSRole
+    /// Header-extension ids the client uses for MID and RID (learning unannounced SSRCs).
+    var midExtensionID: UInt8?
+    var ridExtensionID: UInt8?
+    var repairedRIDExtensionID: UInt8?
+}
+
+/// Offer/answer for one session as pure functions of SDP values, the session's negotiated
+/// sections and the room's tracks: who may send what (roles), which section carries which room
+/// track, and what the client publishes. The loop applies the outcome to the room.
+enum SessionNegotiator {
+    /// What we receive and forward: Opus, VP8 and H.264, with RTX for video.
+    static let capabilities: [CodecCapability] = [.opus, .vp8, .h264]
+    static let cname = "chobi"
+
+    /// Answers a client offer. `existing` is the session's negotiated state (empty for a new
+    /// session); `available` the room tracks a WHEP session may be given.
+    static func answer(offer: SessionDescription, role: RoomRole, intent: PeerIntent, identity: LocalIdentity,
+                       version: UInt64, existing: [SectionState], available: [RoomTrackSnapshot],
+                       random: inout some RandomNumberGenerator) throws(MediaPlaneError) -> ClientOfferOutcome {
+        let mayPublish = role.canPublish && intent != .watch
+        if role == .viewer, intent == .publish { throw .forbidden("a viewer cannot publish") }
+        if role == .viewer {
+            for m in offer.media where m.isRTP && !m.isRejected && m.direction.sends && carriesTracks(m) {
+                throw .forbidden("a viewer cannot send media (section \(m.mid ?? "?"))")
+            }
+        }
+        guard offer.media.count >= existing.count else {
+            throw .badOffer("the offer drops negotiated sections (\(offer.media.count) < \(existing.count))")
+        }
+        for (index, section) in existing.enumerated() where offer.media[index].mid != section.mid {
+            throw .badOffer("section \(index) must keep mid \(section.mid)")
+        }
+
+        // Which room track each new receiving section of a WHEP session gets.
+        var policies: [String: MediaAnswerPolicy] = [:]
+        var bindings: [Int: SendBinding] = [:]
+        var taken = Set(existing.compactMap(\.sentTrack))
+        for (index, m) in offer.media.enumerated() {
+            guard let mid = m.mid else { continue }
+            switch m.kind {
+            case .audio, .video: break
+            default:
+                policies[mid] = .reject  // no SCTP yet
+                continue
+            }
+            if index < existing.count {
+                if case .sending(let binding) = existing[index].usage, m.direction.receives {
+                    policies[mid] = .accept(send: binding.stream)
+                    bindings[index] = binding
+                }
+                continue
+            }
+            guard intent == .watch, m.direction.receives, !m.isRejected else { continue }
+            guard let track = available.first(where: { t in
+                !taken.contains(t.id) && t.sdpKind == m.kind
+                    && m.codecs.contains { !$0.isRTX && t.codec.capability.matches($0) }
+            }) else { continue }
+            taken.insert(track.id)
+            let binding = makeBinding(for: track, random: &random)
+            policies[mid] = .accept(send: binding.stream)
+            bindings[index] = binding
+        }
+
+        let configuration = AnswerConfiguration(transport: identity.transport, sessionID: identity.sessionID,
+                                                sessionVersion: version, codecs: capabilities,
+                                                acceptsDataChannels: false)
+        var answered: SDPAnswer
+        do {
+            answered = try SDPAnswerer(configuration: configuration).answer(to: offer, policies: policies)
+        } catch {
+            throw .badOffer("cannot answer: \(error)")
+        }
+        guard let remote = answered.remoteTransport, let ufrag = remote.iceUfrag, let pwd = remote.icePwd else {
+            throw .badOffer("no media section can be accepted")
+        }
+        let remoteCredentials: ICECredentials
+        do {
+            remoteCredentials = try ICECredentials(ufrag: ufrag, password: pwd)
+        } catch {
+            throw .badOffer("invalid ICE credentials: \(error)")
+        }
+        let fingerprint = try remoteFingerprint(remote)
+
+        // Viewers and WHEP sessions never receive: turn our receive side off in the answer.
+        if !mayPublish {
+            for i in answered.media.indices where answered.media[i].isAccepted && answered.description.media[i].isRTP {
+                let d = answered.media[i].direction
+                let direction = MediaDirection(sends: d.sends, receives: false)
+                answered.media[i].direction = direction
+                answered.description.media[i].direction = direction
+            }
+        }
+
+        var sections: [SectionState] = []
+        var publishes: [(index: Int, plan: PublishPlan)] = []
+        var unpublishes: [TrackID] = []
+        var newSends: [Int] = []
+        let midID = extensionID(HeaderExtensionURI.mid, in: answered.media)
+        let ridID = extensionID(HeaderExtensionURI.rtpStreamID, in: answered.media)
+        for (index, n) in answered.media.enumerated() {
+            let offered = offer.media[index]
+            let previous = index < existing.count ? existing[index] : nil
+            var state = SectionState(mid: n.mid ?? offered.mid ?? "", kind: n.kind, codecs: n.codecs,
+                                     headerExtensions: n.headerExtensions, usage: .idle)
+            if !n.isAccepted {
+                state.usage = .rejected
+            } else if n.direction.sends, var binding = bindings[index], let codec = codec(of: binding.trackID, available, previous) {
+                let types = payloadTypes(for: codec, in: n.codecs)
+                binding.payloadType = types?.media
+                binding.rtxPayloadType = types?.rtx
+                state.usage = types == nil ? .idle : .sending(binding)
+                if types != nil, previous?.sentTrack == nil { newSends.append(index) }
+            } else if n.direction.receives {
+                if let track = previous?.receivedTrack {
+                    state.usage = .receiving(track)
+                } else {
+                    state.usage = .receiving(nil)
+                    let plan = try publishPlan(offered: offered, negotiated: n, midExtensionID: midID, ridExtensionID: ridID)
+                    publishes.append((index, plan))
+                }
+            }
+            if let track = previous?.receivedTrack, state.receivedTrack != track { unpublishes.append(track) }
+            sections.append(state)
+        }
+        let role: DTLSRole = answered.dtlsRole == .active ? .client : .server
+        return ClientOfferOutcome(answer: answered.description, sections: sections, publishes: publishes,
+                                  unpublishes: unpublishes, newSends: newSends, remoteCredentials: remoteCredentials,
+                                  remoteFingerprint: fingerprint, dtlsRole: role, midExtensionID: midID,
+                                  ridExtensionID: ridID,
+                                  repairedRIDExtensionID: extensionID(HeaderExtensionURI.repairedRTPStreamID, in: answered.media))
+    }
+
+    // MARK: server offers (interactive sessions)
+
+    /// A section that sends `track`: codecs of a section of the same kind when there is one
+    /// (bundled sections must agree on payload types), else fresh ones around those in use.
+    static func sendSection(for track: RoomTrackSnapshot, existing: [SectionState],
+                            random: inout some RandomNumberGenerator) -> SectionState {
+        let kind = track.sdpKind
+        let codecs: [Codec]
+        if let sibling = existing.first(where: { $0.kind == kind && !$0.codecs.isEmpty && !$0.isRejected }) {
+            codecs = sibling.codecs
+        } else {
+            let used = Set(existing.flatMap { $0.codecs.map(\.payloadType) })
+            codecs = SDPOfferer.codecs(for: capabilities.filter { $0.kind == kind }, reserved: used)
+        }
+        var number = existing.count
+        var mid = "s\(number)"
+        while existing.contains(where: { $0.mid == mid }) {
+            number += 1
+            mid = "s\(number)"
+        }
+        return SectionState(mid: mid, kind: kind, codecs: codecs, headerExtensions: [],
+                            usage: .sending(makeBinding(for: track, random: &random)))
+    }
+
+    /// Our offer for the session's sections, in order. Rejected sections keep their place with
+    /// port 0 and leave the BUNDLE group.
+    static func offer(sections: [SectionState], identity: LocalIdentity, version: UInt64) throws(MediaPlaneError) -> SessionDescription {
+        let offerSections = sections.map { s -> SDPOfferer.Section in
+            var codecs = s.codecs
+            if codecs.isEmpty, s.kind == .audio || s.kind == .video {
+                codecs = SDPOfferer.codecs(for: capabilities.filter { $0.kind == s.kind })
+            }
+            switch s.usage {
+            case .rejected where s.kind == .application || !(s.kind == .audio || s.kind == .video):
+                return .dataChannel(mid: s.mid)
+            case .rejected, .idle:
+                return .init(mid: s.mid, kind: s.kind, direction: .inactive, codecs: codecs, headerExtensions: s.headerExtensions)
+            case .receiving:
+                return .init(mid: s.mid, kind: s.kind, direction: .recvonly, codecs: codecs, headerExtensions: s.headerExtensions)
+            case .sending(let binding):
+                return .init(mid: s.mid, kind: s.kind, direction: .sendonly, codecs: codecs,
+                             headerExtensions: s.headerExtensions, stream: binding.stream)
+            }
+        }
+        var description: SessionDescription
+        do {
+            description = try SDPOfferer(transport: identity.transport)
+                .offer(sections: offerSections, sessionID: identity.sessionID, sessionVersion: version)
+        } catch {
+            throw .unavailable("cannot build an offer: \(error)")
+        }
+        let rejected = Set(sections.filter(\.isRejected).map(\.mid))
+        guard !rejected.isEmpty else { return description }
+        for i in sections.indices where sections[i].isRejected { description.media[i].port = 0 }
+        if let g = description.attributes.firstIndex(where: { $0.name == MediaGroup.attributeName }) {
+            let kept = sections.map(\.mid).filter { !rejected.contains($0) }
+            description.attributes[g] = MediaGroup.bundle(kept).attribute
+        }
+        return description
+    }
+
+    /// Reads the client's answer to our `offer` of `sections`: sending sections learn their
+    /// payload types (or fall idle when refused).
+    static func readAnswer(_ answer: SessionDescription, to offer: SessionDescription, sections: [SectionState],
+                           identity: LocalIdentity, tracks: [RoomTrackSnapshot],
+                           expectedRole: DTLSRole) throws(MediaPlaneError) -> [SectionState] {
+        let agreed: SDPAnswer
+        do {
+            agreed = try SDPOfferer(transport: identity.transport).readAnswer(answer, to: offer)
+        } catch {
+            throw .badOffer("answer does not fit our offer: \(error)")
+        }
+        let role: DTLSRole = agreed.dtlsRole == .active ? .client : .server
+        guard role == expectedRole else { throw .badOffer("the answer changes the DTLS role") }
+        var out = sections
+        for (index, n) in agreed.media.enumerated() where index < out.count {
+            guard n.isAccepted else {
+                out[index].usage = .rejected
+                continue
+            }
+            out[index].codecs = n.codecs
+            out[index].headerExtensions = n.headerExtensions
+            guard case .sending(var binding) = out[index].usage else { continue }
+            guard n.direction.sends, let track = tracks.first(where: { $0.id == binding.trackID }),
+                  let types = payloadTypes(for: track.codec, in: n.codecs) else {
+                out[index].usage = .idle
+                continue
+            }
+            binding.payloadType = types.media
+            binding.rtxPayloadType = types.rtx
+            out[index].usage = .sending(binding)
+        }
+        return out
+    }
+
+    // MARK: pieces
+
+    /// Whether an offered section announces a track (msid, SSRCs or simulcast layers).
+    static func carriesTracks(_ m: MediaDescription) -> Bool {
+        !m.msids.isEmpty || !m.ssrcAttributes.isEmpty || m.simulcast != nil || !m.rids.isEmpty
+    }
+
+    static func makeBinding(for track: RoomTrackSnapshot, random: inout some RandomNumberGenerator) -> SendBinding {
+        let ssrc = UInt32.random(in: 1...UInt32.max, using: &random)
+        var rtx = UInt32.random(in: 1...UInt32.max, using: &random)
+        while rtx == ssrc { rtx = UInt32.random(in: 1...UInt32.max, using: &random) }
+        let stream = OutgoingStream(streamID: track.streamID, trackID: track.name, ssrc: ssrc, rtxSSRC: rtx, cname: cname)
+        return SendBinding(trackID: track.id, stream: stream)
+    }
+
+    /// The viewer's payload type for `codec` among its agreed codecs, with its RTX type.
+    static func payloadTypes(for codec: CodecKind, in codecs: [Codec]) -> (media: UInt8, rtx: UInt8?)? {
+        guard let media = codecs.first(where: { !$0.isRTX && codec.capability.matches($0) }) else { return nil }
+        let rtx = codecs.first { $0.isRTX && $0.associatedPayloadType == media.payloadType }
+        return (media.payloadType, rtx?.payloadType)
+    }
+
+    /// Builds what the room needs to publish one offered section we receive.
+    static func publishPlan(offered m: MediaDescription, negotiated n: NegotiatedMedia, midExtensionID: UInt8?,
+                            ridExtensionID: UInt8?) throws(MediaPlaneError) -> PublishPlan {
+        let mid = n.mid ?? "?"
+        guard let primary = n.codecs.first(where: { !$0.isRTX }), let codec = CodecKind(codec: primary) else {
+            throw .badOffer("section \(mid) has no codec we forward")
+        }
+        let rtxType = n.codecs.first { $0.isRTX && $0.associatedPayloadType == primary.payloadType }?.payloadType
+        let rid = n.receiveRIDs.first
+        var ssrc: UInt32?
+        var rtxSSRC: UInt32?
+        if rid == nil || !m.ssrcGroups.filter({ $0.semantics == "SIM" }).isEmpty {
+            let repair = Set(m.ssrcGroups.filter { $0.semantics == "FID" && $0.ssrcs.count == 2 }.map { $0.ssrcs[1] })
+            ssrc = m.ssrcGroups.first { $0.semantics == "SIM" }?.ssrcs.first ?? m.ssrcs.first { !repair.contains($0) }
+            if rtxType != nil { rtxSSRC = ssrc.flatMap(m.rtxSSRC(for:)) }
+        }
+        if ssrc == nil {
+            if rid != nil {
+                guard ridExtensionID != nil else {
+                    throw .badOffer("section \(mid) sends simulcast without the rtp-stream-id extension")
+                }
+            } else if midExtensionID == nil {
+                throw .badOffer("section \(mid) has neither a=ssrc nor the sdes:mid extension")
+            }
+        }
+        let method: TrackDescriptor.KeyframeRequestMethod =
+            primary.feedback.contains(.pli) || !primary.feedback.contains(.fir) ? .pli : .fir
+        return PublishPlan(mid: mid, codec: codec, payloadType: primary.payloadType, clockRate: primary.clockRate,
+                           ssrc: ssrc, rtxSSRC: rtxSSRC, rtxPayloadType: rtxSSRC == nil ? nil : rtxType,
+                           rid: ssrc == nil ? rid : nil, keyframeRequestMethod: method,
+                           acceptsNACK: primary.feedback.contains(.nack))
+    }
+
+    static func extensionID(_ uri: String, in media: [NegotiatedMedia]) -> UInt8? {
+        for n in media where n.isAccepted {
+            if let id = n.extensionID(uri), id >= 1, id <= 255 { return UInt8(id) }
+        }
+        return nil
+    }
+
+    private static func codec(of track: TrackID, _ available: [RoomTrackSnapshot], _ previous: SectionState?) -> CodecKind? {
+        if let t = available.first(where: { $0.id == track }) { return t.codec }
+        // A renegotiation keeps sending a track the snapshot may no longer list: reuse its types.
+        if case .sending(let b)? = previous?.usage, b.payloadType != nil,
+           let codec = previous?.codecs.first(where: { $0.payloadType == b.payloadType }) {
+            return CodecKind(codec: codec)
+        }
+        return nil
+    }
+
+    private static func remoteFingerprint(_ remote: TransportParameters) throws(MediaPlaneError) -> DTLSFingerprint {
+        for f in remote.fingerprints {
+            if let parsed = try? DTLSFingerprint(sdpValue: f.attributeValue) { return parsed }
+        }
+        throw .badOffer("no usable DTLS fingerprint")
+    }
+}

@@ -1,0 +1,117 @@
+// The seam between signaling (HTTP/WebSocket, async) and the media plane (event loops). Signaling
+// only ever talks to this protocol; MediaTransport implements it, and signaling tests use a fake.
+// It lives in SFU because roles and tracks are room concepts, and both sides depend on SFU.
+
+/// What a participant may do in a room; decided by the room token, never by the client.
+public enum RoomRole: String, Sendable, Codable, CaseIterable {
+    case host, guest, viewer
+
+    /// Hosts and guests publish; viewers only watch.
+    public var canPublish: Bool { self != .viewer }
+}
+
+/// Identifies one peer connection (one per participant per client session).
+public struct PeerSessionID: Hashable, Sendable, Codable, CustomStringConvertible {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+    public var description: String { rawValue }
+}
+
+/// What the client wants the new peer connection for.
+public enum PeerIntent: Sendable, Equatable {
+    /// WHIP: the offer carries sendonly media; the server only receives.
+    case publish
+    /// WHEP: the offer is recvonly; the server answers with the room's current published media.
+    case watch
+    /// WebSocket clients: publish what the offer sends, and receive the room's tracks through
+    /// server-initiated renegotiation (`PeerSessionEvent.offer`).
+    case interactive
+}
+
+public struct PeerSessionRequest: Sendable {
+    public var room: String
+    public var participant: String
+    public var role: RoomRole
+    public var intent: PeerIntent
+    public var offer: String
+
+    public init(room: String, participant: String, role: RoomRole, intent: PeerIntent, offer: String) {
+        self.room = room
+        self.participant = participant
+        self.role = role
+        self.intent = intent
+        self.offer = offer
+    }
+}
+
+public struct PeerSessionAnswer: Sendable {
+    public var id: PeerSessionID
+    public var answer: String
+
+    public init(id: PeerSessionID, answer: String) {
+        self.id = id
+        self.answer = answer
+    }
+}
+
+/// Why the media plane refused a request; signaling maps these to HTTP codes / error messages.
+public enum MediaPlaneError: Error, Sendable, Equatable {
+    /// The SDP did not parse or cannot be answered (e.g. no codec in common): 400.
+    case badOffer(String)
+    /// The role does not allow what the offer asks (a viewer sending media): 403.
+    case forbidden(String)
+    /// No such peer session: 404.
+    case unknownSession
+    /// The session is in a state where this is not possible (e.g. answer without an offer): 409.
+    case conflict(String)
+    /// Media plane is shutting down or a resource limit was hit: 503.
+    case unavailable(String)
+}
+
+/// Things the media plane tells signaling about one peer session.
+public enum PeerSessionEvent: Sendable, Equatable {
+    /// The server needs to renegotiate (tracks were added or removed): send this offer to the
+    /// client and call `applyAnswer` with its answer.
+    case offer(String)
+    /// Media is flowing (ICE selected and DTLS connected).
+    case connected
+    /// A track became available in the room / went away (for client UIs).
+    case trackPublished(RoomTrackInfo)
+    case trackUnpublished(trackID: String)
+    /// The session ended: peer left, consent expired, or closed by the server.
+    case closed(reason: String)
+}
+
+public struct RoomTrackInfo: Sendable, Equatable, Codable {
+    public var trackID: String
+    public var participant: String
+    public var kind: String   // "audio" | "video"
+    public var muted: Bool
+
+    public init(trackID: String, participant: String, kind: String, muted: Bool) {
+        self.trackID = trackID
+        self.participant = participant
+        self.kind = kind
+        self.muted = muted
+    }
+}
+
+/// The media plane as signaling sees it.
+public protocol MediaPlane: Sendable {
+    /// Creates a peer connection from a client offer and returns the SDP answer.
+    func openSession(_ request: PeerSessionRequest) async throws(MediaPlaneError) -> PeerSessionAnswer
+    /// The client's answer to a server offer delivered through `.offer`.
+    func applyAnswer(_ answer: String, to session: PeerSessionID) async throws(MediaPlaneError)
+    /// A client-initiated renegotiation (new tracks, or ICE restart when the offer has new
+    /// credentials); returns the answer.
+    func renegotiate(_ offer: String, on session: PeerSessionID) async throws(MediaPlaneError) -> String
+    /// A trickled remote candidate (SDP `candidate:` attribute value); ICE-lite needs none to work,
+    /// but they are accepted and validated.
+    func addRemoteCandidate(_ candidate: String, mid: String?, to session: PeerSessionID) async throws(MediaPlaneError)
+    /// Ends the session and frees everything it held.
+    func closeSession(_ session: PeerSessionID) async
+    /// Events of one session, until it closes. One consumer per session.
+    func events(of session: PeerSessionID) -> AsyncStream<PeerSessionEvent>
+    /// The tracks currently published in a room.
+    func tracks(in room: String) async -> [RoomTrackInfo]
+}

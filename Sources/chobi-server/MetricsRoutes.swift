@@ -1,0 +1,46 @@
+import Hummingbird
+import MediaTransport
+
+/// `/metrics` in Prometheus text format (exposition format 0.0.4). Counters are read from each
+/// media loop on its own thread, so scraping never touches the packet path's state directly.
+enum MetricsRoutes {
+    static func register(on router: Router<some RequestContext>, media: MediaTransportService) {
+        router.get("/metrics") { _, _ -> Response in
+            let counters = try await media.counters()
+            var headers = HTTPFields()
+            headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+            return Response(status: .ok, headers: headers,
+                            body: .init(byteBuffer: ByteBuffer(string: render(counters))))
+        }
+    }
+
+    static func render(_ c: DatagramCounters) -> String {
+        var out = ""
+        func family(_ name: String, _ help: String, _ samples: [(String, Int)]) {
+            out += "# HELP \(name) \(help)\n# TYPE \(name) counter\n"
+            for (labels, value) in samples {
+                out += labels.isEmpty ? "\(name) \(value)\n" : "\(name){\(labels)} \(value)\n"
+            }
+        }
+        family("chobi_media_datagrams_received_total", "Datagrams read from the media UDP ports, by RFC 7983 class.", [
+            ("class=\"stun\"", c.stun), ("class=\"dtls\"", c.dtls), ("class=\"rtp\"", c.rtp), ("class=\"rtcp\"", c.rtcp),
+        ])
+        family("chobi_media_datagrams_dropped_total", "Media datagrams dropped, by reason.", [
+            ("reason=\"unknown_class\"", c.unknownClass),
+            ("reason=\"unknown_source\"", c.unknownSource),
+            ("reason=\"not_stun\"", c.notSTUN),
+            ("reason=\"unknown_ufrag\"", c.unknownUfrag),
+            ("reason=\"bad_stun\"", c.badSTUN),
+            ("reason=\"dtls_before_ice\"", c.dtlsBeforeICE),
+            ("reason=\"rtp_before_dtls\"", c.rtpBeforeDTLS),
+            ("reason=\"srtp_auth_fail\"", c.srtpAuthFail),
+            ("reason=\"srtp_replay\"", c.srtpReplay),
+            ("reason=\"srtp_other\"", c.srtpOther),
+            ("reason=\"oversized\"", c.oversized),
+        ])
+        family("chobi_media_datagrams_sent_total", "Datagrams queued on the media UDP ports.", [("", c.sent)])
+        family("chobi_media_egress_not_ready_total", "Packets for peers without SRTP keys or an address yet.", [("", c.egressNotReady)])
+        family("chobi_media_egress_failed_total", "Packets whose rewrite or protection failed.", [("", c.egressFailed)])
+        return out
+    }
+}
