@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
     ],
     targets: [
         // C libraries from Debian, one module map each.
@@ -54,10 +56,22 @@ let package = Package(
                 "STUN", "ICE", "SDP", "RTP", "DTLS", "SRTP", "SFU",
             ]
         ),
+        .target(
+            name: "Signaling",
+            dependencies: [
+                "SFU", "SDP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "chobi-server",
             dependencies: [
-                "MediaTransport",
+                "MediaTransport", "Signaling", "SFU",
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -77,6 +91,15 @@ let package = Package(
         .testTarget(name: "DTLSTests", dependencies: ["DTLS", "SRTP", "TestSupport"]),
         .testTarget(name: "SRTPTests", dependencies: ["SRTP", "TestSupport", "COpenSSL"]),
         .testTarget(name: "SFUTests", dependencies: ["SFU", "RTP", "TestSupport"]),
+        .testTarget(name: "SignalingTests", dependencies: [
+            "Signaling", "SFU", "SDP", "TestSupport",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+            .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+            .product(name: "JWTKit", package: "jwt-kit"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         .testTarget(name: "MediaTransportTests", dependencies: [
             "MediaTransport", "TestSupport", "STUN", "ICE", "SDP", "RTP", "DTLS", "SRTP", "SFU",
             .product(name: "NIOCore", package: "swift-nio"),

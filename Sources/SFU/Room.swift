@@ -227,6 +227,10 @@ public final class Room {
               highest >= last, highest - last < Int64(track.packetCache.capacity),
               highest == last || track.packetCache.contains(last + 1) else { return false }
         if let seen = subscription.forwarder.highestInputSequenceNumber, first <= seen { return false }
+        guard let keyframe = cache.packet(at: first), now - keyframe.packet.arrival <= configuration.keyframeReplayMaxAge else {
+            counters.staleKeyframeReplaysSkipped += 1
+            return false
+        }
         let viewer = subscription.subscriberID
         cache.forEachPacket { packet, bytes in
             if case .forward(let rewrite) = subscription.forwarder.translate(packet, at: now) {

@@ -14,6 +14,10 @@ public struct RoomConfiguration: Sendable, Equatable {
     public var nack = NackGenerator.Configuration()
     /// Minimum spacing of keyframe requests to one publisher track.
     public var keyframeRequestInterval: Duration = .milliseconds(500)
+    /// A new viewer is started from the cached keyframe (and the packets after it) only while
+    /// that keyframe is younger than this; an older one would replay seconds of stale frames in a
+    /// burst, so the viewer waits for the fresh keyframe it requests instead.
+    public var keyframeReplayMaxAge: Duration = .milliseconds(1000)
     public var receiverReportInterval: Duration = .seconds(1)
     /// Round-trip time assumed until reports measure one.
     public var initialRoundTripTime: Duration = .milliseconds(100)

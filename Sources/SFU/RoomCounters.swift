@@ -27,6 +27,8 @@ public struct RoomCounters: Sendable, Equatable {
     public var nacksSent = 0
     public var keyframeRequestsSent = 0
     public var keyframeReplays = 0
+    /// New viewers not replayed the cached keyframe because it was too old (they wait for a fresh one).
+    public var staleKeyframeReplaysSkipped = 0
     public var receiverReportsSent = 0
     public var senderReportsSent = 0
     /// RTCP that did not fit the room's scratch buffer (should stay 0).

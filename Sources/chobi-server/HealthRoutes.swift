@@ -4,8 +4,7 @@ import MediaTransport
 /// Liveness and readiness. `/health` answers while the process runs; `/ready` only once the media
 /// sockets are bound (and, later, the store is open).
 enum HealthRoutes {
-    static func router(media: MediaTransportService) -> Router<BasicRequestContext> {
-        let router = Router()
+    static func register(on router: Router<some RequestContext>, media: MediaTransportService) {
         router.get("/health") { _, _ in
             "ok\n"
         }
@@ -16,7 +15,5 @@ enum HealthRoutes {
             let ports = media.boundPorts.map(String.init).joined(separator: ",")
             return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ready media=\(ports)\n")))
         }
-        MetricsRoutes.register(on: router, media: media)
-        return router
     }
 }

@@ -1,10 +1,13 @@
 import ArgumentParser
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import MediaTransport
 import ServiceLifecycle
+import Signaling
 
-/// `chobi-server serve`: HTTP (health now; API and signaling later) plus the media UDP ports.
+/// `chobi-server serve`: HTTP (health, metrics, WHIP/WHEP, the web page, the /rtc WebSocket) plus
+/// the media UDP ports, in one ServiceGroup so SIGTERM shuts everything down in order.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the server.")
 
@@ -26,12 +29,21 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Address announced in ICE candidates (env CHOBI_ANNOUNCE_IP; default: media host).")
     var announceIP: String?
 
+    @Option(help: "Data directory: jwt.key and, later, the database (env CHOBI_DATA_DIR).")
+    var dataDir: String = Environment.string("CHOBI_DATA_DIR") ?? "./data"
+
+    @Option(help: "Access-Control-Allow-Origin for WHIP/WHEP (env CHOBI_CORS_ORIGIN).")
+    var corsOrigin: String = Environment.string("CHOBI_CORS_ORIGIN") ?? "*"
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error (env CHOBI_LOG_LEVEL).")
     var logLevel: String = Environment.string("CHOBI_LOG_LEVEL") ?? "info"
 
     func run() async throws {
         var logger = Logger(label: "chobi")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+
+        let key = try JWTKeyStore(dataDirectory: dataDir).loadKey()
+        let tokens = await RoomTokenVerifier(key: key)
 
         let media = MediaTransportService(
             configuration: .init(bindAddress: mediaHost, firstPort: mediaPort,
@@ -42,13 +54,25 @@ struct ServeCommand: AsyncParsableCommand {
         // Bind before serving HTTP so a taken port fails start-up instead of a later /ready.
         try await media.bind()
 
+        let signalingConfiguration = SignalingConfiguration(allowedOrigin: corsOrigin)
+        let signaling = SignalingService(mediaPlane: media, tokens: tokens, configuration: signalingConfiguration)
+        let router = Router(context: BasicWebSocketRequestContext.self)
+        HealthRoutes.register(on: router, media: media)
+        MetricsRoutes.register(on: router, media: media)
+        signaling.registerAllRoutes(on: router)
+
         let app = Application(
-            router: HealthRoutes.router(media: media),
+            router: router,
+            server: .http1WebSocketUpgrade(
+                webSocketRouter: router,
+                configuration: SignalingService.webSocketServerConfiguration(signalingConfiguration)),
             configuration: .init(address: .hostname(httpHost, port: httpPort), serverName: "chobi"),
             logger: logger)
 
         let group = ServiceGroup(configuration: .init(
-            services: [app, media],
+            // Shut down in reverse: HTTP stops taking requests, signaling closes its sessions
+            // while the media plane is still up to free them, media goes last.
+            services: [media, signaling, app],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()

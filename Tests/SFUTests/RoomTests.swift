@@ -88,6 +88,22 @@ struct RoomTests {
         #expect(all.isContinuous)
     }
 
+    @Test("a cached keyframe older than keyframeReplayMaxAge is not replayed; the viewer waits for a fresh one")
+    func staleKeyframeNotReplayed() throws {
+        var configuration = RoomConfiguration()
+        configuration.keyframeReplayMaxAge = .milliseconds(300)
+        let harness = RoomHarness(configuration: configuration)
+        try harness.addPublisher()
+        _ = try harness.sendVideo(Self.plan.frames(12))   // one keyframe, then deltas
+        harness.advance(by: .milliseconds(400))           // past the limit, still inside the packet cache
+        let plisBefore = harness.plisToPublisher
+        try harness.addViewer(5)
+        #expect(harness.sink.packets(to: 5).isEmpty, "no burst of stale frames")
+        #expect(harness.room.counters.staleKeyframeReplaysSkipped == 1)
+        #expect(harness.room.counters.keyframeReplays == 0)
+        #expect(harness.plisToPublisher == plisBefore + 1)
+    }
+
     @Test("without a usable cached keyframe a new viewer waits, and one PLI goes upstream")
     func waitForKeyframe() throws {
         // The keyframe is older than the packet cache holds: replay is not possible.

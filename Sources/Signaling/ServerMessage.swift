@@ -1,0 +1,124 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import SFU
+
+/// A message from the server to a WebSocket client (docs/signaling.md has the wire format).
+public enum ServerMessage: Sendable, Equatable {
+    case joined(Joined)
+    case answer(sdp: String)
+    case offer(sdp: String)
+    case trackPublished(RoomTrackInfo)
+    case trackUnpublished(trackID: String)
+    case participantJoined(ParticipantInfo)
+    case participantLeft(ParticipantInfo)
+    case connected
+    case error(code: SignalingErrorCode, message: String)
+    case closed(reason: String)
+    case pong
+
+    public struct Joined: Sendable, Equatable {
+        public var room: String
+        public var participant: String
+        public var user: String
+        public var role: RoomRole
+        public var tracks: [RoomTrackInfo]
+        public var participants: [ParticipantInfo]
+
+        public init(room: String, participant: String, user: String, role: RoomRole,
+                    tracks: [RoomTrackInfo], participants: [ParticipantInfo]) {
+            self.room = room
+            self.participant = participant
+            self.user = user
+            self.role = role
+            self.tracks = tracks
+            self.participants = participants
+        }
+    }
+
+    public var type: String {
+        switch self {
+        case .joined: "joined"
+        case .answer: "answer"
+        case .offer: "offer"
+        case .trackPublished: "track_published"
+        case .trackUnpublished: "track_unpublished"
+        case .participantJoined: "participant_joined"
+        case .participantLeft: "participant_left"
+        case .connected: "connected"
+        case .error: "error"
+        case .closed: "closed"
+        case .pong: "pong"
+        }
+    }
+
+    /// The JSON text, with `id` set when this replies to a request that had one.
+    public func encoded(replyingTo id: RequestID? = nil) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Every field is a string, number, bool or array of those: encoding cannot fail.
+        guard let data = try? encoder.encode(Envelope(message: self, id: id)) else {
+            return #"{"code":"bad_request","message":"unencodable","type":"error"}"#
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    private struct Envelope: Encodable {
+        var message: ServerMessage
+        var id: RequestID?
+
+        enum Key: String, CodingKey {
+            case type, id, requestId, sdp, track, trackId, participant, user, role, room, tracks,
+                 participants, code, message, reason, `protocol`
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode(message.type, forKey: .type)
+            try container.encodeIfPresent(id, forKey: .id)
+            switch message {
+            case .joined(let joined):
+                try container.encode(SignalingProtocol.version, forKey: .protocol)
+                try container.encode(joined.room, forKey: .room)
+                try container.encode(joined.participant, forKey: .participant)
+                try container.encode(joined.user, forKey: .user)
+                try container.encode(joined.role, forKey: .role)
+                try container.encode(joined.tracks.map(TrackPayload.init), forKey: .tracks)
+                try container.encode(joined.participants, forKey: .participants)
+            case .answer(let sdp), .offer(let sdp):
+                try container.encode(sdp, forKey: .sdp)
+            case .trackPublished(let track):
+                try container.encode(TrackPayload(track), forKey: .track)
+            case .trackUnpublished(let trackID):
+                try container.encode(trackID, forKey: .trackId)
+            case .participantJoined(let info), .participantLeft(let info):
+                try container.encode(info, forKey: .participant)
+            case .error(let code, let text):
+                try container.encode(code, forKey: .code)
+                try container.encode(text, forKey: .message)
+                try container.encodeIfPresent(id, forKey: .requestId)
+            case .closed(let reason):
+                try container.encode(reason, forKey: .reason)
+            case .connected, .pong:
+                break
+            }
+        }
+    }
+
+    /// A track as clients see it (camelCase `trackId`, like every other field).
+    private struct TrackPayload: Encodable {
+        var trackId: String
+        var participant: String
+        var kind: String
+        var muted: Bool
+
+        init(_ track: RoomTrackInfo) {
+            trackId = track.trackID
+            participant = track.participant
+            kind = track.kind
+            muted = track.muted
+        }
+    }
+}
