@@ -184,7 +184,7 @@ final class LoopbackClient: @unchecked Sendable {
         dtls = endpoint
         endpoint.start(at: Self.now)
         try await flushDTLS()
-        let connected = try await waitFor(timeout: .seconds(5)) { () -> Bool? in
+        let connected = try await waitFor(timeout: .seconds(15)) { () -> Bool? in
             if let deadline = endpoint.nextDeadline, deadline <= Self.now { endpoint.handleTimeout(at: Self.now) }
             try? self.flushDTLSNow()
             return self.srtp != nil ? true : nil
@@ -298,7 +298,9 @@ final class LoopbackClient: @unchecked Sendable {
     }
 
     /// Polls `probe` (after pumping the inbox) every few milliseconds until it gives a value.
-    func waitFor<T>(timeout: Duration = .seconds(3), _ probe: () throws -> T?) async throws -> T? {
+    /// Polls until `probe` gives a value. The timeout is generous on purpose: it bounds a hang, it
+    /// does not measure speed, and the suite runs beside CPU-heavy hostile-input tests on 2 cores.
+    func waitFor<T>(timeout: Duration = .seconds(15), _ probe: () throws -> T?) async throws -> T? {
         let end = ContinuousClock.now + timeout
         while ContinuousClock.now < end {
             pump()

@@ -1,0 +1,71 @@
+"""Headless Chromium (Debian's chromium + chromedriver) driving the server's own web page. It must
+run in a network namespace with only loopback (tools/test makes one), so it can only ever reach
+our server."""
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+
+FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu",
+         "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+         "--allow-loopback-in-peer-connection",
+         "--disable-features=WebRtcHideLocalIpsWithMdns",
+         "--no-first-run", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--autoplay-policy=no-user-gesture-required"]
+
+
+def only_loopback() -> bool:
+    return sorted(os.listdir("/sys/class/net")) == ["lo"]
+
+
+class Browser:
+    def __init__(self):
+        if not only_loopback():
+            pytest.skip("Chromium runs only inside a loopback-only network namespace (tools/test)")
+        self.profile = tempfile.mkdtemp(prefix="chobi-chromium-")
+        opts = webdriver.ChromeOptions()
+        opts.binary_location = "/usr/bin/chromium"
+        for flag in FLAGS + [f"--user-data-dir={self.profile}"]:
+            opts.add_argument(flag)
+        self.driver = webdriver.Chrome(options=opts, service=Service(executable_path="/usr/bin/chromedriver"))
+        self.driver.set_script_timeout(20)
+
+    def open(self, url: str):
+        self.driver.get(url)
+
+    def state(self) -> dict:
+        return self.driver.execute_script(
+            "return window.chobi ? {state: window.chobi.state, error: String(window.chobi.lastError || '')} : null;")
+
+    def inbound_video_frames_decoded(self) -> int:
+        """framesDecoded from Chromium's own getStats(), summed over inbound video streams."""
+        return self.driver.execute_async_script("""
+            const done = arguments[arguments.length - 1];
+            if (!window.chobi || !window.chobi.pc) { done(-1); return; }
+            window.chobi.pc.getStats().then(stats => {
+                let n = 0;
+                stats.forEach(s => { if (s.type === 'inbound-rtp' && s.kind === 'video') n += (s.framesDecoded || 0); });
+                done(n);
+            }).catch(() => done(-2));
+        """)
+
+    def outbound_video_frames_encoded(self) -> int:
+        return self.driver.execute_async_script("""
+            const done = arguments[arguments.length - 1];
+            if (!window.chobi || !window.chobi.pc) { done(-1); return; }
+            window.chobi.pc.getStats().then(stats => {
+                let n = 0;
+                stats.forEach(s => { if (s.type === 'outbound-rtp' && s.kind === 'video') n += (s.framesEncoded || 0); });
+                done(n);
+            }).catch(() => done(-2));
+        """)
+
+    def close(self):
+        try:
+            self.driver.quit()
+        finally:
+            shutil.rmtree(self.profile, ignore_errors=True)
