@@ -10,6 +10,9 @@ public struct ICEAgentCounters: Hashable, Sendable {
     public var malformedDatagrams = 0
     /// Well-formed STUN that is not a request (indications, stray responses).
     public var ignoredMessages = 0
+    /// Valid checks whose transaction id an earlier check used from another address: replays,
+    /// dropped unanswered.
+    public var replayedChecks = 0
 
     public init() {}
 }

@@ -31,6 +31,7 @@ public struct ICELiteAgent: Sendable {
     /// After a restart, the next nomination completes it and is reported even if it names the
     /// address already selected, so the owner knows the new credentials are in use.
     private var restartAwaitingNomination = false
+    private var replayGuard = CheckReplayGuard()
     private var outputs: [ICEOutput] = []
     private var outputsRead = 0
 
@@ -75,6 +76,10 @@ public struct ICELiteAgent: Sendable {
                 outputs.append(.transmit(bytes, to: source))
             }
         case .valid(let nominated):
+            guard replayGuard.judge(request.transactionID, from: source) != .replay else {
+                counters.replayedChecks += 1
+                return
+            }
             counters.validChecks += 1
             if let bytes = BindingResponse.success(to: request, source: source, key: localKey) {
                 outputs.append(.transmit(bytes, to: source))

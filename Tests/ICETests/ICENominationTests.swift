@@ -103,11 +103,10 @@ struct ICENominationTests {
         #expect(!agent.isAuthorized(attacker))
     }
 
-    @Test("a check replayed from another address validates only that address and does not move media")
+    @Test("a non-nominating check replayed from another address is dropped: no answer, not authorized")
     mutating func replayFromElsewhere() {
-        // Short-term STUN authentication has no replay protection: a captured check replayed
-        // from another address authenticates and validates only that address (the answer goes
-        // there). Pin that, without USE-CANDIDATE, it does not move media.
+        // Short-term STUN authentication has no replay protection of its own; the agent remembers
+        // recent transaction ids, so the copy from another address is recognised and dropped.
         var agent = ICELiteAgent(local: local)
         agent.handle(datagram: peer.check(to: local, useCandidate: true), from: wifi, at: clock.now)
         _ = agent.drain()
@@ -116,9 +115,10 @@ struct ICENominationTests {
         agent.handle(datagram: plain, from: cellular, at: clock.now)
         let outputs = agent.drain()
         #expect(outputs.events.isEmpty)
-        #expect(outputs.transmitted.map(\.to) == [wifi, cellular])
+        #expect(outputs.transmitted.map(\.to) == [wifi])
         #expect(agent.selectedAddress == wifi)
-        #expect(agent.isAuthorized(cellular))
+        #expect(!agent.isAuthorized(cellular))
+        #expect(agent.counters.replayedChecks == 1)
     }
 
     @Test("the authorized-address table is bounded and never drops the selected address")
@@ -135,5 +135,41 @@ struct ICENominationTests {
         _ = agent.drain()
         #expect(agent.isAuthorized(wifi))
         #expect(others.filter { agent.isAuthorized($0) } == Array(others.suffix(2)))
+    }
+}
+
+@Suite("ICE-lite replayed checks")
+struct ICEReplayTests {
+    var rng = SeededGenerator(seed: 0xD0D0)
+    var peer = TestPeer(seed: 0xE0E0)
+    let wifi = TransportAddress(ipv4: 192, 0, 2, 10, port: 50_000)
+    let attacker = TransportAddress(ipv4: 198, 51, 100, 66, port: 4444)
+
+    @Test("a captured nominating check resent from another address is dropped; media stays put")
+    mutating func replayFromAnotherAddress() {
+        let local = ICECredentials.random(using: &rng)
+        var agent = ICELiteAgent(local: local)
+        let check = peer.check(to: local, useCandidate: true)
+        agent.handle(datagram: check, from: wifi, at: .seconds(1))
+        _ = agent.drain()
+        agent.handle(datagram: check, from: attacker, at: .seconds(2))
+        #expect(agent.drain().isEmpty, "no answer, no event")
+        #expect(agent.selectedAddress == wifi)
+        #expect(!agent.isAuthorized(attacker))
+        #expect(agent.counters.replayedChecks == 1)
+        #expect(agent.counters.validChecks == 1)
+    }
+
+    @Test("a retransmission of the same check from the same address is answered again")
+    mutating func retransmissionAnswered() {
+        let local = ICECredentials.random(using: &rng)
+        var agent = ICELiteAgent(local: local)
+        let check = peer.check(to: local, useCandidate: true)
+        agent.handle(datagram: check, from: wifi, at: .seconds(1))
+        _ = agent.drain()
+        agent.handle(datagram: check, from: wifi, at: .seconds(1) + .milliseconds(100))
+        #expect(agent.drain().transmitted.count == 1)
+        #expect(agent.counters.replayedChecks == 0)
+        #expect(agent.counters.validChecks == 2)
     }
 }

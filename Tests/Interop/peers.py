@@ -175,12 +175,21 @@ class Viewer:
         self.answer_at = time.monotonic()
         await self.pc.setRemoteDescription(RTCSessionDescription(body, "answer"))
 
-    def indices_between(self, start: float, end: float) -> set[int]:
-        return {i for i, t in self.video_frames if start <= t <= end and i >= 0}
-
     async def close(self):
         for t in self._tasks:
             t.cancel()
         if self.location:
             await http_delete(self.base + self.location, self.token)
         await self.pc.close()
+
+
+def decoded_share(viewer: Viewer, publisher: Publisher, start: float, end: float) -> tuple[float, int]:
+    """Of the frames the publisher handed its encoder in [start, end - 0.5 s] (the last half
+    second may still be in flight), the share this viewer decoded by `end`; and how many that was.
+    Measured against what was really sent, so a slow publisher on a loaded machine does not count
+    against the SFU."""
+    sent = {i for i, t in enumerate(publisher.video.sent_at) if start <= t <= end - 0.5}
+    if not sent:
+        return 0.0, 0
+    decoded = {i for i, t in viewer.video_frames if t <= end}
+    return len(sent & decoded) / len(sent), len(sent)

@@ -2,16 +2,7 @@
 import asyncio
 import time
 
-from peers import Publisher, Viewer
-
-
-def coverage(viewer: Viewer, start: float, end: float) -> tuple[float, int]:
-    """Fraction of frame indices decoded between the first and last index seen in [start, end]."""
-    seen = viewer.indices_between(start, end)
-    if not seen:
-        return 0.0, 0
-    span = max(seen) - min(seen) + 1
-    return len(seen) / span, span
+from peers import Publisher, Viewer, decoded_share
 
 
 def test_three_viewers_decode_the_publishers_frames(server, run):
@@ -29,19 +20,19 @@ def test_three_viewers_decode_the_publishers_frames(server, run):
             start = time.monotonic()
             await asyncio.sleep(10.0)
             end = time.monotonic()
-            return [(coverage(v, start, end), v.audio_frames) for v in viewers]
+            return [(decoded_share(v, pub, start, end), v.audio_frames) for v in viewers]
         finally:
             for v in viewers:
                 await v.close()
             await pub.close()
 
     results = run(scenario(), timeout=60)
-    for i, ((fraction, span), audio) in enumerate(results):
-        print(f"viewer {i}: decoded {fraction:.1%} of a {span}-frame span in 10 s, {audio} audio frames")
-    for i, ((fraction, span), audio) in enumerate(results):
-        # 10 s at 30 fps is ~300 frames; the span proves frames kept flowing the whole window.
-        assert span >= 240, f"viewer {i}: only {span} frames spanned in 10 s"
-        assert fraction >= 0.90, f"viewer {i}: decoded {fraction:.1%} of frames"
+    for i, ((fraction, sent), audio) in enumerate(results):
+        print(f"viewer {i}: decoded {fraction:.1%} of the {sent} frames sent in 9.5 s, {audio} audio frames")
+    for i, ((fraction, sent), audio) in enumerate(results):
+        # 30 fps for 9.5 s is 285 frames; a loaded machine slows the Python publisher, not the SFU.
+        assert sent >= 150, f"the publisher sent only {sent} frames in 9.5 s"
+        assert fraction >= 0.90, f"viewer {i}: decoded {fraction:.1%} of the frames sent"
         assert audio >= 250, f"viewer {i}: only {audio} audio frames in ~12 s"
 
 
