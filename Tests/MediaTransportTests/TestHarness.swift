@@ -14,7 +14,7 @@ enum TestHarness {
         return logger
     }
 
-    static func service(loops: Int = 1, connectTimeout: Duration = .seconds(10),
+    static func service(loops: Int = 1, connectTimeout: Duration = .seconds(60),
                         consentTimeout: Duration = .seconds(30)) async throws -> MediaTransportService {
         let service = MediaTransportService(
             configuration: .init(bindAddress: "127.0.0.1", firstPort: 0, loops: loops,
