@@ -16,7 +16,7 @@ import SRTP
 /// Clients are `BenchPeer`s (our ICE/DTLS/SRTP over plain sockets). Per N:
 /// 1. saturation: the publisher keeps a window of packets queued in front of the server (sent
 ///    minus what the subscribers received, divided by N), so the loop always has work but the
-///    kernel never drops ingress. Over a 1.5 s window in the middle of the run we read, on the
+///    kernel never drops ingress. Over a 1.5 s window (4 s at N = 1000) in the middle of the run we read, on the
 ///    loop's own thread, its CPU time and its allocation counter, and the service's counters.
 ///    Saturated = the publisher spent most of the window waiting on a full queue (the server set
 ///    the pace). Rate per core = forwarded / loop CPU seconds (the machine is shared; the loop
@@ -74,8 +74,9 @@ enum ForwardBenchmark {
         // receive and decrypt them.
         let warm = SubscriberReader(peers: subscribers, mode: .count, verifying: [0, n - 1])
         let warmThread = BenchThread { warm.run(maxSeconds: 10) }
-        try source.sendPaced(ingressPerSecond: 200, duration: .milliseconds(300), keyframeFirst: true)
-        try await Task.sleep(for: .milliseconds(300))
+        try source.sendPaced(ingressPerSecond: 200, duration: .milliseconds(100), keyframeFirst: true)
+        try await drain(service)
+        try await Task.sleep(for: .milliseconds(200))
         warm.stop.store(true, ordering: .relaxed)
         warmThread.join()
         guard warm.decrypted.allSatisfy({ $0 > 0 }), warm.undecryptable == 0 else {
@@ -88,7 +89,9 @@ enum ForwardBenchmark {
         let runStart = try await service.counters()
         let readerThread = BenchThread { reader.run(maxSeconds: 30) }
         let window = max(2, windowForwards / n)
-        let runFor = Duration.milliseconds(2600)
+        // A longer window at 1000: each publisher packet is 1000 forwards, so 1.5 s holds too few.
+        let measured = n >= 1000 ? Duration.seconds(4) : .milliseconds(1500)
+        let runFor = measured + .milliseconds(1100)
         let senderThread = BenchThread {
             try? source.sendWindowed(window: window, fanOut: n, received: { reader.received }, duration: runFor)
         }
@@ -96,7 +99,7 @@ enum ForwardBenchmark {
         let sentBefore = source.sent.load(ordering: .relaxed)
         let waitedBefore = source.waitedNanos.load(ordering: .relaxed)
         let before = try await snapshot(service)
-        try await Task.sleep(for: .milliseconds(1500))
+        try await Task.sleep(for: measured)
         let after = try await snapshot(service)
         let sentAfter = source.sent.load(ordering: .relaxed)
         let waitedAfter = source.waitedNanos.load(ordering: .relaxed)
