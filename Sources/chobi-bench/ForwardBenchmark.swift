@@ -93,7 +93,7 @@ enum ForwardBenchmark {
         let measured = n >= 1000 ? Duration.seconds(4) : .milliseconds(1500)
         let runFor = measured + .milliseconds(1100)
         let senderThread = BenchThread {
-            try? source.sendWindowed(window: window, fanOut: n, received: { reader.received }, duration: runFor)
+            try? source.sendWindowed(window: window, fanOut: n, received: { reader.receivedRTP.load(ordering: .relaxed) }, duration: runFor)
         }
         try await Task.sleep(for: .milliseconds(500))
         let sentBefore = source.sent.load(ordering: .relaxed)

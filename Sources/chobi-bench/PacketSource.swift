@@ -62,10 +62,10 @@ final class PacketSource: @unchecked Sendable {
     }
 
     /// Saturating load without overflowing the server's socket: keeps about `window` packets in
-    /// front of the server (sent minus fan-outs the subscribers have received), so the loop always
+    /// front of the server (sent minus RTP fan-outs the subscribers have received), so the loop always
     /// has work queued but the kernel never drops ingress (a burst of drops would look like loss
     /// to the forwarder and to SRTP's rollover estimate). A keyframe starts the run and every
-    /// 2,000th packet. If the subscribers stop seeing progress for 20 ms (a datagram lost at a
+    /// 2,000th packet. If the subscribers stop seeing progress for 250 ms (a datagram lost at a
     /// subscriber socket), one packet of credit is written off so the window cannot stall.
     func sendWindowed(window: Int, fanOut: Int, received: () -> Int, duration: Duration) throws {
         let end = monotonicNanos() + UInt64(duration.nanoseconds)
@@ -85,7 +85,7 @@ final class PacketSource: @unchecked Sendable {
             if outstanding < window {
                 try sendOne(keyframe: count % 2000 == 0)
                 count += 1
-            } else if now - lastProgress > 20_000_000 {
+            } else if now - lastProgress > 250_000_000 {
                 writtenOff += 1
                 lastProgress = now
             } else {

@@ -22,6 +22,8 @@ final class SubscriberReader: @unchecked Sendable {
     /// Datagrams read so far; atomic because the publisher's window reads it while we run.
     let receivedCount = Atomic<Int>(0)
     var received: Int { receivedCount.load(ordering: .relaxed) }
+    /// RTP datagrams only (the publisher's window must not count the server's RTCP reports).
+    let receivedRTP = Atomic<Int>(0)
     /// Per `verifying` subscriber, in that order.
     private(set) var decrypted: [Int]
     private(set) var undecryptable = 0
@@ -54,9 +56,11 @@ final class SubscriberReader: @unchecked Sendable {
                     guard n > 0 else { break }
                     let at = monotonicNanos()
                     receivedCount.add(1, ordering: .relaxed)
-                    let v = slot[i]
                     // RTP only (RTCP's second byte is 192...223: sender reports from the server).
-                    guard v >= 0, n > 20, !(192...223).contains(buffer[1]) else { continue }
+                    guard n > 20, !(192...223).contains(buffer[1]) else { continue }
+                    receivedRTP.add(1, ordering: .relaxed)
+                    let v = slot[i]
+                    guard v >= 0 else { continue }
                     perSlot[v] += 1
                     if mode == .count, perSlot[v] % 8 != 1 { continue }
                     var length = n
