@@ -80,7 +80,12 @@ let package = Package(
         ),
         // Counts heap allocations for benchmarks; linked into chobi-bench only.
         .target(name: "CAllocationCounter"),
-        .executableTarget(name: "chobi-bench", dependencies: ["RTP", "SRTP", "DTLS", "SFU", "CAllocationCounter"]),
+        .executableTarget(name: "chobi-bench", dependencies: [
+            "RTP", "SRTP", "DTLS", "SFU", "CAllocationCounter", "MediaTransport", "STUN", "ICE", "SDP",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
 
         // Tests. TestSupport holds what every suite shares: seeded randomness, hostile inputs, virtual time.
         .target(name: "TestSupport", path: "Tests/TestSupport"),

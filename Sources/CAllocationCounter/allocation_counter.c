@@ -14,10 +14,18 @@ extern void *__libc_memalign(size_t, size_t);
 extern void __libc_free(void *);
 
 static uint64_t allocations;
+// Per thread as well, so a benchmark can count what one event loop allocates while other threads
+// (load generators, receivers) run beside it. initial-exec: the counter lives in the executable's
+// static TLS block, so reading it never calls the allocator we are interposing.
+static __thread uint64_t thread_allocations __attribute__((tls_model("initial-exec")));
 
-static inline void count(void) { __atomic_fetch_add(&allocations, 1, __ATOMIC_RELAXED); }
+static inline void count(void) {
+    __atomic_fetch_add(&allocations, 1, __ATOMIC_RELAXED);
+    thread_allocations++;
+}
 
 uint64_t chobi_allocation_count(void) { return __atomic_load_n(&allocations, __ATOMIC_RELAXED); }
+uint64_t chobi_thread_allocation_count(void) { return thread_allocations; }
 
 void *malloc(size_t size) { count(); return __libc_malloc(size); }
 void *calloc(size_t n, size_t size) { count(); return __libc_calloc(n, size); }

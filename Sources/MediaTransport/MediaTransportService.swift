@@ -112,6 +112,17 @@ public final class MediaTransportService: Service, Sendable {
         return total
     }
 
+    /// Runs `body` on each media loop's thread, in loop order, and returns what it gave. For
+    /// benchmarks that read per-thread figures (CPU time, allocation counters) of the packet path;
+    /// `body` must not touch loop state.
+    public func onEachLoopThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async throws -> [T] {
+        var results: [T] = []
+        for loop in state.withLockedValue({ $0.loops }) {
+            results.append(try await loop.eventLoop.submit(body).get())
+        }
+        return results
+    }
+
     /// What every loop holds right now (tests: cleanup must bring it back to zero).
     func census() async throws -> MediaLoop.Census {
         var total = MediaLoop.Census(peers: 0, routes: 0, ufrags: 0, rooms: 0, egressPeers: 0, timerArmed: false)

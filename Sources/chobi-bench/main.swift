@@ -1,13 +1,15 @@
-// chobi-bench [rtp|srtp|dtls|room|all]: prints one line per figure. Run through tools/bench (release).
+// chobi-bench [rtp|srtp|dtls|room|forward|all]: prints one line per figure. Run through tools/bench (release).
 #if canImport(Glibc)
 import Glibc
 #endif
 
-let suites: [(String, () throws -> [BenchResult])] = [
+let suites: [(String, () async throws -> [BenchResult])] = [
     ("rtp", RTPBenchmark.run),
     ("srtp", SRTPBenchmark.run),
     ("dtls", DTLSBenchmark.run),
     ("room", { try RoomForwardBenchmark.run() }),
+    // Through the real server on loopback (ICE+DTLS peers, sockets); takes a minute or two.
+    ("forward", { try await ForwardBenchmark.run() }),
 ]
 
 let wanted = CommandLine.arguments.dropFirst().first ?? "all"
@@ -18,7 +20,7 @@ if selected.isEmpty {
 }
 for (_, run) in selected {
     do {
-        for result in try run() { print(result.line) }
+        for result in try await run() { print(result.line) }
     } catch {
         print("benchmark failed: \(error)")
         exit(1)

@@ -1,0 +1,212 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import DTLS
+import ICE
+import RTP
+import SDP
+import SRTP
+import STUN
+
+/// A WebRTC peer for the forwarding benchmark, made of our own sans-I/O pieces over one plain
+/// non-blocking UDP socket on 127.0.0.1 (the shape of the test suite's LoopbackClient, without
+/// NIO: the benchmark reads a thousand of these from one thread with poll(2)). It writes a
+/// one-section VP8 offer, sends an ICE check with USE-CANDIDATE as the controlling agent, runs
+/// the DTLS client handshake and keys SRTP. Every wait is bounded by a deadline.
+final class BenchPeer {
+    let fd: Int32
+    let credentials = ICECredentials.random()
+    let certificate: DTLSCertificate
+    private(set) var server = sockaddr_in()
+    private(set) var answer: SessionDescription?
+    private(set) var srtp: SRTPSession?
+
+    static let midExtensionID: UInt8 = 4
+
+    init(certificate: DTLSCertificate, receiveBuffer: Int32 = 1 << 20) throws(ForwardBenchFailure) {
+        self.certificate = certificate
+        fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        guard fd >= 0 else { throw .socket("socket: errno \(errno)") }
+        var size = receiveBuffer
+        _ = setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        var local = Self.loopback(port: 0)
+        let bound = withUnsafePointer(to: &local) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) == 0 else {
+            throw .socket("bind/fcntl: errno \(errno)")
+        }
+    }
+
+    deinit { close(fd) }
+
+    static func loopback(port: UInt16) -> sockaddr_in {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+        return address
+    }
+
+    // MARK: offer / answer
+
+    /// A Chrome-shaped one-section VP8 offer: sendonly with `ssrc` for the publisher, recvonly otherwise.
+    func offer(sendingSSRC ssrc: UInt32?) -> String {
+        var lines = ["v=0", "o=- 4611731400430051336 2 IN IP4 127.0.0.1", "s=-", "t=0 0", "a=group:BUNDLE 0",
+                     "a=msid-semantic: WMS", "m=video 9 UDP/TLS/RTP/SAVPF 96", "c=IN IP4 0.0.0.0",
+                     "a=rtcp:9 IN IP4 0.0.0.0", "a=ice-ufrag:\(credentials.ufrag)", "a=ice-pwd:\(credentials.password)",
+                     "a=fingerprint:\(certificate.fingerprint.sdpValue)", "a=setup:actpass", "a=mid:0",
+                     "a=extmap:\(Self.midExtensionID) urn:ietf:params:rtp-hdrext:sdes:mid"]
+        lines.append(ssrc == nil ? "a=recvonly" : "a=sendonly")
+        if ssrc != nil { lines.append("a=msid:bench track0") }
+        lines += ["a=rtcp-mux", "a=rtcp-rsize", "a=rtpmap:96 VP8/90000", "a=rtcp-fb:96 nack", "a=rtcp-fb:96 nack pli"]
+        if let ssrc { lines.append("a=ssrc:\(ssrc) cname:bench") }
+        return lines.joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// Takes the server's answer: where to send, and its ICE credentials and fingerprint.
+    func accept(answer text: String) throws(ForwardBenchFailure) {
+        guard let description = try? SessionDescription(parsing: text),
+              let candidate = description.media.first?.candidates.first,
+              let port = UInt16(exactly: candidate.port), candidate.address == "127.0.0.1"
+        else { throw .handshake("answer without a loopback candidate") }
+        server = Self.loopback(port: port)
+        answer = description
+    }
+
+    /// Sends to `port` on loopback without signaling (the plain-UDP baseline).
+    func aim(at port: UInt16) { server = Self.loopback(port: port) }
+
+    /// The port this socket is bound to.
+    var port: UInt16 {
+        var address = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return UInt16(bigEndian: address.sin_port)
+    }
+
+    // MARK: connect
+
+    /// ICE check with nomination, then the DTLS client handshake; returns when SRTP is keyed.
+    func connect(timeout: Duration = .seconds(10)) throws(ForwardBenchFailure) {
+        guard let transport = answer?.transport(forMediaAt: 0), let ufrag = transport.iceUfrag, let password = transport.icePwd,
+              let fingerprintText = transport.fingerprints.first?.attributeValue,
+              let fingerprint = try? DTLSFingerprint(sdpValue: fingerprintText)
+        else { throw .handshake("answer lacks ICE credentials or fingerprint") }
+        let deadline = Self.now + timeout
+        let request = STUNMessage(type: .bindingRequest, transactionID: .random(), attributes: [
+            .username("\(ufrag):\(credentials.ufrag)"), .priority(1_853_817_087),
+            .iceControlling(0x1234_5678_9ABC_DEF0), .useCandidate,
+        ])
+        guard let check = try? request.encode(integrityKey: .shortTerm(password: password), fingerprint: true) else {
+            throw .handshake("cannot encode the check")
+        }
+        var checked = false
+        var nextCheck = Self.now
+        var buffer = [UInt8](repeating: 0, count: 2048)
+        while !checked {
+            guard Self.now < deadline else { throw .handshake("no answer to the connectivity check") }
+            if Self.now >= nextCheck {
+                send(check)
+                nextCheck = Self.now + .milliseconds(200)
+            }
+            waitReadable(milliseconds: 5)
+            while let n = receive(into: &buffer) {
+                if let m = try? STUNMessage.parse(buffer[0..<n]), m.transactionID == request.transactionID {
+                    guard m.type == .bindingSuccess else { throw .handshake("check refused: \(m.type)") }
+                    checked = true
+                }
+            }
+        }
+        guard let dtls = try? DTLSEndpoint(certificate: certificate, role: .client, remoteFingerprint: fingerprint) else {
+            throw .handshake("DTLS endpoint")
+        }
+        dtls.start(at: Self.now)
+        while srtp == nil {
+            while let output = dtls.pollOutput() {
+                switch output {
+                case .transmit(let bytes):
+                    send(bytes)
+                case .event(.connected(let keys)):
+                    guard let profile = SRTPProfile(rawValue: keys.profile.rawValue),
+                          let session = try? SRTPSession(profile: profile, localKey: keys.localKey, localSalt: keys.localSalt,
+                                                         remoteKey: keys.remoteKey, remoteSalt: keys.remoteSalt)
+                    else { throw .handshake("SRTP keying failed") }
+                    srtp = session
+                case .event(.failed(let error)):
+                    throw .handshake("DTLS failed: \(error)")
+                case .event, .applicationData:
+                    break
+                }
+            }
+            if srtp != nil { break }
+            guard Self.now < deadline else { throw .handshake("DTLS did not connect") }
+            waitReadable(milliseconds: 5)
+            while let n = receive(into: &buffer), n > 0 {
+                if (20...63).contains(buffer[0]) { dtls.handle(datagram: buffer[0..<n], at: Self.now) }
+            }
+            if let due = dtls.nextDeadline, due <= Self.now { dtls.handleTimeout(at: Self.now) }
+        }
+    }
+
+    // MARK: socket
+
+    static var now: Duration { .nanoseconds(Int64(monotonicNanos())) }
+
+    func send(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { self.send($0) }
+    }
+
+    func send(_ bytes: UnsafeRawBufferPointer) {
+        var to = server
+        _ = withUnsafePointer(to: &to) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                sendto(fd, bytes.baseAddress, bytes.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+    }
+
+    /// One datagram if one is waiting (non-blocking), else nil.
+    func receive(into buffer: inout [UInt8]) -> Int? {
+        let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+        return n >= 0 ? n : nil
+    }
+
+    private func waitReadable(milliseconds: Int32) {
+        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        _ = poll(&p, 1, milliseconds)
+    }
+}
+
+/// CLOCK_MONOTONIC in nanoseconds: the same clock NIO's `NIODeadline.now()` reads on Linux, so
+/// stamps taken here and on the server's loop compare.
+func monotonicNanos() -> UInt64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
+}
+
+/// CPU time of the calling thread in nanoseconds.
+func threadCPUNanos() -> UInt64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+    return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
+}
+
+enum ForwardBenchFailure: Error, CustomStringConvertible {
+    case socket(String)
+    case handshake(String)
+    case service(String)
+    case check(String)
+
+    var description: String {
+        switch self {
+        case .socket(let s): "socket: \(s)"
+        case .handshake(let s): "handshake: \(s)"
+        case .service(let s): "service: \(s)"
+        case .check(let s): "check failed: \(s)"
+        }
+    }
+}
