@@ -70,4 +70,30 @@ public struct ReportBlock: Sendable, Equatable {
         try writer.uint32(lastSenderReport)
         try writer.uint32(delaySinceLastSenderReport)
     }
+
+    // Sender and receiver reports end the same way: `count` report blocks, then word-aligned
+    // profile-specific extensions filling the rest of the packet (RFC 3550 §6.4.1-2).
+
+    /// Reads `count` blocks (the caller has checked the body holds them) and the extensions after.
+    static func readBlocksAndExtensions(count: Int, from reader: inout RTCPBodyReader,
+                                        body: UnsafeRawBufferPointer, packet: UnsafeRawBufferPointer)
+        throws(RTCPError) -> (reports: [ReportBlock], profileExtensions: [UInt8]) {
+        var reports: [ReportBlock] = []
+        reports.reserveCapacity(count)  // bounded: the caller checked the body against `count`
+        for _ in 0..<count { reports.append(try ReportBlock(reading: &reader)) }
+        guard reader.remaining % 4 == 0 else { throw .badLength(declared: body.count, available: packet.count) }
+        return (reports, try reader.bytes(reader.remaining))
+    }
+
+    /// Checks what a report may carry before any byte is written.
+    static func validate(_ reports: [ReportBlock], profileExtensions: [UInt8]) throws(RTCPError) {
+        guard reports.count <= 31 else { throw .valueOutOfRange("\(reports.count) report blocks, at most 31") }
+        guard profileExtensions.count % 4 == 0 else { throw .valueOutOfRange("profile extensions not word-aligned") }
+    }
+
+    static func writeBlocksAndExtensions(_ reports: [ReportBlock], profileExtensions: [UInt8],
+                                         to writer: inout RTCPBodyWriter) throws(RTCPError) {
+        for report in reports { try report.write(to: &writer) }
+        try writer.bytes(profileExtensions)
+    }
 }

@@ -47,19 +47,14 @@ public struct SenderReport: RTCPWirePacket {
         rtpTimestamp = try reader.uint32()
         packetCount = try reader.uint32()
         octetCount = try reader.uint32()
-        var reports: [ReportBlock] = []
-        reports.reserveCapacity(blocks)  // bounded: checked against the body above
-        for _ in 0..<blocks { reports.append(try ReportBlock(reading: &reader)) }
-        self.reports = reports
-        guard reader.remaining % 4 == 0 else { throw .badLength(declared: body.count, available: packet.count) }
-        profileExtensions = try reader.bytes(reader.remaining)
+        (reports, profileExtensions) = try ReportBlock.readBlocksAndExtensions(count: blocks, from: &reader,
+                                                                               body: body, packet: packet)
     }
 
     public var marshalSize: Int { 4 + 24 + reports.count * ReportBlock.byteCount + profileExtensions.count }
 
     public func marshal(into buffer: UnsafeMutableRawBufferPointer) throws(RTCPError) -> Int {
-        guard reports.count <= 31 else { throw .valueOutOfRange("\(reports.count) report blocks, at most 31") }
-        guard profileExtensions.count % 4 == 0 else { throw .valueOutOfRange("profile extensions not word-aligned") }
+        try ReportBlock.validate(reports, profileExtensions: profileExtensions)
         let size = marshalSize
         try Self.requireRoom(size, in: buffer)
         var writer = RTCPBodyWriter(buffer)
@@ -69,8 +64,7 @@ public struct SenderReport: RTCPWirePacket {
         try writer.uint32(rtpTimestamp)
         try writer.uint32(packetCount)
         try writer.uint32(octetCount)
-        for report in reports { try report.write(to: &writer) }
-        try writer.bytes(profileExtensions)
+        try ReportBlock.writeBlocksAndExtensions(reports, profileExtensions: profileExtensions, to: &writer)
         return size
     }
 }
