@@ -40,7 +40,9 @@ let package = Package(
         .target(name: "SDP"),
         .target(name: "RTP"),
         .target(name: "DTLS", dependencies: ["COpenSSL", "CChobiShims"]),
-        .target(name: "SRTP", dependencies: ["CSRTP"]),
+        // libsrtp2's crypto types over OpenSSL, installed into libsrtp at start (no per-packet allocation).
+        .target(name: "CSRTPCrypto", dependencies: ["CSRTP", "COpenSSL"], linkerSettings: [.linkedLibrary("crypto")]),
+        .target(name: "SRTP", dependencies: ["CSRTP", "CSRTPCrypto"]),
         // Rooms and forwarding: pure logic on one event loop, virtual time in tests.
         .target(name: "SFU", dependencies: ["RTP"]),
 
@@ -94,7 +96,7 @@ let package = Package(
         .testTarget(name: "SDPTests", dependencies: ["SDP", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RTPTests", dependencies: ["RTP", "TestSupport"]),
         .testTarget(name: "DTLSTests", dependencies: ["DTLS", "SRTP", "TestSupport"]),
-        .testTarget(name: "SRTPTests", dependencies: ["SRTP", "TestSupport", "COpenSSL"]),
+        .testTarget(name: "SRTPTests", dependencies: ["SRTP", "TestSupport", "COpenSSL", "CSRTPCrypto"]),
         .testTarget(name: "SFUTests", dependencies: ["SFU", "RTP", "TestSupport"]),
         .testTarget(name: "SignalingTests", dependencies: [
             "Signaling", "SFU", "SDP", "TestSupport",

@@ -7,18 +7,25 @@ import SRTP
 /// `forward` copies the source bytes into the loop's egress slab with room for the rewrite and
 /// the SRTP tag, drops the header extension (ids are the publisher's, which mean nothing — or
 /// something else — to the viewer), applies the forwarder's rewrite, protects in place and
-/// queues the datagram; nothing is flushed here. The loop flushes once per read batch and after
-/// timer and control work, so NIO sends the batch with one `sendmmsg`.
+/// queues the datagram. The loop flushes at the end of each read batch and after timer and control
+/// work, and the path itself every `flushLimit` datagrams: one `sendmmsg` per batch, yet the first
+/// viewers of a 1→1000 fan-out do not wait for the thousandth copy.
 final class EgressPath: EgressSink {
     /// Everyone on the loop who can be sent to, by participant (ids are unique per loop).
     var peers: [ParticipantID: PeerConnection] = [:]
     /// Set when the listener joins the pipeline; writes go through it.
     var context: ChannelHandlerContext?
     private(set) var counters = DatagramCounters()
+    private(set) var delays = ForwardDelayHistogram()
+    /// When the datagram being handled came off the socket (monotonic ns); the ingress sets it
+    /// before handing a media packet to the room, so every copy forwarded from it carries it.
+    var ingressNanoseconds: UInt64 = 0
     private var queue: EgressQueue
+    private let flushLimit: Int
 
-    init(allocator: ByteBufferAllocator, slabCapacity: Int) {
+    init(allocator: ByteBufferAllocator, slabCapacity: Int, flushLimit: Int) {
         queue = EgressQueue(allocator: allocator, capacity: slabCapacity)
+        self.flushLimit = max(1, flushLimit)
         peers.reserveCapacity(64)
     }
 
@@ -33,7 +40,7 @@ final class EgressPath: EgressSink {
         }
         let capacity = source.count + rewrite.growth + SRTPSession.requiredRTPCapacity
         if !queue.fits(capacity) { flush() }
-        let queued = queue.append(capacity: capacity, to: destination) { buffer in
+        let queued = queue.append(capacity: capacity, to: destination, ingressNanoseconds: ingressNanoseconds) { buffer in
             guard let base = buffer.baseAddress, let from = source.baseAddress, source.count <= buffer.count else { return 0 }
             base.copyMemory(from: from, byteCount: source.count)
             var length = Self.stripHeaderExtension(buffer, length: source.count)
@@ -45,6 +52,7 @@ final class EgressPath: EgressSink {
             }
         }
         if queued { counters.sent += 1 } else { counters.egressFailed += 1 }
+        if queue.count >= flushLimit { flush() }
     }
 
     func sendRTCP(to participant: ParticipantID, bytes: UnsafeRawBufferPointer) {
@@ -83,14 +91,14 @@ final class EgressPath: EgressSink {
 
     // MARK: flushing
 
-    /// Writes everything queued and flushes the channel once.
+    /// Writes everything queued and flushes the channel once (NIO sends with `sendmmsg` there
+    /// and then, unless the socket is full), then records each forwarded datagram's delay.
     func flush() {
         guard !queue.isEmpty else { return }
         if let context {
             queue.drain { envelope in context.write(NIOAny(envelope), promise: nil) }
             context.flush()
-        } else {
-            queue.drain { _ in }
+            queue.recordDelays(sentAt: MediaLoop.monotonicNanoseconds(), into: &delays)
         }
         queue.recycle()
     }

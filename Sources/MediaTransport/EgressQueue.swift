@@ -12,6 +12,9 @@ struct EgressQueue {
         var offset: Int
         var length: Int
         var destination: SocketAddress
+        /// When the datagram this one was forwarded from came off the socket (monotonic ns);
+        /// 0 for datagrams that were not forwarded (STUN, DTLS, our own RTCP).
+        var ingressNanoseconds: UInt64
     }
 
     private var slab: ByteBuffer
@@ -30,7 +33,7 @@ struct EgressQueue {
 
     /// Lets `body` write one datagram of at most `capacity` bytes (it returns the length, or 0
     /// to cancel) and queues it for `destination`. The caller checks `fits` first.
-    mutating func append(capacity: Int, to destination: SocketAddress,
+    mutating func append(capacity: Int, to destination: SocketAddress, ingressNanoseconds: UInt64 = 0,
                          _ body: (UnsafeMutableRawBufferPointer) -> Int) -> Bool {
         guard slab.writableBytes >= capacity else { return false }
         let offset = slab.writerIndex
@@ -39,19 +42,29 @@ struct EgressQueue {
         }
         guard length > 0, length <= capacity else { return false }
         slab.moveWriterIndex(forwardBy: length)
-        pending.append(Pending(offset: offset, length: length, destination: destination))
+        pending.append(Pending(offset: offset, length: length, destination: destination,
+                               ingressNanoseconds: ingressNanoseconds))
         return true
     }
 
-    /// Hands every queued datagram to `write` (in order) and empties the queue.
-    mutating func drain(_ write: (AddressedEnvelope<ByteBuffer>) -> Void) {
+    /// Hands every queued datagram to `write`, in order.
+    func drain(_ write: (AddressedEnvelope<ByteBuffer>) -> Void) {
         for p in pending {
             guard let slice = slab.getSlice(at: p.offset, length: p.length) else { continue }
             write(AddressedEnvelope(remoteAddress: p.destination, data: slice))
         }
-        pending.removeAll(keepingCapacity: true)
     }
 
-    /// Empties the slab after a flush (see the type's comment).
-    mutating func recycle() { slab.clear() }
+    /// Records how long each forwarded datagram waited, from its ingress read to `now` (sent).
+    func recordDelays(sentAt now: UInt64, into histogram: inout ForwardDelayHistogram) {
+        for p in pending where p.ingressNanoseconds != 0 {
+            histogram.record(nanoseconds: now &- min(now, p.ingressNanoseconds))
+        }
+    }
+
+    /// Empties the queue and the slab after a flush (see the type's comment).
+    mutating func recycle() {
+        pending.removeAll(keepingCapacity: true)
+        slab.clear()
+    }
 }

@@ -15,6 +15,9 @@ extension MediaLoop {
     /// One datagram from the socket.
     func receive(_ envelope: AddressedEnvelope<ByteBuffer>) {
         counters.received += 1
+        // The batch's first datagram stamps when the batch came off the socket: later ones in
+        // the batch waited behind it, and that wait belongs to the forwarding delay.
+        if egress.ingressNanoseconds == 0 { egress.ingressNanoseconds = Self.monotonicNanoseconds() }
         let count = envelope.data.readableBytes
         guard count > 0 else {
             counters.unknownClass += 1

@@ -53,7 +53,8 @@ final class MediaLoop: @unchecked Sendable {
         logger[metadataKey: "loop"] = "\(index)"
         self.logger = logger
         self.onSessionClosed = onSessionClosed
-        egress = EgressPath(allocator: ByteBufferAllocator(), slabCapacity: settings.egressSlabBytes)
+        egress = EgressPath(allocator: ByteBufferAllocator(), slabCapacity: settings.egressSlabBytes,
+                            flushLimit: settings.egressFlushLimit)
         ingress = UnsafeMutableRawBufferPointer.allocate(byteCount: 65_536, alignment: 16)
         ingress.initializeMemory(as: UInt8.self, repeating: 0)
         touchedPeers.reserveCapacity(64)
@@ -107,6 +108,9 @@ final class MediaLoop: @unchecked Sendable {
     /// Monotonic time since boot; every core on every loop uses the same origin.
     static func now() -> Duration { .nanoseconds(Int64(NIODeadline.now().uptimeNanoseconds)) }
 
+    /// The same clock as `now()`, as a plain count for the forwarding-delay histogram.
+    static func monotonicNanoseconds() -> UInt64 { NIODeadline.now().uptimeNanoseconds }
+
     var currentTime: Duration {
         if let batchTime { return batchTime }
         let now = Self.now()
@@ -150,6 +154,7 @@ final class MediaLoop: @unchecked Sendable {
         }
         touchedPeers.removeAll(keepingCapacity: true)
         egress.flush()
+        egress.ingressNanoseconds = 0  // what timers send later was not forwarded from this batch
         batchTime = nil
     }
 
@@ -226,6 +231,8 @@ final class MediaLoop: @unchecked Sendable {
         c.egressFailed += e.egressFailed
         return c
     }
+
+    func forwardDelays() -> ForwardDelayHistogram { egress.delays }
 }
 
 /// Logs at most once per interval, counting what it held back.

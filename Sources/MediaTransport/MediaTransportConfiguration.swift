@@ -15,6 +15,9 @@ public struct MediaTransportConfiguration: Sendable {
     public var socketBufferBytes: Int
     /// Bytes of each loop's egress slab (datagrams queued between flushes).
     public var egressSlabBytes: Int
+    /// Datagrams queued before the egress path flushes on its own, mid-batch (a 1→N fan-out
+    /// would otherwise hold every copy until the batch ends).
+    public var egressFlushLimit: Int
     /// A session that has not connected (ICE selected, DTLS done) by then is closed.
     public var connectTimeout: Duration
     /// RFC 7675 consent: a session whose selected address had no valid check for this long closes.
@@ -27,6 +30,7 @@ public struct MediaTransportConfiguration: Sendable {
     public init(bindAddress: String = "127.0.0.1", firstPort: Int = 50000,
                 announceAddress: String? = nil, loops: Int = MediaTransportConfiguration.defaultLoops,
                 receiveBatch: Int = 32, socketBufferBytes: Int = 4 << 20, egressSlabBytes: Int = 512 << 10,
+                egressFlushLimit: Int = 32,
                 connectTimeout: Duration = .seconds(30), consentTimeout: Duration = .seconds(30),
                 room: RoomConfiguration = RoomConfiguration()) {
         self.bindAddress = bindAddress
@@ -36,6 +40,7 @@ public struct MediaTransportConfiguration: Sendable {
         self.receiveBatch = max(1, receiveBatch)
         self.socketBufferBytes = socketBufferBytes
         self.egressSlabBytes = max(64 << 10, egressSlabBytes)
+        self.egressFlushLimit = max(1, egressFlushLimit)
         self.connectTimeout = connectTimeout
         self.consentTimeout = consentTimeout
         self.room = room

@@ -112,6 +112,15 @@ public final class MediaTransportService: Service, Sendable {
         return total
     }
 
+    /// Every loop's forwarding-delay histogram, summed (each read on its own loop).
+    public func forwardDelays() async throws -> ForwardDelayHistogram {
+        var total = ForwardDelayHistogram()
+        for loop in state.withLockedValue({ $0.loops }) {
+            total = total + (try await loop.eventLoop.submit { loop.forwardDelays() }.get())
+        }
+        return total
+    }
+
     /// Runs `body` on each media loop's thread, in loop order, and returns what it gave. For
     /// benchmarks that read per-thread figures (CPU time, allocation counters) of the packet path;
     /// `body` must not touch loop state.

@@ -140,17 +140,24 @@ enum ForwardBenchmark {
         let sampled = Array(Set((0..<8).map { $0 * (n - 1) / 7 })).sorted()
         let latencyReader = SubscriberReader(peers: subscribers, mode: .latency, verifying: sampled)
         let latencyThread = BenchThread { latencyReader.run(maxSeconds: 10) }
+        let delaysBefore = try await service.forwardDelays()
         try source.sendPaced(ingressPerSecond: halfIngress, duration: .seconds(2), keyframeFirst: true)
         try await Task.sleep(for: .milliseconds(200))
         latencyReader.stop.store(true, ordering: .relaxed)
         latencyThread.join()
         try await drain(service)
+        let delays = try await service.forwardDelays() - delaysBefore
         let baseline = try loopbackBaseline(ingressPerSecond: halfIngress, duration: .seconds(1))
         guard let e2e = Percentiles(latencyReader.latencies), let base = Percentiles(baseline) else {
             throw ForwardBenchFailure.check("no latency samples: e2e \(latencyReader.latencies.count) (received \(latencyReader.received), decrypted \(latencyReader.decrypted), undecryptable \(latencyReader.undecryptable)), baseline \(baseline.count); half rate \(halfIngress)/s")
         }
         let at = "at \(Int(halfIngress)) ingress pkts/s = \(Int(halfIngress * Double(n))) fwd/s"
+        guard let delayP50 = delays.percentile(0.5), let delayP99 = delays.percentile(0.99) else {
+            throw ForwardBenchFailure.check("the server recorded no forwarding delays")
+        }
         results += [
+            BenchResult(name: "forward 1→\(n): SFU-added, server-measured p50", value: Double(delayP50) / 1000, unit: "µs",
+                        detail: "p99 \(format2(Double(delayP99) / 1000)) µs, p99.9 \(format2(Double(delays.percentile(0.999) ?? 0) / 1000)) µs over \(delays.count) forwarded packets (socket read of the batch → sendmmsg returned; bucket upper bounds), \(at)"),
             BenchResult(name: "forward 1→\(n): end-to-end one way p50", value: e2e.p50 / 1000, unit: "µs",
                         detail: "p99 \(format2(e2e.p99 / 1000)) µs, \(e2e.count) samples from subscribers \(sampled), \(at)"),
             BenchResult(name: "forward 1→\(n): plain loopback UDP one way p50", value: base.p50 / 1000, unit: "µs",

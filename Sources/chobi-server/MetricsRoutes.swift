@@ -7,10 +7,11 @@ enum MetricsRoutes {
     static func register(on router: Router<some RequestContext>, media: MediaTransportService) {
         router.get("/metrics") { _, _ -> Response in
             let counters = try await media.counters()
+            let delays = try await media.forwardDelays()
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
             return Response(status: .ok, headers: headers,
-                            body: .init(byteBuffer: ByteBuffer(string: render(counters))))
+                            body: .init(byteBuffer: ByteBuffer(string: render(counters) + render(delays))))
         }
     }
 
@@ -41,6 +42,19 @@ enum MetricsRoutes {
         family("chobi_media_datagrams_sent_total", "Datagrams queued on the media UDP ports.", [("", c.sent)])
         family("chobi_media_egress_not_ready_total", "Packets for peers without SRTP keys or an address yet.", [("", c.egressNotReady)])
         family("chobi_media_egress_failed_total", "Packets whose rewrite or protection failed.", [("", c.egressFailed)])
+        return out
+    }
+
+    static func render(_ delays: ForwardDelayHistogram) -> String {
+        let name = "chobi_media_forward_delay_seconds"
+        var out = "# HELP \(name) From reading a media datagram off the socket to sending each forwarded copy.\n"
+        out += "# TYPE \(name) histogram\n"
+        for (bound, count) in delays.cumulativeByOctave {
+            let le = bound == .max ? "+Inf" : "\(Double(bound) / 1e9)"
+            out += "\(name)_bucket{le=\"\(le)\"} \(count)\n"
+        }
+        out += "\(name)_sum \(Double(delays.sumNanoseconds) / 1e9)\n"
+        out += "\(name)_count \(delays.count)\n"
         return out
     }
 }

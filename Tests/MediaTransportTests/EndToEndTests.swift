@@ -68,9 +68,15 @@ struct EndToEndTests {
         let announced = try #require(flow.viewer.announcedSSRC(section: 0))
         #expect(announced != Self.publisherSSRC)
 
+        let delaysBefore = try await service.forwardDelays()
         let sent = try await flow.send(30, keyframeFirst: true)
         let received = try await flow.viewer.receiveRTP(count: 30)
         #expect(received.count == 30)
+        // Each forwarded copy was timed from its socket read to its send, and on loopback that
+        // is well under a second.
+        let delays = try await service.forwardDelays() - delaysBefore
+        #expect(delays.count == 30)
+        #expect((delays.percentile(1) ?? .max) < 1_000_000_000)
         var previous: UInt16?
         for (original, forwarded) in zip(sent, received) {
             let header = try RTPHeader(parsing: forwarded)

@@ -38,7 +38,7 @@ struct PacketPathUnitTests {
         #expect(broken == before)
     }
 
-    @Test("the egress queue hands out datagrams in order with their destinations and empties on drain")
+    @Test("the egress queue hands out datagrams in order with their destinations and empties on recycle")
     func egressQueue() throws {
         var queue = EgressQueue(allocator: ByteBufferAllocator(), capacity: 1024)
         let a = try SocketAddress(ipAddress: "127.0.0.1", port: 1000)
@@ -55,8 +55,9 @@ struct PacketPathUnitTests {
         queue.drain { out.append(($0.remoteAddress, Array($0.data.readableBytesView))) }
         #expect(out.map(\.1) == [[1], [2, 2], [3, 3, 3]])
         #expect(out.map(\.0) == [a, b, a])
-        #expect(queue.isEmpty)
+        #expect(queue.count == 3, "drain only hands out: the flush times the datagrams afterwards")
         queue.recycle()
+        #expect(queue.isEmpty)
         #expect(queue.fits(1024))
     }
 
