@@ -143,6 +143,37 @@ extension MediaLoop {
 
     func trackInfos(in room: String) -> [RoomTrackInfo] { rooms[room]?.trackInfos ?? [] }
 
+    /// The host's mute: the SFU pauses the tracks' subscriptions (and asks for a keyframe when
+    /// video resumes); members learn it from `trackMuted` events raised by signaling.
+    func setMuted(_ muted: Bool, kind: String, participants: Set<String>, in room: String) -> [RoomTrackInfo] {
+        guard let host = rooms[room] else { return [] }
+        let now = currentTime
+        var changed: [RoomTrackInfo] = []
+        for info in host.trackInfos where info.kind == kind && info.muted != muted && participants.contains(info.participant) {
+            guard let id = host.trackID(named: info.trackID) else { continue }
+            do {
+                try host.room.setTrackMuted(id, muted, at: now)
+            } catch {
+                continue
+            }
+            if let updated = host.setMuted(id, muted) { changed.append(updated) }
+        }
+        touch(host)
+        finishBatch()
+        rearm()
+        return changed
+    }
+
+    /// Closes some or all sessions of a room (a kick, a guest removed, the session ended).
+    func closeSessions(in room: String, participants: Set<String>?, reason: String) {
+        guard let host = rooms[room] else { return }
+        for peer in host.orderedMembers where participants?.contains(peer.participantName) ?? true {
+            close(peer, reason: reason)
+        }
+        finishBatch()
+        rearm()
+    }
+
     // MARK: lifecycle of a peer
 
     /// Ends a session: routes, participant (and with it its tracks and subscriptions), timers'

@@ -53,6 +53,20 @@ extension MediaTransportService: MediaPlane {
         return AsyncStream { $0.finish() }
     }
 
+    public func setMuted(_ muted: Bool, kind: String, participants: Set<String>, in room: String) async -> [RoomTrackInfo] {
+        guard let loop = loop(ofRoom: room) else { return [] }
+        return (try? await onLoop(loop) { () throws(MediaPlaneError) -> [RoomTrackInfo] in
+            loop.setMuted(muted, kind: kind, participants: participants, in: room)
+        }) ?? []
+    }
+
+    public func closeSessions(in room: String, participants: Set<String>?, reason: String) async {
+        guard let loop = loop(ofRoom: room) else { return }
+        _ = try? await onLoop(loop) { () throws(MediaPlaneError) in
+            loop.closeSessions(in: room, participants: participants, reason: reason)
+        }
+    }
+
     public func tracks(in room: String) async -> [RoomTrackInfo] {
         guard let loop = loop(ofRoom: room) else { return [] }
         return (try? await onLoop(loop) { () throws(MediaPlaneError) -> [RoomTrackInfo] in loop.trackInfos(in: room) }) ?? []

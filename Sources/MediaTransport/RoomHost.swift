@@ -40,5 +40,14 @@ final class RoomHost {
 
     func snapshot(_ id: TrackID) -> RoomTrackSnapshot? { tracks.first { $0.id == id } }
 
+    /// The SFU id of a track by the name signaling knows it by.
+    func trackID(named name: String) -> TrackID? { infos.first { $0.value.trackID == name }?.key }
+
+    /// Records a track's muted state; returns the updated info.
+    func setMuted(_ id: TrackID, _ muted: Bool) -> RoomTrackInfo? {
+        infos[id]?.muted = muted
+        return infos[id]
+    }
+
     var trackInfos: [RoomTrackInfo] { tracks.compactMap { infos[$0.id] } }
 }

@@ -114,4 +114,13 @@ public protocol MediaPlane: Sendable {
     func events(of session: PeerSessionID) -> AsyncStream<PeerSessionEvent>
     /// The tracks currently published in a room.
     func tracks(in room: String) async -> [RoomTrackInfo]
+
+    // Room control (the host's moderation, the end of a live session).
+
+    /// Stops (or resumes) forwarding the tracks of `kind` ("audio" or "video") that these
+    /// participants publish in `room`; returns the tracks whose state changed.
+    func setMuted(_ muted: Bool, kind: String, participants: Set<String>, in room: String) async -> [RoomTrackInfo]
+    /// Closes the sessions of these participants in `room` (all of the room's sessions when
+    /// `participants` is nil); each session's event stream ends with `.closed(reason:)`.
+    func closeSessions(in room: String, participants: Set<String>?, reason: String) async
 }

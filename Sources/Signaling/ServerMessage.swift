@@ -18,6 +18,10 @@ public enum ServerMessage: Sendable, Equatable {
     case error(code: SignalingErrorCode, message: String)
     case closed(reason: String)
     case pong
+    /// A live-session event (`viewer_joined`, `session_ended`, ...): `type` is the event's own.
+    case roomEvent(LiveSessionEvent)
+    /// This connection's role changed (a guest removed by the host is a viewer again).
+    case roleChanged(RoomRole)
 
     public struct Joined: Sendable, Equatable {
         public var room: String
@@ -51,6 +55,8 @@ public enum ServerMessage: Sendable, Equatable {
         case .error: "error"
         case .closed: "closed"
         case .pong: "pong"
+        case .roomEvent(let event): event.type
+        case .roleChanged: "role_changed"
         }
     }
 
@@ -71,7 +77,7 @@ public enum ServerMessage: Sendable, Equatable {
 
         enum Key: String, CodingKey {
             case type, id, requestId, sdp, track, trackId, participant, user, role, room, tracks,
-                 participants, code, message, reason, `protocol`
+                 participants, code, message, reason, `protocol`, viewerCount, guestCount, kind, muted, report
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -103,6 +109,26 @@ public enum ServerMessage: Sendable, Equatable {
                 try container.encode(reason, forKey: .reason)
             case .connected, .pong:
                 break
+            case .roleChanged(let role):
+                try container.encode(role, forKey: .role)
+            case .roomEvent(let event):
+                switch event {
+                case .viewerJoined(let user, let count), .viewerLeft(let user, let count):
+                    try container.encode(user, forKey: .user)
+                    try container.encode(count, forKey: .viewerCount)
+                case .guestJoined(let user, let count), .guestLeft(let user, let count):
+                    try container.encode(user, forKey: .user)
+                    try container.encode(count, forKey: .guestCount)
+                case .guestInvited(let user):
+                    try container.encode(user, forKey: .user)
+                case .trackMuted(let user, let kind, let muted):
+                    try container.encode(user, forKey: .user)
+                    try container.encode(kind, forKey: .kind)
+                    try container.encode(muted, forKey: .muted)
+                case .sessionEnded(let reason, let report):
+                    try container.encode(reason, forKey: .reason)
+                    try container.encodeIfPresent(report, forKey: .report)
+                }
             }
         }
     }

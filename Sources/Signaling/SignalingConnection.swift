@@ -122,6 +122,20 @@ final class SignalingConnection {
             switch notice {
             case .participantJoined(let info): return await send(.participantJoined(info))
             case .participantLeft(let info): return await send(.participantLeft(info))
+            case .event(let event): return await send(.roomEvent(event))
+            case .roleChanged(let role):
+                // The hub already counts this connection with its new role; what it may do
+                // from now on follows the new role too. Publishing sessions are closed by
+                // the media plane, which tells us with `.closed`.
+                member?.token.role = role
+                member?.info.role = role
+                return await send(.roleChanged(role))
+            case .removed(let refusal):
+                await leaveRoom()
+                _ = await send(.closed(reason: refusal == .kicked ? "kicked" : "session_ended"))
+                try? await outbound.close(refusal == .kicked ? .policyViolation : .normalClosure,
+                                          reason: refusal == .kicked ? "kicked" : "session_ended")
+                return .stop
             }
         case .joinDeadline:
             guard member == nil else { return .proceed }
@@ -194,9 +208,14 @@ final class SignalingConnection {
             }
         }
         let info = ParticipantInfo(participant: "p-" + RandomIdentifier.hex(byteCount: 8), user: verified.user, role: verified.role)
-        member = Member(token: verified, info: info)
         let continuation = self.continuation
-        let others = await hub.join(room: verified.room, info) { notice in continuation.yield(.room(notice)) }
+        let others: [ParticipantInfo]
+        do {
+            others = try await hub.join(room: verified.room, info) { notice in continuation.yield(.room(notice)) }
+        } catch {
+            return await refuse(.forbidden, error.message, id: id)
+        }
+        member = Member(token: verified, info: info)
         let tracks = await mediaPlane.tracks(in: verified.room)
         return await send(.joined(.init(room: verified.room, participant: info.participant, user: verified.user,
                                         role: verified.role, tracks: tracks, participants: others)), id: id)

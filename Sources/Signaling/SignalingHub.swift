@@ -1,10 +1,21 @@
-/// Room membership for the control plane: who is in which room, and a way to tell each member's
-/// socket when someone joins or leaves. Media never passes here.
+import SFU
+
+/// Room membership for the control plane: who is in which room, the live counts, who may not
+/// come back, and a way to tell each member's socket what happens. Media never passes here.
+///
+/// Members are connections (a participant id each); counts and presence are by user, so two tabs
+/// or a reconnect that overlaps the old socket count once.
 public actor SignalingHub {
-    /// What a member is told about the others.
+    /// What a member is told.
     public enum Notice: Sendable, Equatable {
         case participantJoined(ParticipantInfo)
         case participantLeft(ParticipantInfo)
+        /// A live-session event for every member.
+        case event(LiveSessionEvent)
+        /// This member's role changed (a guest removed by the host drops back to viewer).
+        case roleChanged(RoomRole)
+        /// This member must go: kicked, or the session ended.
+        case removed(AdmissionRefusal)
     }
 
     /// Delivers a notice to one member; must not block (WebSocket connections yield into their
@@ -16,32 +27,162 @@ public actor SignalingHub {
         var sink: Sink?
     }
 
-    /// Room → participant id → member. Insertion order does not matter to clients.
-    private var rooms: [String: [String: Member]] = [:]
+    private struct Room {
+        var members: [String: Member] = [:]
+        /// Open connections per user, by role: a user is present while the count is above 0.
+        var connections: [RoomRole: [String: Int]] = [:]
+        var banned: Set<String> = []
 
-    public init() {}
+        func count(_ role: RoomRole) -> Int { connections[role]?.count ?? 0 }
+    }
+
+    private var rooms: [String: Room] = [:]
+    /// Ended rooms, oldest first, bounded: tokens of an ended session must open nothing, but a
+    /// long-running server must not remember every session forever (tokens expire anyway).
+    private var ended: Set<String> = []
+    private var endedOrder: [String] = []
+    private let endedMemory: Int
+    private let presenceContinuation: AsyncStream<PresenceChange>.Continuation
+    /// Presence changes, in order, for one consumer (the live-session recorder).
+    public nonisolated let presence: AsyncStream<PresenceChange>
+
+    public init(endedMemory: Int = 10_000) {
+        self.endedMemory = max(1, endedMemory)
+        // Bounded so a hub nobody records (tests, tools) cannot grow without end; a server's
+        // recorder drains it continuously.
+        (presence, presenceContinuation) = AsyncStream.makeStream(of: PresenceChange.self,
+                                                                  bufferingPolicy: .bufferingNewest(100_000))
+    }
+
+    deinit { presenceContinuation.finish() }
+
+    // MARK: admission and membership
+
+    /// Nil when `user` may join `room`.
+    public func admission(room: String, user: String) -> AdmissionRefusal? {
+        if ended.contains(room) { return .sessionEnded }
+        if rooms[room]?.banned.contains(user) == true { return .kicked }
+        return nil
+    }
 
     /// Adds a member and tells the others; returns who was already there.
     @discardableResult
-    public func join(room: String, _ info: ParticipantInfo, sink: Sink?) -> [ParticipantInfo] {
-        let others = rooms[room, default: [:]]
-        rooms[room, default: [:]][info.participant] = Member(info: info, sink: sink)
+    public func join(room name: String, _ info: ParticipantInfo, sink: Sink?) throws(AdmissionRefusal) -> [ParticipantInfo] {
+        if let refusal = admission(room: name, user: info.user) { throw refusal }
+        var room = rooms[name, default: Room()]
+        let others = room.members
+        room.members[info.participant] = Member(info: info, sink: sink)
+        let first = room.connections[info.role, default: [:]][info.user, default: 0] == 0
+        room.connections[info.role, default: [:]][info.user, default: 0] += 1
+        rooms[name] = room
         for member in others.values { member.sink?(.participantJoined(info)) }
+        if first { arrived(info.user, role: info.role, in: name) }
         return others.values.map(\.info).sorted { $0.participant < $1.participant }
     }
 
-    /// Removes a member (if present) and tells the rest. Empty rooms are forgotten.
-    public func leave(room: String, participant: String) {
-        guard let member = rooms[room]?.removeValue(forKey: participant) else { return }
-        if rooms[room]?.isEmpty == true { rooms[room] = nil }
-        for other in (rooms[room] ?? [:]).values { other.sink?(.participantLeft(member.info)) }
+    /// Removes a member (if present) and tells the rest. Empty rooms are forgotten (their bans
+    /// too: the store refuses a kicked user new tokens, this only guards old ones meanwhile).
+    public func leave(room name: String, participant: String) {
+        guard var room = rooms[name], let member = room.members.removeValue(forKey: participant) else { return }
+        let remaining = (room.connections[member.info.role]?[member.info.user] ?? 1) - 1
+        room.connections[member.info.role]?[member.info.user] = remaining > 0 ? remaining : nil
+        rooms[name] = room
+        for other in room.members.values { other.sink?(.participantLeft(member.info)) }
+        if remaining <= 0 { departed(member.info.user, role: member.info.role, from: name) }
+        if room.members.isEmpty && room.banned.isEmpty { rooms[name] = nil }
     }
+
+    // MARK: control (the host's moderation and the end of a session)
+
+    /// Tells every member of a room.
+    public func broadcast(_ event: LiveSessionEvent, in room: String) {
+        for member in (rooms[room]?.members ?? [:]).values { member.sink?(.event(event)) }
+    }
+
+    /// Ends a room: every member hears `event` and is told to go; joins are refused from now on.
+    /// Returns the members that were there (their media sessions are the caller's to close).
+    @discardableResult
+    public func end(room name: String, event: LiveSessionEvent) -> [ParticipantInfo] {
+        if ended.insert(name).inserted {
+            endedOrder.append(name)
+            if endedOrder.count > endedMemory { ended.remove(endedOrder.removeFirst()) }
+        }
+        let members = rooms[name]?.members ?? [:]
+        for member in members.values {
+            member.sink?(.event(event))
+            member.sink?(.removed(.sessionEnded))
+        }
+        return members.values.map(\.info)
+    }
+
+    /// Bans a user from a room and tells the user's connections to go; returns them.
+    @discardableResult
+    public func ban(user: String, from name: String) -> [ParticipantInfo] {
+        rooms[name, default: Room()].banned.insert(user)
+        let members = connections(of: user, in: name)
+        for member in members { member.sink?(.removed(.kicked)) }
+        return members.map(\.info)
+    }
+
+    /// Changes the role of every connection of a user (counts and presence follow); returns them.
+    @discardableResult
+    public func changeRole(of user: String, in name: String, to role: RoomRole) -> [ParticipantInfo] {
+        var changed: [ParticipantInfo] = []
+        for member in connections(of: user, in: name) where member.info.role != role {
+            leave(room: name, participant: member.info.participant)
+            var info = member.info
+            info.role = role
+            _ = try? join(room: name, info, sink: member.sink)
+            member.sink?(.roleChanged(role))
+            changed.append(info)
+        }
+        return changed
+    }
+
+    // MARK: reading
 
     /// Members of a room, ordered by participant id.
     public func participants(in room: String) -> [ParticipantInfo] {
-        (rooms[room] ?? [:]).values.map(\.info).sorted { $0.participant < $1.participant }
+        (rooms[room]?.members ?? [:]).values.map(\.info).sorted { $0.participant < $1.participant }
+    }
+
+    /// The connections of one user in a room.
+    public func participants(of user: String, in room: String) -> [ParticipantInfo] {
+        connections(of: user, in: room).map(\.info).sorted { $0.participant < $1.participant }
+    }
+
+    /// Distinct users present with each role.
+    public func counts(in room: String) -> (viewers: Int, guests: Int, hosts: Int) {
+        let r = rooms[room]
+        return (r?.count(.viewer) ?? 0, r?.count(.guest) ?? 0, r?.count(.host) ?? 0)
     }
 
     /// Rooms with at least one member.
-    public var roomCount: Int { rooms.count }
+    public var roomCount: Int { rooms.values.filter { !$0.members.isEmpty }.count }
+
+    // MARK: private
+
+    private func connections(of user: String, in room: String) -> [Member] {
+        (rooms[room]?.members ?? [:]).values.filter { $0.info.user == user }
+    }
+
+    private func arrived(_ user: String, role: RoomRole, in room: String) {
+        presenceContinuation.yield(PresenceChange(room: room, user: user, role: role, kind: .joined))
+        let count = rooms[room]?.count(role) ?? 0
+        switch role {
+        case .viewer: broadcast(.viewerJoined(user: user, viewerCount: count), in: room)
+        case .guest: broadcast(.guestJoined(user: user, guestCount: count), in: room)
+        case .host: break
+        }
+    }
+
+    private func departed(_ user: String, role: RoomRole, from room: String) {
+        presenceContinuation.yield(PresenceChange(room: room, user: user, role: role, kind: .left))
+        let count = rooms[room]?.count(role) ?? 0
+        switch role {
+        case .viewer: broadcast(.viewerLeft(user: user, viewerCount: count), in: room)
+        case .guest: broadcast(.guestLeft(user: user, guestCount: count), in: room)
+        case .host: break
+        }
+    }
 }

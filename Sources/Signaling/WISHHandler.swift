@@ -48,6 +48,9 @@ struct WISHHandler: Sendable {
         } catch {
             return responses.mediaFailure(error)
         }
+        if let refusal = await hub.admission(room: room, user: token.user) {
+            return responses.failure(.forbidden, refusal.message)
+        }
         let participant = ParticipantInfo(participant: "p-" + RandomIdentifier.hex(byteCount: 8),
                                           user: token.user, role: token.role)
         let answer: PeerSessionAnswer
@@ -61,7 +64,14 @@ struct WISHHandler: Sendable {
         let eTag = "\"" + RandomIdentifier.hex(byteCount: 8) + "\""
         let resource = await registry.insert(.init(endpoint: endpoint, room: room, participant: participant,
                                                    session: answer.id, iceUfrag: ufrag, eTag: eTag))
-        await hub.join(room: room, participant, sink: nil)
+        do {
+            try await hub.join(room: room, participant, sink: nil)
+        } catch {
+            // Kicked or ended between the check above and now: undo the session.
+            await registry.remove(resource)
+            await mediaPlane.closeSession(answer.id)
+            return responses.failure(.forbidden, error.message)
+        }
         watch(resource, answer.id)
         return responses.created(location: "/\(endpoint.pathSegment)/\(room)/\(resource)", eTag: eTag, answer: answer.answer)
     }

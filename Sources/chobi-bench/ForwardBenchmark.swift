@@ -249,7 +249,7 @@ enum ForwardBenchmark {
             }
         }
         return BenchResult(name: "SRTP (AES-128-GCM) allocations per protect", value: Double(protectAllocs) / Double(rounds),
-                           unit: "allocs", detail: "per unprotect \(format2(Double(unprotectAllocs) / Double(rounds))); libsrtp2 over NSS on Debian")
+                           unit: "allocs", detail: "per unprotect \(format2(Double(unprotectAllocs) / Double(rounds))); libsrtp2 with our OpenSSL crypto types")
     }
 }
 

@@ -100,6 +100,33 @@ struct EndToEndTests {
         try await service.shutdown()
     }
 
+    @Test("the host's mute stops a publisher's video reaching viewers until unmuted; closing a room ends every session")
+    func muteAndCloseRoom() async throws {
+        let service = try await TestHarness.service()
+        var flow = try await Flow.start(service)
+        _ = try await flow.send(5, keyframeFirst: true)
+        #expect(try await flow.viewer.receiveRTP(count: 5).count == 5)
+
+        let muted = await service.setMuted(true, kind: "video", participants: ["alice"], in: "room")
+        #expect(muted.map(\.muted) == [true])
+        #expect(await service.setMuted(true, kind: "audio", participants: ["alice"], in: "room").isEmpty, "alice sends no audio")
+        _ = try await flow.send(10, keyframeFirst: false)
+        #expect(try await flow.viewer.receiveRTP(count: 1, timeout: .milliseconds(400)).isEmpty, "muted video is not forwarded")
+        #expect(await service.tracks(in: "room").map(\.muted) == [true])
+
+        _ = await service.setMuted(false, kind: "video", participants: ["alice"], in: "room")
+        _ = try await flow.send(10, keyframeFirst: true)  // the unmute asked for a keyframe; here it is
+        #expect(try await flow.viewer.receiveRTP(count: 10).count == 10)
+
+        await service.closeSessions(in: "room", participants: nil, reason: "session ended")
+        #expect(try await flow.viewerEvents.closedReason() == "session ended")
+        #expect(try await flow.publisherEvents.closedReason() == "session ended")
+        try await TestHarness.expectEmpty(service)
+        await flow.publisher.close()
+        await flow.viewer.close()
+        try await service.shutdown()
+    }
+
     @Test("hostile datagrams are dropped and counted by reason while the live flow keeps going")
     func hostileDatagrams() async throws {
         let service = try await TestHarness.service()

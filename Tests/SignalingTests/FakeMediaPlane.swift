@@ -10,6 +10,8 @@ final class FakeMediaPlane: MediaPlane {
         case renegotiate(String, PeerSessionID)
         case addCandidate(String, mid: String?, PeerSessionID)
         case close(PeerSessionID)
+        case setMuted(Bool, kind: String, participants: Set<String>, room: String)
+        case closeSessions(room: String, participants: Set<String>?, reason: String)
     }
 
     /// `PeerSessionRequest` is not Equatable; this is its recorded form.
@@ -22,6 +24,8 @@ final class FakeMediaPlane: MediaPlane {
     }
 
     private struct Session {
+        var room: String
+        var participant: String
         var stream: AsyncStream<PeerSessionEvent>
         var continuation: AsyncStream<PeerSessionEvent>.Continuation
     }
@@ -80,7 +84,8 @@ final class FakeMediaPlane: MediaPlane {
             state.opened += 1
             let id = PeerSessionID("s\(state.opened)")
             let (stream, continuation) = AsyncStream.makeStream(of: PeerSessionEvent.self)
-            state.sessions[id] = Session(stream: stream, continuation: continuation)
+            state.sessions[id] = Session(room: request.room, participant: request.participant,
+                                         stream: stream, continuation: continuation)
             return .success(id)
         }
         let id = try result.get()
@@ -127,5 +132,33 @@ final class FakeMediaPlane: MediaPlane {
 
     func tracks(in room: String) async -> [RoomTrackInfo] {
         state.withLock { $0.tracks[room] ?? [] }
+    }
+
+    func setMuted(_ muted: Bool, kind: String, participants: Set<String>, in room: String) async -> [RoomTrackInfo] {
+        state.withLock { state in
+            state.calls.append(.setMuted(muted, kind: kind, participants: participants, room: room))
+            var changed: [RoomTrackInfo] = []
+            for index in (state.tracks[room] ?? []).indices {
+                guard var track = state.tracks[room]?[index], track.kind == kind, track.muted != muted,
+                      participants.contains(track.participant) else { continue }
+                track.muted = muted
+                state.tracks[room]?[index] = track
+                changed.append(track)
+            }
+            return changed
+        }
+    }
+
+    /// Like the transport: each matching session's stream says `.closed` and ends.
+    func closeSessions(in room: String, participants: Set<String>?, reason: String) async {
+        let closing = state.withLock { state in
+            state.calls.append(.closeSessions(room: room, participants: participants, reason: reason))
+            let ids = state.sessions.filter { $0.value.room == room && (participants?.contains($0.value.participant) ?? true) }.map(\.key)
+            return ids.compactMap { state.sessions.removeValue(forKey: $0)?.continuation }
+        }
+        for continuation in closing {
+            continuation.yield(.closed(reason: reason))
+            continuation.finish()
+        }
     }
 }
