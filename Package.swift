@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // C libraries from Debian, one module map each.
@@ -45,6 +46,9 @@ let package = Package(
         .target(name: "SRTP", dependencies: ["CSRTP", "CSRTPCrypto"]),
         // Rooms and forwarding: pure logic on one event loop, virtual time in tests.
         .target(name: "SFU", dependencies: ["RTP"]),
+
+        // The embedded store: SQLite through GRDB.
+        .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
 
         // I/O.
         .target(
@@ -97,6 +101,7 @@ let package = Package(
         .testTarget(name: "RTPTests", dependencies: ["RTP", "TestSupport"]),
         .testTarget(name: "DTLSTests", dependencies: ["DTLS", "SRTP", "TestSupport"]),
         .testTarget(name: "SRTPTests", dependencies: ["SRTP", "TestSupport", "COpenSSL", "CSRTPCrypto"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
         .testTarget(name: "SFUTests", dependencies: ["SFU", "RTP", "TestSupport"]),
         .testTarget(name: "SignalingTests", dependencies: [
             "Signaling", "SFU", "SDP", "TestSupport",

@@ -1,0 +1,200 @@
+import Foundation
+import GRDB
+
+/// Live sessions (`streaming.*`): going live, the public list, ending and reports. Presence
+/// (join/leave) and co-hosting (invites, bans) are in the extensions beside this file.
+/// Authorization is the caller's: e.g. the API checks that whoever ends a session is its host.
+public struct SessionRepository: Sendable {
+    let pool: DatabasePool
+
+    /// Guests a session may have at once unless the caller says otherwise.
+    public static let defaultMaxGuests = 8
+    /// Largest page `activeSessions` returns.
+    public static let maxPageSize = 100
+
+    /// Starts a live session for `hostId`.
+    /// - Throws: `.userNotFound`; `.hostAlreadyLive` when the host has a live session, also when
+    ///   two creates race (the partial UNIQUE index lets only one commit).
+    public func create(hostId: UUID, title: String, description: String? = nil, category: String? = nil,
+                       isPrivate: Bool = false, now: Date, id: UUID = UUID()) async throws(StoreError)
+        -> StreamingSession
+    {
+        let session = StreamingSession(id: id, hostId: hostId, title: title, description: description,
+                                       category: category, isPrivate: isPrivate, startedAt: now.truncatedToMilliseconds)
+        return try await pool.writeValue { db in
+            guard try UserRepository.user(db, id: hostId) != nil else { throw StoreError.userNotFound(hostId) }
+            if let existing = try String.fetchOne(
+                db, sql: "SELECT id FROM streaming_sessions WHERE host_id = ? AND status = 'live'",
+                arguments: [hostId.storeKey]) {
+                throw StoreError.hostAlreadyLive(hostId: hostId, sessionId: UUID(uuidString: existing))
+            }
+            let startedMs = session.startedAt.millisecondsSince1970
+            do {
+                try db.execute(
+                    sql: """
+                        INSERT INTO streaming_sessions
+                            (id, host_id, title, description, category, is_private, status, started_at)
+                        VALUES (?, ?, ?, ?, ?, ?, 'live', ?)
+                        """,
+                    arguments: [id.storeKey, hostId.storeKey, title, description, category, isPrivate, startedMs])
+            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+                throw StoreError.hostAlreadyLive(hostId: hostId, sessionId: nil)
+            }
+            try SessionTally().save(db, sessionId: id, nowMs: startedMs)
+            return session
+        }
+    }
+
+    public func find(id: UUID) async throws(StoreError) -> StreamingSession? {
+        try await pool.readValue { db in try Self.session(db, id: id) }
+    }
+
+    /// A page of live sessions, newest first (ties by id), with host and live counts. Private
+    /// sessions appear only when `admittedUser` is their host, follows their host, or was invited;
+    /// sessions `admittedUser` is banned from do not appear.
+    /// - Parameter limit: clamped to 1...`maxPageSize`.
+    public func activeSessions(after cursor: SessionCursor? = nil, limit: Int = 20,
+                               admittedUser: UUID? = nil) async throws(StoreError) -> SessionPage {
+        let limit = min(max(limit, 1), Self.maxPageSize)
+        return try await pool.readValue { db in
+            var arguments: StatementArguments = ["user": admittedUser?.storeKey, "limit": limit + 1]
+            let sql: String
+            if let cursor {
+                sql = Self.activeSessionsAfterCursorSQL
+                arguments += ["ms": cursor.startedAt.millisecondsSince1970, "id": cursor.id.storeKey]
+            } else {
+                sql = Self.activeSessionsFirstPageSQL
+            }
+            var sessions = try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.summary(row:))
+            var next: SessionCursor?
+            if sessions.count > limit {
+                sessions.removeLast(sessions.count - limit)
+                if let last = sessions.last { next = SessionCursor(startedAt: last.startedAt, id: last.id) }
+            }
+            return SessionPage(sessions: sessions, nextCursor: next)
+        }
+    }
+
+    /// Ends a live session at `now`: closes every open visit at that time, marks the session
+    /// ended, and computes and stores its stats.
+    /// - Throws: `.sessionNotFound`, `.sessionEnded` (already ended).
+    public func end(sessionId: UUID, reason: EndReason = .host, now: Date) async throws(StoreError) -> SessionReport {
+        try await pool.writeValue { db in
+            let session = try Self.liveSession(db, id: sessionId)
+            return try Self.end(db, session: session, reason: reason, nowMs: now.millisecondsSince1970)
+        }
+    }
+
+    /// Ends every session still live (run at start-up: after a crash nobody is connected any
+    /// more) with reason `.orphaned`, and returns their reports, oldest first.
+    public func endOrphanedSessions(now: Date) async throws(StoreError) -> [SessionReport] {
+        try await pool.writeValue { db in
+            let live = try StreamingSession.fetchAll(
+                db, sql: "SELECT * FROM streaming_sessions WHERE status = 'live' ORDER BY started_at DESC, id")
+            return try live.reversed().map { session in
+                try Self.end(db, session: session, reason: .orphaned, nowMs: now.millisecondsSince1970)
+            }
+        }
+    }
+
+    /// The report of a session: as stored for an ended one, counted up to `now` for a live one.
+    /// - Throws: `.sessionNotFound`.
+    public func report(sessionId: UUID, now: Date) async throws(StoreError) -> SessionReport {
+        try await pool.readValue { db in
+            guard let session = try Self.session(db, id: sessionId) else { throw StoreError.sessionNotFound(sessionId) }
+            if let endedAt = session.endedAt {
+                let endMs = endedAt.millisecondsSince1970
+                let tally = try SessionTally.stored(db, sessionId: sessionId)
+                    ?? SessionTally.count(db, sessionId: sessionId, untilMs: endMs)
+                return tally.report(for: session, untilMs: endMs)
+            }
+            let nowMs = now.millisecondsSince1970
+            return try SessionTally.count(db, sessionId: sessionId, untilMs: nowMs).report(for: session, untilMs: nowMs)
+        }
+    }
+
+    // MARK: - Statements
+
+    static func session(_ db: Database, id: UUID) throws -> StreamingSession? {
+        try StreamingSession.fetchOne(db, sql: "SELECT * FROM streaming_sessions WHERE id = ?", arguments: [id.storeKey])
+    }
+
+    /// The session, which must exist and be live.
+    static func liveSession(_ db: Database, id: UUID) throws -> StreamingSession {
+        guard let session = try session(db, id: id) else { throw StoreError.sessionNotFound(id) }
+        guard session.status == .live else { throw StoreError.sessionEnded(id) }
+        return session
+    }
+
+    private static func end(_ db: Database, session: StreamingSession, reason: EndReason, nowMs: Int64) throws
+        -> SessionReport
+    {
+        // A clock that stepped back must not end a session before it started.
+        let endMs = max(nowMs, session.startedAt.millisecondsSince1970)
+        try db.execute(
+            sql: """
+                UPDATE session_participants SET left_at = MAX(joined_at, :end)
+                WHERE session_id = :session AND left_at IS NULL
+                """,
+            arguments: ["end": endMs, "session": session.id.storeKey])
+        try db.execute(
+            sql: """
+                UPDATE streaming_sessions SET status = 'ended', ended_at = ?, end_reason = ?
+                WHERE id = ? AND status = 'live'
+                """,
+            arguments: [endMs, reason.rawValue, session.id.storeKey])
+        let tally = try SessionTally.count(db, sessionId: session.id, untilMs: endMs)
+        try tally.save(db, sessionId: session.id, nowMs: endMs)
+        var ended = session
+        ended.status = .ended
+        ended.endedAt = Date(millisecondsSince1970: endMs)
+        ended.endReason = reason
+        return tally.report(for: ended, untilMs: endMs)
+    }
+
+    private static func summary(row: Row) throws -> SessionSummary {
+        SessionSummary(
+            id: try UUID.stored(try row.decode(forColumn: "id"), column: "streaming_sessions.id"),
+            title: try row.decode(forColumn: "title"),
+            category: try row.decode(forColumn: "category"),
+            isPrivate: try row.decode(forColumn: "is_private"),
+            startedAt: Date(millisecondsSince1970: try row.decode(forColumn: "started_at")),
+            host: SessionHost(
+                id: try UUID.stored(try row.decode(forColumn: "host_id"), column: "users.id"),
+                username: try row.decode(forColumn: "username"),
+                displayName: try row.decode(forColumn: "display_name"),
+                avatarUrl: try row.decode(forColumn: "avatar_url")),
+            viewerCount: try row.decode(forColumn: "viewer_count"),
+            guestCount: try row.decode(forColumn: "guest_count"))
+    }
+
+    // The list query in two shapes (first page, later pages), so each gives SQLite a plain range on
+    // streaming_sessions_live_by_start. `status = 'live'` is a literal because SQLite only uses a
+    // partial index when the query's WHERE visibly implies the index's.
+    private static let activeSessionsSelect = """
+        SELECT s.id, s.title, s.category, s.is_private, s.started_at,
+               u.id AS host_id, u.username, u.display_name, u.avatar_url,
+               (SELECT COUNT(*) FROM session_participants p
+                 WHERE p.session_id = s.id AND p.role = 'viewer' AND p.left_at IS NULL) AS viewer_count,
+               (SELECT COUNT(*) FROM session_participants p
+                 WHERE p.session_id = s.id AND p.role = 'guest' AND p.left_at IS NULL) AS guest_count
+        FROM streaming_sessions s
+        JOIN users u ON u.id = s.host_id
+        WHERE s.status = 'live'
+
+        """
+    private static let activeSessionsVisibleOrdered = """
+          AND (s.is_private = 0
+               OR s.host_id = :user
+               OR EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = :user AND f.followee_id = s.host_id)
+               OR EXISTS (SELECT 1 FROM session_invites i WHERE i.session_id = s.id AND i.user_id = :user))
+          AND NOT EXISTS (SELECT 1 FROM session_bans b WHERE b.session_id = s.id AND b.user_id = :user)
+        ORDER BY s.started_at DESC, s.id ASC
+        LIMIT :limit
+        """
+    static let activeSessionsFirstPageSQL = activeSessionsSelect + activeSessionsVisibleOrdered
+    static let activeSessionsAfterCursorSQL = activeSessionsSelect + """
+          AND s.started_at <= :ms AND (s.started_at < :ms OR s.id > :id)
+
+        """ + activeSessionsVisibleOrdered
+}

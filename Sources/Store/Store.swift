@@ -1,0 +1,90 @@
+// Store: Chobi Live's persistent state on SQLite (GRDB `DatabasePool`, WAL mode): the schema and its
+// versioned migrations, and repositories for users, follows and live sessions (participants,
+// invites, bans, end-of-session stats).
+// It does not hash passwords (callers pass the hash), check who may do what (the API decides
+// that a caller is the host), keep hot per-packet counters (the SFU does, and flushes), or read
+// a clock: every time-dependent method takes `now:`.
+// Times are stored as integer milliseconds since 1970 and ids as lowercase UUID strings.
+
+import Foundation
+import GRDB
+
+/// An open Chobi Live database: one `DatabasePool` shared by the repositories.
+public struct Store: Sendable {
+    /// Internal so that every SQL statement lives in this module, behind parameter binding.
+    let pool: DatabasePool
+
+    public let users: UserRepository
+    public let sessions: SessionRepository
+
+    init(pool: DatabasePool) {
+        self.pool = pool
+        self.users = UserRepository(pool: pool)
+        self.sessions = SessionRepository(pool: pool)
+    }
+
+    /// Opens (creating if needed, with its parent directory) the database at `path`, and applies
+    /// the migrations it lacks. A file migrated by a newer binary is refused with
+    /// `StoreError.newerSchema` before anything is written to it.
+    public static func open(path: String) throws(StoreError) -> Store {
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw .cannotOpen(path: path, reason: "cannot create directory \(directory.path): \(error.localizedDescription)")
+        }
+        let pool: DatabasePool
+        do {
+            pool = try DatabasePool(path: url.path, configuration: configuration())
+        } catch {
+            throw .cannotOpen(path: path, reason: String(describing: error))
+        }
+        try StoreSchema.migrate(pool, path: path)
+        return Store(pool: pool)
+    }
+
+    static func configuration() -> Configuration {
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        // Another process (a `migrate` run, a second server on the same file) may hold the write
+        // lock briefly; wait for it rather than failing the request.
+        config.busyMode = .timeout(5)
+        config.label = "chobi-store"
+        config.prepareDatabase { db in
+            // WAL + NORMAL survives a crash of the process (kill -9) without losing committed
+            // transactions; only a power loss may drop the last few, and it never corrupts.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        return config
+    }
+
+    /// Migration identifiers this binary knows, in order.
+    public static var knownMigrations: [String] { StoreSchema.migrator.migrations }
+
+    /// Migration identifiers applied to this database, in order of registration.
+    public func appliedMigrations() async throws(StoreError) -> [String] {
+        try await pool.readValue { db in try StoreSchema.migrator.appliedMigrations(db) }
+    }
+
+    /// A trivial query, for readiness checks: throws when the database cannot be read.
+    public func ping() async throws(StoreError) {
+        _ = try await pool.readValue { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+
+    /// The journal mode SQLite reports ("wal" when the pool is set up as intended).
+    public func journalMode() async throws(StoreError) -> String {
+        try await pool.readValue { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+    }
+}
+
+extension Store {
+    /// Closes the pool (on shutdown); later calls fail with `.database`.
+    public func close() throws(StoreError) {
+        do {
+            try pool.close()
+        } catch {
+            throw StoreError(error)
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import GRDB
+
+/// Every failure of the store, typed so the API can map each to its tRPC code.
+public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The database file cannot be created or opened.
+    case cannotOpen(path: String, reason: String)
+    /// The file was migrated by a newer Chobi Live; this binary does not know these migrations.
+    case newerSchema(path: String, unknownMigrations: [String])
+    /// Another account has this username (compared case-insensitively).
+    case usernameTaken(String)
+    case userNotFound(UUID)
+    case sessionNotFound(UUID)
+    /// The host already has a live session (its id, when known).
+    case hostAlreadyLive(hostId: UUID, sessionId: UUID?)
+    /// The session has ended; nothing more can happen in it.
+    case sessionEnded(UUID)
+    case cannotFollowSelf
+    /// The host cannot be invited to, banned from, or join as anyone else in their own session.
+    case hostCannotBeTarget
+    /// The user is banned (kicked) from the session.
+    case banned(sessionId: UUID, userId: UUID)
+    /// A private session, and the user is neither the host, a follower of the host, nor invited.
+    case notAdmitted(sessionId: UUID, userId: UUID)
+    /// No pending (or matching) invite for this user in this session.
+    case inviteNotFound(sessionId: UUID, userId: UUID)
+    /// Accepting would exceed the number of guests a session may have at once.
+    case guestLimitReached(limit: Int)
+    /// The user may not join the session in this role (host is the host's alone; guest needs an
+    /// accepted invite).
+    case roleNotAllowed(sessionId: UUID, userId: UUID, role: ParticipantRole)
+    /// The user is not a guest of the session.
+    case notAGuest(sessionId: UUID, userId: UUID)
+    /// A stored row does not have the shape this binary expects.
+    case corruptRow(String)
+    /// Any other SQLite failure. GRDB leaves statement arguments out of this text (so no hash or
+    /// user content ends up in logs), unless `publicStatementArguments` is turned on, which we don't.
+    case database(String)
+
+    public var description: String {
+        switch self {
+        case let .cannotOpen(path, reason): "cannot open database \(path): \(reason)"
+        case let .newerSchema(path, unknown):
+            "database \(path) was migrated by a newer Chobi Live (unknown migrations: "
+                + unknown.joined(separator: ", ")
+                + "); refusing to use it. Run a newer server, or point --database at another file."
+        case let .usernameTaken(name): "username \"\(name)\" is taken"
+        case let .userNotFound(id): "user \(id.storeKey) not found"
+        case let .sessionNotFound(id): "session \(id.storeKey) not found"
+        case let .hostAlreadyLive(host, session):
+            "host \(host.storeKey) already has a live session" + (session.map { " (\($0.storeKey))" } ?? "")
+        case let .sessionEnded(id): "session \(id.storeKey) has ended"
+        case .cannotFollowSelf: "a user cannot follow themselves"
+        case .hostCannotBeTarget: "the host cannot be the target of this action in their own session"
+        case let .banned(session, user): "user \(user.storeKey) is banned from session \(session.storeKey)"
+        case let .notAdmitted(session, user): "session \(session.storeKey) is private and user \(user.storeKey) is not admitted"
+        case let .inviteNotFound(session, user): "no matching invite for user \(user.storeKey) in session \(session.storeKey)"
+        case let .guestLimitReached(limit): "the session already has \(limit) guests"
+        case let .roleNotAllowed(session, user, role):
+            "user \(user.storeKey) may not join session \(session.storeKey) as \(role.rawValue)"
+        case let .notAGuest(session, user): "user \(user.storeKey) is not a guest of session \(session.storeKey)"
+        case let .corruptRow(what): "unexpected stored row: \(what)"
+        case let .database(message): "database error: \(message)"
+        }
+    }
+
+    /// Wraps whatever GRDB or a transaction body threw.
+    init(_ error: any Error) {
+        if let error = error as? StoreError {
+            self = error
+        } else if let error = error as? DatabaseError {
+            self = .database(error.description)
+        } else {
+            self = .database(String(describing: error))
+        }
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import GRDB
+
+/// Accounts and follows (`users.*`).
+public struct UserRepository: Sendable {
+    let pool: DatabasePool
+
+    /// Creates an account. The username is unique regardless of ASCII case.
+    /// - Throws: `.usernameTaken` when another account has it.
+    public func create(username: String, passwordHash: String, displayName: String, now: Date,
+                       id: UUID = UUID()) async throws(StoreError) -> User {
+        let user = User(id: id, username: username, displayName: displayName, createdAt: now.truncatedToMilliseconds)
+        return try await pool.writeValue { db in
+            // Checked first for a clear error; the UNIQUE constraint below still guards other writers.
+            if try Self.userExists(db, username: username) { throw StoreError.usernameTaken(username) }
+            do {
+                try db.execute(
+                    sql: """
+                        INSERT INTO users (id, username, password_hash, display_name, is_private, created_at)
+                        VALUES (?, ?, ?, ?, 0, ?)
+                        """,
+                    arguments: [user.id.storeKey, username, passwordHash, displayName,
+                                user.createdAt.millisecondsSince1970])
+            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+                throw StoreError.usernameTaken(username)
+            }
+            return user
+        }
+    }
+
+    public func find(id: UUID) async throws(StoreError) -> User? {
+        try await pool.readValue { db in try Self.user(db, id: id) }
+    }
+
+    /// Looks a user up by username, ignoring ASCII case.
+    public func find(username: String) async throws(StoreError) -> User? {
+        try await pool.readValue { db in
+            try User.filter(Column("username") == username).fetchOne(db)
+        }
+    }
+
+    /// The user and stored hash for a login attempt, or nil for an unknown username.
+    public func credentials(username: String) async throws(StoreError) -> UserCredentials? {
+        try await pool.readValue { db in
+            let request = User.select(User.databaseSelection + [Column("password_hash")])
+                .filter(Column("username") == username)
+                .asRequest(of: Row.self)
+            guard let row = try request.fetchOne(db) else { return nil }
+            return UserCredentials(user: try User(row: row), passwordHash: try row.decode(forColumn: "password_hash"))
+        }
+    }
+
+    /// Changes the given profile fields and returns the updated user.
+    /// - Throws: `.userNotFound`.
+    public func updateProfile(id: UUID, _ update: ProfileUpdate) async throws(StoreError) -> User {
+        try await pool.writeValue { db in
+            // One statement; COALESCE keeps a column whose new value is NULL (not given).
+            try db.execute(
+                sql: """
+                    UPDATE users SET
+                        display_name = COALESCE(?, display_name),
+                        bio = CASE WHEN ? IS NULL THEN bio ELSE NULLIF(?, '') END,
+                        avatar_url = CASE WHEN ? IS NULL THEN avatar_url ELSE NULLIF(?, '') END,
+                        is_private = COALESCE(?, is_private)
+                    WHERE id = ?
+                    """,
+                arguments: [update.displayName, update.bio, update.bio, update.avatarUrl, update.avatarUrl,
+                            update.isPrivate, id.storeKey])
+            guard db.changesCount > 0, let user = try Self.user(db, id: id) else { throw StoreError.userNotFound(id) }
+            return user
+        }
+    }
+
+    /// Makes `followerId` follow `followeeId`. Following twice is not an error.
+    /// - Returns: true when the follow is new.
+    /// - Throws: `.cannotFollowSelf`, `.userNotFound` (either user).
+    @discardableResult
+    public func follow(followerId: UUID, followeeId: UUID, now: Date) async throws(StoreError) -> Bool {
+        guard followerId != followeeId else { throw .cannotFollowSelf }
+        return try await pool.writeValue { db in
+            for id in [followerId, followeeId] where try Self.user(db, id: id) == nil {
+                throw StoreError.userNotFound(id)
+            }
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO follows (follower_id, followee_id, created_at) VALUES (?, ?, ?)",
+                arguments: [followerId.storeKey, followeeId.storeKey, now.millisecondsSince1970])
+            return db.changesCount > 0
+        }
+    }
+
+    /// Removes a follow. Unfollowing someone not followed is not an error.
+    /// - Returns: true when a follow was removed.
+    @discardableResult
+    public func unfollow(followerId: UUID, followeeId: UUID) async throws(StoreError) -> Bool {
+        try await pool.writeValue { db in
+            try db.execute(sql: "DELETE FROM follows WHERE follower_id = ? AND followee_id = ?",
+                           arguments: [followerId.storeKey, followeeId.storeKey])
+            return db.changesCount > 0
+        }
+    }
+
+    public func isFollowing(followerId: UUID, followeeId: UUID) async throws(StoreError) -> Bool {
+        try await pool.readValue { db in try Self.isFollowing(db, followerId: followerId, followeeId: followeeId) }
+    }
+
+    /// How many users follow `userId`, and how many it follows.
+    public func followCounts(userId: UUID) async throws(StoreError) -> (followers: Int, following: Int) {
+        let counts = try await pool.readValue { db in try Self.followCounts(db, userId: userId) }
+        return (counts.0, counts.1)
+    }
+
+    /// The profile of `id` as `viewerId` sees it (`users.getProfile`), or nil for an unknown user.
+    public func profile(id: UUID, viewerId: UUID?) async throws(StoreError) -> UserProfile? {
+        try await pool.readValue { db in
+            guard let user = try Self.user(db, id: id) else { return nil }
+            let (followers, following) = try Self.followCounts(db, userId: id)
+            var followed: Bool?
+            if let viewerId, viewerId != id {
+                followed = try Self.isFollowing(db, followerId: viewerId, followeeId: id)
+            }
+            return UserProfile(user: user, followers: followers, following: following, isFollowedByViewer: followed)
+        }
+    }
+
+    // MARK: - Statements shared with other repositories
+
+    static func user(_ db: Database, id: UUID) throws -> User? {
+        try User.filter(Column("id") == id.storeKey).fetchOne(db)
+    }
+
+    static func userExists(_ db: Database, username: String) throws -> Bool {
+        try User.filter(Column("username") == username).isEmpty(db) == false
+    }
+
+    static func isFollowing(_ db: Database, followerId: UUID, followeeId: UUID) throws -> Bool {
+        try Bool.fetchOne(
+            db, sql: "SELECT EXISTS (SELECT 1 FROM follows WHERE follower_id = ? AND followee_id = ?)",
+            arguments: [followerId.storeKey, followeeId.storeKey]) ?? false
+    }
+
+    static func followCounts(_ db: Database, userId: UUID) throws -> (Int, Int) {
+        let followers = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM follows WHERE followee_id = ?",
+                                         arguments: [userId.storeKey]) ?? 0
+        let following = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM follows WHERE follower_id = ?",
+                                         arguments: [userId.storeKey]) ?? 0
+        return (followers, following)
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import GRDB
+import Testing
+@testable import Store
+
+@Suite("Opening and migrating the database")
+struct StoreOpeningTests {
+    @Test("open creates the parent directory, applies v1 and runs in WAL mode")
+    func openCreatesWalDatabase() async throws {
+        let file = TemporaryDatabase()
+        #expect(!FileManager.default.fileExists(atPath: file.path))
+        let store = try file.open()
+        #expect(FileManager.default.fileExists(atPath: file.path))
+        #expect(try await store.journalMode() == "wal")
+        #expect(try await store.appliedMigrations() == Store.knownMigrations)
+        #expect(Store.knownMigrations == ["v1"])
+        try await store.ping()
+    }
+
+    @Test("a second open of the same file applies no migration again and keeps the data")
+    func reopenMigratesNothingTwice() async throws {
+        let file = TemporaryDatabase()
+        let user: User
+        do {
+            let first = try file.open()
+            user = try await first.makeUser("alice")
+        }
+        let second = try file.open()
+        let third = try file.open()  // while `second` is open, like a `migrate` run beside a server
+        let rows = try await third.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations").map { $0[0] as String }
+        }
+        #expect(rows == ["v1"])
+        #expect(try await second.users.find(id: user.id) == user)
+    }
+
+    @Test("after close, calls fail with a typed error; the data is in the file for the next open")
+    func closeThenReopen() async throws {
+        let file = TemporaryDatabase()
+        let store = try file.open()
+        let user = try await store.makeUser("alice")
+        try store.close()
+        await #expect(throws: StoreError.self) { try await store.ping() }
+        #expect(try await file.open().users.find(id: user.id) == user)
+    }
+
+    @Test("a database migrated by a newer binary is refused with a clear message")
+    func newerSchemaIsRefused() async throws {
+        let file = TemporaryDatabase()
+        do {
+            let store = try file.open()
+            try await store.pool.write { db in
+                try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES (?)", arguments: ["v2-from-the-future"])
+            }
+        }
+        let error = #expect(throws: StoreError.self) { _ = try file.open() }
+        #expect(error == .newerSchema(path: file.path, unknownMigrations: ["v2-from-the-future"]))
+        #expect(error?.description.contains("newer Chobi Live") == true)
+        #expect(error?.description.contains("v2-from-the-future") == true)
+        // Refusing wrote nothing: the file still names only what it had.
+        let raw = try DatabaseQueue(path: file.path)
+        let applied = try await raw.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
+        #expect(applied.sorted() == ["v1", "v2-from-the-future"])
+    }
+
+    @Test("a path that cannot be a directory is a typed open error")
+    func unopenablePathIsTypedError() throws {
+        let file = TemporaryDatabase()
+        try FileManager.default.createDirectory(at: file.directory, withIntermediateDirectories: true)
+        // A plain file where the parent directory should be.
+        let blocker = file.directory.appendingPathComponent("data")
+        try Data("x".utf8).write(to: blocker)
+        let error = #expect(throws: StoreError.self) { _ = try file.open() }
+        guard case .cannotOpen(let path, _) = error else {
+            Issue.record("expected cannotOpen, got \(String(describing: error))")
+            return
+        }
+        #expect(path == file.path)
+    }
+
+    @Test("foreign keys are enforced")
+    func foreignKeysEnforced() async throws {
+        let file = TemporaryDatabase()
+        let store = try file.open()
+        await #expect(throws: DatabaseError.self) {
+            try await store.pool.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO streaming_sessions (id, host_id, title, is_private, status, started_at)
+                        VALUES (?, ?, 'x', 0, 'live', 0)
+                        """,
+                    arguments: [UUID().storeKey, UUID().storeKey])
+            }
+        }
+        let foreignKeys = try await store.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA foreign_keys") }
+        #expect(foreignKeys == 1)
+    }
+
+    @Test("a write transaction that throws halfway leaves no partial rows")
+    func failedTransactionLeavesNothing() async throws {
+        let file = TemporaryDatabase()
+        let store = try file.open()
+        let host = try await store.makeUser("host")
+        struct Halfway: Error {}
+        await #expect(throws: StoreError.self) {
+            _ = try await store.pool.writeValue { db in
+                try db.execute(
+                    sql: "INSERT INTO users (id, username, password_hash, display_name, created_at) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [UUID().storeKey, "bob", "h", "Bob", 0])
+                try db.execute(
+                    sql: """
+                        INSERT INTO streaming_sessions (id, host_id, title, is_private, status, started_at)
+                        VALUES (?, ?, 'half', 0, 'live', 0)
+                        """,
+                    arguments: [UUID().storeKey, host.id.storeKey])
+                throw Halfway()
+            }
+        }
+        // Read through a fresh pool, as a restarted process would.
+        let reopened = try file.open()
+        #expect(try await reopened.users.find(username: "bob") == nil)
+        #expect(try await reopened.sessions.activeSessions().sessions.isEmpty)
+    }
+
+    @Test("values are bound, never spliced into SQL")
+    func hostileTextRoundTrips() async throws {
+        let file = TemporaryDatabase()
+        let store = try file.open()
+        let name = "r'); DROP TABLE users; --"
+        let user = try await store.users.create(username: name, passwordHash: "'\"", displayName: "\"; --", now: at(0))
+        #expect(try await store.users.find(username: name) == user)
+        #expect(try await store.users.credentials(username: name)?.passwordHash == "'\"")
+    }
+
+    @Test("the list and count queries are served by indexes, without sorting")
+    func queriesUseIndexes() async throws {
+        let file = TemporaryDatabase()
+        let store = try file.open()
+        for sql in [SessionRepository.activeSessionsFirstPageSQL, SessionRepository.activeSessionsAfterCursorSQL] {
+            let plan = try await store.pool.read { db in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql,
+                                 arguments: ["user": nil, "limit": 10, "ms": 0, "id": ""])
+                    .map { $0["detail"] as String }
+            }
+            let text = plan.joined(separator: "\n")
+            #expect(text.contains("streaming_sessions_live_by_start"), "\(text)")
+            #expect(!text.contains("TEMP B-TREE"), "\(text)")
+            // Every SCAN of a table goes through an index (a bare "SCAN p" would read every visit).
+            let bareScans = plan.filter { $0.hasPrefix("SCAN") && !$0.contains("INDEX") }
+            #expect(bareScans.isEmpty, "\(text)")
+        }
+    }
+}
