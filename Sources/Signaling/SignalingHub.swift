@@ -32,6 +32,8 @@ public actor SignalingHub {
         /// Open connections per user, by role: a user is present while the count is above 0.
         var connections: [RoomRole: [String: Int]] = [:]
         var banned: Set<String> = []
+        /// Guests the host removed: their guest tokens are refused until `restoreGuest`.
+        var revokedGuests: Set<String> = []
 
         func count(_ role: RoomRole) -> Int { connections[role]?.count ?? 0 }
     }
@@ -58,17 +60,18 @@ public actor SignalingHub {
 
     // MARK: admission and membership
 
-    /// Nil when `user` may join `room`.
-    public func admission(room: String, user: String) -> AdmissionRefusal? {
+    /// Nil when `user` may join `room` with `role`.
+    public func admission(room: String, user: String, role: RoomRole) -> AdmissionRefusal? {
         if ended.contains(room) { return .sessionEnded }
         if rooms[room]?.banned.contains(user) == true { return .kicked }
+        if role == .guest, rooms[room]?.revokedGuests.contains(user) == true { return .guestRevoked }
         return nil
     }
 
     /// Adds a member and tells the others; returns who was already there.
     @discardableResult
     public func join(room name: String, _ info: ParticipantInfo, sink: Sink?) throws(AdmissionRefusal) -> [ParticipantInfo] {
-        if let refusal = admission(room: name, user: info.user) { throw refusal }
+        if let refusal = admission(room: name, user: info.user, role: info.role) { throw refusal }
         var room = rooms[name, default: Room()]
         let others = room.members
         room.members[info.participant] = Member(info: info, sink: sink)
@@ -89,7 +92,7 @@ public actor SignalingHub {
         rooms[name] = room
         for other in room.members.values { other.sink?(.participantLeft(member.info)) }
         if remaining <= 0 { departed(member.info.user, role: member.info.role, from: name) }
-        if room.members.isEmpty && room.banned.isEmpty { rooms[name] = nil }
+        if room.members.isEmpty && room.banned.isEmpty && room.revokedGuests.isEmpty { rooms[name] = nil }
     }
 
     // MARK: control (the host's moderation and the end of a session)
@@ -125,8 +128,10 @@ public actor SignalingHub {
     }
 
     /// Changes the role of every connection of a user (counts and presence follow); returns them.
+    /// Demoting a guest also refuses their guest tokens until `restoreGuest`.
     @discardableResult
     public func changeRole(of user: String, in name: String, to role: RoomRole) -> [ParticipantInfo] {
+        if role == .viewer { rooms[name, default: Room()].revokedGuests.insert(user) }
         var changed: [ParticipantInfo] = []
         for member in connections(of: user, in: name) where member.info.role != role {
             leave(room: name, participant: member.info.participant)
@@ -137,6 +142,11 @@ public actor SignalingHub {
             changed.append(info)
         }
         return changed
+    }
+
+    /// A new invite was accepted: the user's guest tokens open the room again.
+    public func restoreGuest(_ user: String, in name: String) {
+        rooms[name]?.revokedGuests.remove(user)
     }
 
     // MARK: reading

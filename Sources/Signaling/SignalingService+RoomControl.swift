@@ -37,6 +37,11 @@ extension SignalingService {
         await mediaPlane.closeSessions(in: room, participants: Set(connections.map(\.participant)), reason: "no longer a guest")
     }
 
+    /// An accepted invite: the user's guest token works again even if they were removed before.
+    public func allowGuest(user: String, in room: String) async {
+        await hub.restoreGuest(user, in: room)
+    }
+
     /// Tells a room something happened (e.g. `guest_invited`).
     public func announce(_ event: LiveSessionEvent, in room: String) async {
         await hub.broadcast(event, in: room)

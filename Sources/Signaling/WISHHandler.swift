@@ -48,7 +48,7 @@ struct WISHHandler: Sendable {
         } catch {
             return responses.mediaFailure(error)
         }
-        if let refusal = await hub.admission(room: room, user: token.user) {
+        if let refusal = await hub.admission(room: room, user: token.user, role: token.role) {
             return responses.failure(.forbidden, refusal.message)
         }
         let participant = ParticipantInfo(participant: "p-" + RandomIdentifier.hex(byteCount: 8),

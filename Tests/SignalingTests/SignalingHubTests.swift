@@ -91,8 +91,8 @@ import Testing
         await #expect(throws: AdmissionRefusal.kicked) {
             try await hub.join(room: "r", ParticipantInfo(participant: "p-k2", user: "kim", role: .viewer), sink: nil)
         }
-        #expect(await hub.admission(room: "r", user: "olu") == nil)
-        #expect(await hub.admission(room: "other", user: "kim") == nil, "a ban is per room")
+        #expect(await hub.admission(room: "r", user: "olu", role: .viewer) == nil)
+        #expect(await hub.admission(room: "other", user: "kim", role: .viewer) == nil, "a ban is per room")
     }
 
     @Test func endingARoomTellsEveryoneThenRefusesItsTokens() async throws {
@@ -103,12 +103,12 @@ import Testing
         let ended = LiveSessionEvent.sessionEnded(reason: "host_ended", report: nil)
         #expect(await hub.end(room: "r", event: ended).count == 2)
         for inbox in [a, b] { #expect(Array(inbox.received.suffix(2)) == [.event(ended), .removed(.sessionEnded)]) }
-        #expect(await hub.admission(room: "r", user: "ben") == .sessionEnded)
+        #expect(await hub.admission(room: "r", user: "ben", role: .viewer) == .sessionEnded)
         // The memory of ended rooms is bounded: the oldest is forgotten.
         await hub.end(room: "s", event: ended)
         await hub.end(room: "t", event: ended)
-        #expect(await hub.admission(room: "r", user: "ben") == nil)
-        #expect(await hub.admission(room: "t", user: "ben") == .sessionEnded)
+        #expect(await hub.admission(room: "r", user: "ben", role: .viewer) == nil)
+        #expect(await hub.admission(room: "t", user: "ben", role: .viewer) == .sessionEnded)
     }
 
     @Test func aDemotedGuestCountsAsAViewerAndIsTold() async throws {
@@ -122,5 +122,10 @@ import Testing
         let counts = await hub.counts(in: "r")
         #expect(counts.guests == 0 && counts.viewers == 1)
         #expect(host.events.suffix(2) == [.guestLeft(user: "gia", guestCount: 0), .viewerJoined(user: "gia", viewerCount: 1)])
+        // Her old guest token no longer opens the room as a guest, until a new invite is accepted.
+        #expect(await hub.admission(room: "r", user: "gia", role: .guest) == .guestRevoked)
+        #expect(await hub.admission(room: "r", user: "gia", role: .viewer) == nil)
+        await hub.restoreGuest("gia", in: "r")
+        #expect(await hub.admission(room: "r", user: "gia", role: .guest) == nil)
     }
 }
