@@ -4,7 +4,8 @@
 /// that text, so `CHOBI_JWT_SECRET=$(cat data/jwt.key)` signs exactly like the file does.
 public struct RoomTokenKey: Sendable, Equatable, CustomStringConvertible {
     /// Shorter secrets are refused: HS256 with a guessable key is no authentication at all.
-    public static let minimumLength = 16
+    /// 32 bytes: HS256 wants a key as long as its output, and jwt-kit asserts it in debug builds.
+    public static let minimumLength = 32
 
     public let bytes: [UInt8]
 

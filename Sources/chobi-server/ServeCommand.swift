@@ -1,3 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import API
 import ArgumentParser
 import Hummingbird
 import HummingbirdWebSocket
@@ -5,6 +11,8 @@ import Logging
 import MediaTransport
 import ServiceLifecycle
 import Signaling
+import Store
+import LiveSessions
 
 /// `chobi-server serve`: HTTP (health, metrics, WHIP/WHEP, the web page, the /rtc WebSocket) plus
 /// the media UDP ports, in one ServiceGroup so SIGTERM shuts everything down in order.
@@ -29,8 +37,17 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Address announced in ICE candidates (env CHOBI_ANNOUNCE_IP; default: media host).")
     var announceIP: String?
 
-    @Option(help: "Data directory: jwt.key and, later, the database (env CHOBI_DATA_DIR).")
+    @Option(help: "Data directory: jwt.key and, by default, chobi.sqlite (env CHOBI_DATA_DIR).")
     var dataDir: String = Environment.string("CHOBI_DATA_DIR") ?? "./data"
+
+    @Option(help: "SQLite database file (env CHOBI_DATABASE; default: <data-dir>/chobi.sqlite).")
+    var database: String?
+
+    @Option(help: "Origins allowed to call /api/trpc from another site, comma-separated (env CHOBI_API_ORIGINS; default: none, same-origin only).")
+    var apiOrigins: String?
+
+    @Option(help: "Guests on stage at once per session (env CHOBI_MAX_GUESTS).")
+    var maxGuests: Int = Environment.int("CHOBI_MAX_GUESTS") ?? 8
 
     @Option(help: "Access-Control-Allow-Origin for WHIP/WHEP (env CHOBI_CORS_ORIGIN).")
     var corsOrigin: String = Environment.string("CHOBI_CORS_ORIGIN") ?? "*"
@@ -45,6 +62,15 @@ struct ServeCommand: AsyncParsableCommand {
         let key = try JWTKeyStore(dataDirectory: dataDir).loadKey()
         let tokens = await RoomTokenVerifier(key: key)
 
+        let databasePath = database ?? Environment.string("CHOBI_DATABASE") ?? dataDir + "/chobi.sqlite"
+        let store = try Store.open(path: databasePath)
+        // A previous process that died (kill -9, power loss) left its sessions live: end them now,
+        // with their reports, before anyone can see them in the list.
+        let orphans = try await store.sessions.endOrphanedSessions(now: Date())
+        if !orphans.isEmpty {
+            logger.notice("ended sessions left live by a previous run", metadata: ["count": "\(orphans.count)"])
+        }
+
         let media = MediaTransportService(
             configuration: .init(bindAddress: mediaHost, firstPort: mediaPort,
                                  announceAddress: announceIP ?? Environment.string("CHOBI_ANNOUNCE_IP"),
@@ -56,10 +82,22 @@ struct ServeCommand: AsyncParsableCommand {
 
         let signalingConfiguration = SignalingConfiguration(allowedOrigin: corsOrigin)
         let signaling = SignalingService(mediaPlane: media, tokens: tokens, configuration: signalingConfiguration)
-        let router = Router(context: BasicWebSocketRequestContext.self)
-        HealthRoutes.register(on: router, media: media)
+        let router = Router(context: ServerRequestContext.self)
+        HealthRoutes.register(on: router, media: media, store: store)
         MetricsRoutes.register(on: router, media: media)
         signaling.registerAllRoutes(on: router)
+
+        let origins = (apiOrigins ?? Environment.string("CHOBI_API_ORIGINS") ?? "")
+            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        var api = TRPCRouter(tokens: await UserTokenVerifier(key: key.bytes),
+                             configuration: TRPCConfiguration(cors: CORSAllowList(origins: Set(origins))))
+        UserProcedures(store: store, hasher: PasswordHasher(), tokens: await UserTokenSigner(key: key.bytes))
+            .register(on: &api)
+        StreamingProcedures(store: store, signaling: signaling, roomTokens: await RoomTokenSigner(key: key),
+                            configuration: LiveSessionsConfiguration(maxGuests: maxGuests))
+            .register(on: &api)
+        api.mount(on: router)
+        let recorder = LiveSessionRecorder(store: store, hub: signaling.hub, logger: logger)
 
         let app = Application(
             router: router,
@@ -72,7 +110,7 @@ struct ServeCommand: AsyncParsableCommand {
         let group = ServiceGroup(configuration: .init(
             // Shut down in reverse: HTTP stops taking requests, signaling closes its sessions
             // while the media plane is still up to free them, media goes last.
-            services: [media, signaling, app],
+            services: [media, signaling, recorder, app],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()

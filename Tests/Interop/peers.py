@@ -47,16 +47,18 @@ def read_index(frame: av.VideoFrame) -> int:
 
 
 class IndexedVideoTrack(VideoStreamTrack):
-    """30 fps synthetic video; remembers when each index was handed to the encoder."""
+    """30 fps synthetic video; remembers when each index was handed to the encoder. `offset` is
+    added to every index, so a viewer can tell two publishers apart (host 0.., guest 32768..)."""
 
-    def __init__(self):
+    def __init__(self, offset: int = 0):
         super().__init__()
         self.count = 0
+        self.offset = offset
         self.sent_at: list[float] = []
 
     async def recv(self):
         pts, time_base = await self.next_timestamp()
-        frame = av.VideoFrame.from_ndarray(draw_index(self.count % (1 << BITS)), format="bgr24")
+        frame = av.VideoFrame.from_ndarray(draw_index((self.offset + self.count) % (1 << BITS)), format="bgr24")
         frame.pts, frame.time_base = pts, time_base
         self.sent_at.append(time.monotonic())
         self.count += 1
@@ -107,21 +109,23 @@ async def http_delete(url: str, token: str) -> int:
 class Publisher:
     """aiortc WHIP publisher: sendonly VP8 video + Opus audio."""
 
-    def __init__(self, base: str, room: str, token: str):
+    def __init__(self, base: str, room: str, token: str, video_offset: int = 0):
         self.base, self.room, self.token = base, room, token
         self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
-        self.video = IndexedVideoTrack()
+        self.video = IndexedVideoTrack(video_offset)
         self.audio = ToneAudioTrack()
         self.location = None
 
-    async def start(self):
+    async def start(self, expect_status: int = 201):
         self.pc.addTransceiver(self.video, direction="sendonly")
         self.pc.addTransceiver(self.audio, direction="sendonly")
         await self.pc.setLocalDescription(await self.pc.createOffer())
         status, body, location = await http_offer(f"{self.base}/whip/{self.room}", self.token,
                                                   self.pc.localDescription.sdp)
-        if status != 201:
+        if status != expect_status:
             raise AssertionError(f"WHIP answered {status}: {body}")
+        if status != 201:
+            return status
         self.location = location
         await self.pc.setRemoteDescription(RTCSessionDescription(body, "answer"))
 

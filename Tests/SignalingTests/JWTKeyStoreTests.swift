@@ -41,8 +41,8 @@ import Testing
     @Test func environmentSecretWinsAndCreatesNoFile() throws {
         try withTemporaryDirectory { base in
             let store = JWTKeyStore(dataDirectory: base)
-            let key = try store.loadKey(environmentSecret: "an environment secret of length")
-            #expect(key.bytes == Array("an environment secret of length".utf8))
+            let key = try store.loadKey(environmentSecret: "an environment secret that is long enough")
+            #expect(key.bytes == Array("an environment secret that is long enough".utf8))
             #expect(!FileManager.default.fileExists(atPath: store.path))
             #expect(throws: JWTKeyStore.Failure.secretTooShort) { try store.loadKey(environmentSecret: "short") }
         }

@@ -146,7 +146,8 @@ import Testing
 
     @Test func keyRefusesShortSecretsAndHidesItself() throws {
         #expect(RoomTokenKey(secret: "short") == nil)
-        let key = try #require(RoomTokenKey(secret: "0123456789abcdef"))
+        #expect(RoomTokenKey(secret: String(repeating: "k", count: 31)) == nil, "HS256 wants 32 bytes")
+        let key = try #require(RoomTokenKey(secret: "0123456789abcdef0123456789abcdef"))
         #expect(!key.description.contains("0123"))
     }
 

@@ -1,0 +1,66 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import JWTKit
+
+/// Checks user tokens: HS256 signature with our key, `kind == "user"`, claim bounds, and expiry
+/// against the caller's clock.
+public struct UserTokenVerifier: Sendable {
+    /// Longest token accepted; real ones are ~250 bytes. Bounds the work a stranger can cause.
+    public static let maxTokenLength = 4096
+    public static let maxUserIDLength = 128
+    public static let maxUsernameLength = 128
+
+    private let keys: JWTKeyCollection
+
+    public init(key: [UInt8]) async {
+        let keys = JWTKeyCollection()
+        await keys.add(hmac: HMACKey(from: key), digestAlgorithm: .sha256)
+        self.keys = keys
+    }
+
+    /// The user the token names, or why not.
+    public func verify(_ token: String, now: Date) async throws(UserTokenError) -> AuthenticatedUser {
+        guard !token.isEmpty else { throw .missing }
+        guard token.utf8.count <= Self.maxTokenLength else { throw .malformed("longer than \(Self.maxTokenLength) bytes") }
+        let claims: UserTokenClaims
+        do {
+            claims = try await keys.verify(token, as: UserTokenClaims.self)
+        } catch let error as JWTError where error.errorType == .signatureVerificationFailed {
+            throw .badSignature
+        } catch let error as JWTError {
+            throw .malformed(error.errorType.description)
+        } catch {
+            throw .malformed(String(describing: type(of: error)))
+        }
+        guard claims.kind == UserTokenClaims.userKind else { throw .wrongKind }
+        let id = claims.sub.value
+        guard !id.isEmpty, id.utf8.count <= Self.maxUserIDLength else { throw .malformed("bad sub") }
+        guard let username = claims.username, !username.isEmpty, username.utf8.count <= Self.maxUsernameLength else {
+            throw .malformed("bad username")
+        }
+        guard now < claims.exp.value else { throw .expired }
+        return AuthenticatedUser(id: id, username: username)
+    }
+
+    /// The token in an `Authorization: Bearer <token>` header value; nil when there is none or
+    /// the scheme is not Bearer.
+    public static func bearerToken(fromAuthorization header: String?) -> String? {
+        guard let header else { return nil }
+        let trimmed = header.drop(while: { $0 == " " })
+        guard trimmed.count > 7, trimmed.prefix(7).lowercased() == "bearer " else { return nil }
+        let token = trimmed.dropFirst(7).trimmingSpaces()
+        return token.isEmpty ? nil : String(token)
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingSpaces() -> Substring {
+        var result = self
+        while result.first == " " || result.first == "\t" { result = result.dropFirst() }
+        while result.last == " " || result.last == "\t" { result = result.dropLast() }
+        return result
+    }
+}

@@ -1,0 +1,25 @@
+import API
+import Store
+
+/// Each store failure as the API reports it. Messages are for people; internal failures say
+/// nothing about the database (the API logs them with the request id).
+extension StoreError: TRPCErrorConvertible {
+    public var trpcError: TRPCError {
+        switch self {
+        case .usernameTaken: .conflict("username is taken")
+        case .userNotFound: .notFound("user not found")
+        case .sessionNotFound: .notFound("session not found")
+        case .sessionEnded: .notFound("the session has ended")
+        case .hostAlreadyLive: .conflict("you already have a live session; end it first")
+        case .cannotFollowSelf: .badRequest("input.userId: you cannot follow yourself")
+        case .hostCannotBeTarget: .badRequest("input.userId: the host cannot be the target")
+        case .banned: .forbidden("you were removed from this session")
+        case .notAdmitted: .forbidden("this session is private")
+        case .inviteNotFound: .notFound("no pending invite")
+        case .guestLimitReached(let limit): .conflict("the session already has \(limit) guests")
+        case .roleNotAllowed: .forbidden("not allowed in this role")
+        case .notAGuest: .notFound("that user is not a guest of this session")
+        case .cannotOpen, .newerSchema, .corruptRow, .database: .internalServerError
+        }
+    }
+}

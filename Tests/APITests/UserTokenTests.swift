@@ -1,0 +1,142 @@
+import API
+import Foundation
+import JWTKit
+import Testing
+
+/// User tokens: what they carry, and every way one is refused.
+@Suite struct UserTokenTests {
+    let signer: UserTokenSigner
+    let verifier: UserTokenVerifier
+
+    init() async {
+        signer = await UserTokenSigner(key: APIHarness.key)
+        verifier = await UserTokenVerifier(key: APIHarness.key)
+    }
+
+    @Test func roundTripNamesTheUser() async throws {
+        let token = try await signer.sign(APIHarness.ana, lifetime: .seconds(60), now: APIHarness.now)
+        let user = try await verifier.verify(token, now: APIHarness.now.addingTimeInterval(59))
+        #expect(user == APIHarness.ana)
+    }
+
+    @Test func claimsOnTheWire() async throws {
+        let token = try await signer.sign(APIHarness.ana, lifetime: .seconds(60), now: APIHarness.now)
+        let parts = token.split(separator: ".")
+        #expect(parts.count == 3)
+        let payload = try #require(base64URLDecode(String(parts[1])))
+        let json = try #require(JSONValue.parse(payload))
+        #expect(json["sub"]?.string == "u-1")
+        #expect(json["username"]?.string == "ana")
+        #expect(json["kind"]?.string == "user")
+        #expect(json["iat"]?.number == 1_750_000_000)
+        #expect(json["exp"]?.number == 1_750_000_060)
+        // Nothing a room token verifier would read as its own.
+        #expect(json["room"] == nil && json["role"] == nil)
+    }
+
+    @Test func expiresAtExp() async throws {
+        let token = try await signer.sign(APIHarness.ana, lifetime: .seconds(60), now: APIHarness.now)
+        await #expect(throws: UserTokenError.expired) {
+            try await verifier.verify(token, now: APIHarness.now.addingTimeInterval(60))
+        }
+    }
+
+    @Test func anotherKeyDoesNotVerify() async throws {
+        let other = await UserTokenSigner(key: Array("another-secret-0123456789abcdef-0123".utf8))
+        let token = try await other.sign(APIHarness.ana, now: APIHarness.now)
+        await #expect(throws: UserTokenError.badSignature) { try await verifier.verify(token, now: APIHarness.now) }
+    }
+
+    @Test func tamperedPayloadDoesNotVerify() async throws {
+        let token = try await signer.sign(APIHarness.ana, now: APIHarness.now)
+        let parts = token.split(separator: ".").map(String.init)
+        let forged = base64URLEncode(Array(#"{"sub":"u-2","username":"ben","kind":"user","iat":1750000000,"exp":1950000000}"#.utf8))
+        await #expect(throws: UserTokenError.badSignature) {
+            try await verifier.verify([parts[0], forged, parts[2]].joined(separator: "."), now: APIHarness.now)
+        }
+    }
+
+    /// A room token (Signaling's claims: sub, room, role, exp, iat, jti) signed with the same
+    /// server key must not pass as a user token.
+    @Test func roomTokenWithTheSameKeyIsRefused() async throws {
+        let room = try await roomShapedToken()
+        await #expect(throws: UserTokenError.wrongKind) { try await verifier.verify(room, now: APIHarness.now) }
+        let keys = JWTKeyCollection()
+        await keys.add(hmac: HMACKey(from: APIHarness.key), digestAlgorithm: .sha256)
+        let otherKind = try await keys.sign(KindClaims(
+            sub: .init(value: "u-1"), username: "ana", kind: "room",
+            exp: .init(value: APIHarness.now.addingTimeInterval(600)), iat: .init(value: APIHarness.now)))
+        await #expect(throws: UserTokenError.wrongKind) { try await verifier.verify(otherKind, now: APIHarness.now) }
+    }
+
+    @Test func unsignedAlgNoneTokenIsRefused() async throws {
+        let header = base64URLEncode(Array(#"{"alg":"none","typ":"JWT"}"#.utf8))
+        let payload = base64URLEncode(Array(#"{"sub":"u-1","username":"ana","kind":"user","iat":1750000000,"exp":1950000000}"#.utf8))
+        await #expect(throws: UserTokenError.self) { try await verifier.verify("\(header).\(payload).", now: APIHarness.now) }
+        await #expect(throws: UserTokenError.self) { try await verifier.verify("\(header).\(payload)", now: APIHarness.now) }
+    }
+
+    @Test func garbageAndOversizedTokensAreMalformed() async throws {
+        for token in ["abc", "a.b.c", String(repeating: "x", count: 5000)] {
+            await #expect(throws: UserTokenError.self) { try await verifier.verify(token, now: APIHarness.now) }
+        }
+        await #expect(throws: UserTokenError.missing) { try await verifier.verify("", now: APIHarness.now) }
+    }
+
+    @Test func signingRefusesBadClaims() async throws {
+        await #expect(throws: UserTokenError.self) {
+            try await signer.sign(AuthenticatedUser(id: "", username: "ana"), now: APIHarness.now)
+        }
+        await #expect(throws: UserTokenError.self) {
+            try await signer.sign(APIHarness.ana, lifetime: .milliseconds(500), now: APIHarness.now)
+        }
+    }
+
+    @Test(arguments: [
+        ("Bearer abc.def", "abc.def"), ("bearer abc", "abc"), ("BEARER   abc  ", "abc"),
+        ("Basic dXNlcjpwYXNz", nil), ("Bearer", nil), ("Bearer    ", nil), ("", nil),
+    ] as [(String, String?)])
+    func bearerHeaderParsing(header: String, token: String?) {
+        #expect(UserTokenVerifier.bearerToken(fromAuthorization: header) == token)
+    }
+}
+
+/// A room token as Signaling mints it (sub, room, role, exp, iat, jti), with the API's key.
+func roomShapedToken() async throws -> String {
+    let keys = JWTKeyCollection()
+    await keys.add(hmac: HMACKey(from: APIHarness.key), digestAlgorithm: .sha256)
+    return try await keys.sign(RoomShapedClaims(
+        sub: .init(value: "u-1"), room: "lobby", role: "host",
+        exp: .init(value: APIHarness.now.addingTimeInterval(600)), iat: .init(value: APIHarness.now),
+        jti: .init(value: "abc")))
+}
+
+struct RoomShapedClaims: JWTPayload {
+    var sub: SubjectClaim
+    var room: String
+    var role: String
+    var exp: ExpirationClaim
+    var iat: IssuedAtClaim
+    var jti: IDClaim
+    func verify(using algorithm: some JWTAlgorithm) async throws {}
+}
+
+struct KindClaims: JWTPayload {
+    var sub: SubjectClaim
+    var username: String
+    var kind: String
+    var exp: ExpirationClaim
+    var iat: IssuedAtClaim
+    func verify(using algorithm: some JWTAlgorithm) async throws {}
+}
+
+func base64URLEncode(_ bytes: [UInt8]) -> String {
+    Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+        .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+}
+
+func base64URLDecode(_ text: String) -> [UInt8]? {
+    var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+    while base64.count % 4 != 0 { base64 += "=" }
+    return Data(base64Encoded: base64).map { Array($0) }
+}

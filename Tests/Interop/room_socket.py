@@ -1,0 +1,90 @@
+"""An aiortc participant on the /rtc WebSocket (docs/signaling.md) that watches everything the
+room publishes: it offers to receive audio and video, answers the server's renegotiations (one
+new section per published track), decodes every video frame and reads the index drawn into it,
+and keeps every room event it is sent."""
+import asyncio
+import json
+import time
+
+import websockets
+from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
+
+from peers import read_index
+
+
+class RoomWatcher:
+    def __init__(self, base: str, room_token: str):
+        host = base.removeprefix("http://")
+        self.url = f"ws://{host}/rtc?token={room_token}"
+        self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+        self.frames: list[tuple[int, float]] = []  # (index, monotonic time)
+        self.events: list[dict] = []
+        self.closed_reason = None
+        self.socket_closed = asyncio.Event()
+        self._tasks = []
+        self._ws = None
+
+        @self.pc.on("track")
+        def on_track(track):
+            self._tasks.append(asyncio.ensure_future(self._consume(track)))
+
+    async def _consume(self, track):
+        while True:
+            try:
+                frame = await track.recv()
+            except Exception:
+                return
+            if track.kind == "video":
+                self.frames.append((read_index(frame), time.monotonic()))
+
+    def count(self, predicate, since: float = 0.0) -> int:
+        return sum(1 for index, t in self.frames if t >= since and predicate(index))
+
+    def event(self, kind: str) -> dict | None:
+        return next((e for e in self.events if e.get("type") == kind), None)
+
+    async def wait_event(self, kind: str, timeout: float = 10.0) -> dict:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if (found := self.event(kind)) is not None:
+                return found
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"no {kind} within {timeout} s; events: {[e.get('type') for e in self.events]}")
+
+    async def start(self):
+        self._ws = await websockets.connect(self.url, max_size=2**20)
+        await self._ws.send(json.dumps({"type": "join", "id": "j"}))
+        joined = json.loads(await self._ws.recv())
+        assert joined["type"] == "joined", joined
+        self.joined = joined
+        self.pc.addTransceiver("video", direction="recvonly")
+        self.pc.addTransceiver("audio", direction="recvonly")
+        await self.pc.setLocalDescription(await self.pc.createOffer())
+        await self._ws.send(json.dumps({"type": "offer", "id": "o", "sdp": self.pc.localDescription.sdp}))
+        self._tasks.append(asyncio.ensure_future(self._read()))
+
+    async def _read(self):
+        try:
+            async for text in self._ws:
+                msg = json.loads(text)
+                self.events.append(msg)
+                kind = msg.get("type")
+                if kind == "answer":
+                    await self.pc.setRemoteDescription(RTCSessionDescription(msg["sdp"], "answer"))
+                elif kind == "offer":
+                    await self.pc.setRemoteDescription(RTCSessionDescription(msg["sdp"], "offer"))
+                    await self.pc.setLocalDescription(await self.pc.createAnswer())
+                    await self._ws.send(json.dumps({"type": "answer", "sdp": self.pc.localDescription.sdp}))
+                elif kind == "closed":
+                    self.closed_reason = msg.get("reason")
+        except websockets.ConnectionClosed:
+            pass
+        finally:
+            self.socket_closed.set()
+
+    async def close(self):
+        if self._ws is not None:
+            await self._ws.close()
+        for t in self._tasks:
+            t.cancel()
+        await self.pc.close()
