@@ -30,11 +30,14 @@ public struct PasswordHasher: Sendable, CustomStringConvertible {
         let cost = min(max(cost, 4), 31)
         self.cost = cost
         self.threadPool = threadPool
-        // A real hash of a random password nobody knows: a well-formed hash of exactly this
-        // cost, so the decoy check runs bcrypt's full key schedule. One bcrypt at start-up.
+        // A real bcrypt hash (random salt, of a random password) made at the cheapest cost, with
+        // its cost field set to ours: a well-formed hash of this cost that no password matches,
+        // so checking against it runs the full key schedule. Hashing at our own cost here would
+        // cost as much as a login, and at cost 31 days.
         var random = SystemRandomNumberGenerator()
         let secret = (0..<4).map { _ in String(random.next(), radix: 36) }.joined(separator: "-")
-        self.decoyHash = Bcrypt.hash(secret, cost: UInt8(cost))
+        let costText = cost < 10 ? "0\(cost)" : "\(cost)"
+        self.decoyHash = "$2b$\(costText)$" + Bcrypt.hash(secret, cost: 4).dropFirst(7)
     }
 
     public var description: String { "PasswordHasher(cost: \(cost))" }
