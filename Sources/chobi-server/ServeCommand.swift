@@ -41,10 +41,10 @@ struct ServeCommand: AsyncParsableCommand {
     var dataDir: String = Environment.string("CHOBI_DATA_DIR") ?? "./data"
 
     @Option(help: "SQLite database file (env CHOBI_DATABASE; default: <data-dir>/chobi.sqlite).")
-    var database: String?
+    var database: String? = Environment.string("CHOBI_DATABASE")
 
     @Option(help: "Origins allowed to call /api/trpc from another site, comma-separated (env CHOBI_API_ORIGINS; default: none, same-origin only).")
-    var apiOrigins: String?
+    var apiOrigins: String = Environment.string("CHOBI_API_ORIGINS") ?? ""
 
     @Option(help: "Guests on stage at once per session (env CHOBI_MAX_GUESTS).")
     var maxGuests: Int = Environment.int("CHOBI_MAX_GUESTS") ?? 8
@@ -62,7 +62,7 @@ struct ServeCommand: AsyncParsableCommand {
         let key = try JWTKeyStore(dataDirectory: dataDir).loadKey()
         let tokens = await RoomTokenVerifier(key: key)
 
-        let databasePath = database ?? Environment.string("CHOBI_DATABASE") ?? dataDir + "/chobi.sqlite"
+        let databasePath = database ?? dataDir + "/chobi.sqlite"
         let store = try Store.open(path: databasePath)
         // A previous process that died (kill -9, power loss) left its sessions live: end them now,
         // with their reports, before anyone can see them in the list.
@@ -87,8 +87,7 @@ struct ServeCommand: AsyncParsableCommand {
         MetricsRoutes.register(on: router, media: media)
         signaling.registerAllRoutes(on: router)
 
-        let origins = (apiOrigins ?? Environment.string("CHOBI_API_ORIGINS") ?? "")
-            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let origins = apiOrigins.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         var api = TRPCRouter(tokens: await UserTokenVerifier(key: key.bytes),
                              configuration: TRPCConfiguration(cors: CORSAllowList(origins: Set(origins))))
         UserProcedures(store: store, hasher: PasswordHasher(), tokens: await UserTokenSigner(key: key.bytes))
