@@ -46,6 +46,20 @@ def read_index(frame: av.VideoFrame) -> int:
     return value
 
 
+async def decode_frames(track, on_video, on_audio=None):
+    """Pulls decoded frames from a remote track until it ends: each video frame's drawn index
+    and arrival time go to `on_video`, each audio frame to `on_audio`."""
+    while True:
+        try:
+            frame = await track.recv()
+        except Exception:
+            return
+        if track.kind == "video":
+            on_video(read_index(frame), time.monotonic())
+        elif on_audio:
+            on_audio()
+
+
 class IndexedVideoTrack(VideoStreamTrack):
     """30 fps synthetic video; remembers when each index was handed to the encoder. `offset` is
     added to every index, so a viewer can tell two publishers apart (host 0.., guest 32768..)."""
@@ -154,15 +168,9 @@ class Viewer:
             self._tasks.append(asyncio.ensure_future(self._consume(track)))
 
     async def _consume(self, track):
-        while True:
-            try:
-                frame = await track.recv()
-            except Exception:
-                return
-            if track.kind == "video":
-                self.video_frames.append((read_index(frame), time.monotonic()))
-            else:
-                self.audio_frames += 1
+        def audio():
+            self.audio_frames += 1
+        await decode_frames(track, lambda index, t: self.video_frames.append((index, t)), audio)
 
     async def start(self):
         self.pc.addTransceiver("video", direction="recvonly")

@@ -9,7 +9,7 @@ import time
 import websockets
 from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 
-from peers import read_index
+from peers import decode_frames
 
 
 class RoomWatcher:
@@ -26,16 +26,9 @@ class RoomWatcher:
 
         @self.pc.on("track")
         def on_track(track):
-            self._tasks.append(asyncio.ensure_future(self._consume(track)))
+            self._tasks.append(asyncio.ensure_future(
+                decode_frames(track, lambda index, t: self.frames.append((index, t)))))
 
-    async def _consume(self, track):
-        while True:
-            try:
-                frame = await track.recv()
-            except Exception:
-                return
-            if track.kind == "video":
-                self.frames.append((read_index(frame), time.monotonic()))
 
     def count(self, predicate, since: float = 0.0) -> int:
         return sum(1 for index, t in self.frames if t >= since and predicate(index))
