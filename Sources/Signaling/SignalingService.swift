@@ -42,7 +42,7 @@ public struct SignalingService: Service {
 
     // MARK: routes
 
-    /// `GET /`, `GET /app.js` (when `servesWebClient`), and the WHIP/WHEP endpoints and resources.
+    /// `GET /`, `GET /app.js`, `GET /live.js` (when `servesWebClient`), and the WHIP/WHEP endpoints and resources.
     public func registerRoutes<Context: RequestContext>(on router: Router<Context>) {
         let handler = wishHandler
         let responses = handler.responses
@@ -72,6 +72,7 @@ public struct SignalingService: Service {
         if configuration.servesWebClient {
             router.get("/") { _, _ in WebClient.response(WebClient.page, type: "text/html; charset=utf-8") }
             router.get("/app.js") { _, _ in WebClient.response(WebClient.script, type: "text/javascript; charset=utf-8") }
+            router.get("/live.js") { _, _ in WebClient.response(WebClient.liveScript, type: "text/javascript; charset=utf-8") }
         }
     }
 

@@ -1,5 +1,5 @@
 extension WebClient {
-    /// `app.js`: plain JavaScript, no build step. WHIP/WHEP without trickle: the offer is sent once
+    /// `app.js`: the direct form; plain JavaScript, no build step. WHIP/WHEP without trickle: the offer is sent once
     /// ICE gathering completes (host candidates only, `iceServers: []`), which is quick and robust.
     /// `window.chobi = {pc, state, lastError, resource, mode}` lets browser tests read stats.
     static let script = #"""
@@ -144,6 +144,9 @@ extension WebClient {
         });
       }
 
+      // live.js (the app) shares these, and the state, error and peer connection they keep.
+      chobi.kit = { setState, setError, waitForIceGathering };
+
       $('live').addEventListener('click', goLive);
       $('watch').addEventListener('click', watch);
       $('leave').addEventListener('click', async () => {
@@ -162,6 +165,7 @@ extension WebClient {
       const params = new URLSearchParams(window.location.search);
       if (params.get('room')) $('room').value = params.get('room');
       if (params.get('token')) $('token').value = params.get('token');
+      if (params.get('room') || params.get('token')) $('direct').open = true;
       if (params.get('autostart') === '1') {
         const mode = params.get('mode');
         if (mode === 'host' || mode === 'guest' || mode === 'publish') goLive();

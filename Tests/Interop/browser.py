@@ -64,6 +64,36 @@ class Browser:
             }).catch(() => done(-2));
         """)
 
+    def script(self, source: str, *args):
+        return self.driver.execute_script(source, *args)
+
+    def fill(self, element_id: str, text: str):
+        field = self.driver.find_element("id", element_id)
+        field.clear()
+        field.send_keys(text)
+
+    def click(self, css: str):
+        self.driver.find_element("css selector", css).click()
+
+    def visible(self, css: str) -> bool:
+        return bool(self.script(
+            "const e = document.querySelector(arguments[0]); return !!e && e.offsetParent !== null;", css))
+
+    def inbound_video(self) -> list[dict]:
+        """Chromium's own getStats() for each inbound video stream: trackIdentifier, framesDecoded."""
+        return self.driver.execute_async_script("""
+            const done = arguments[arguments.length - 1];
+            if (!window.chobi || !window.chobi.pc) { done([]); return; }
+            window.chobi.pc.getStats().then(stats => {
+                const found = [];
+                stats.forEach(s => {
+                    if (s.type === 'inbound-rtp' && s.kind === 'video')
+                        found.push({track: s.trackIdentifier || s.mid || s.id, framesDecoded: s.framesDecoded || 0});
+                });
+                done(found);
+            }).catch(() => done([]));
+        """)
+
     def close(self):
         try:
             self.driver.quit()

@@ -18,6 +18,7 @@ class RoomWatcher:
         self.url = f"ws://{host}/rtc?token={room_token}"
         self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
         self.frames: list[tuple[int, float]] = []  # (index, monotonic time)
+        self.video_tracks: list[list[float]] = []  # per received video track, its frames' times
         self.events: list[dict] = []
         self.closed_reason = None
         self.socket_closed = asyncio.Event()
@@ -26,12 +27,22 @@ class RoomWatcher:
 
         @self.pc.on("track")
         def on_track(track):
-            self._tasks.append(asyncio.ensure_future(
-                decode_frames(track, lambda index, t: self.frames.append((index, t)))))
+            times: list[float] = []
+            if track.kind == "video":
+                self.video_tracks.append(times)
+
+            def on_video(index, t):
+                self.frames.append((index, t))
+                times.append(t)
+            self._tasks.append(asyncio.ensure_future(decode_frames(track, on_video)))
 
 
     def count(self, predicate, since: float = 0.0) -> int:
         return sum(1 for index, t in self.frames if t >= since and predicate(index))
+
+    def frames_per_track(self, since: float) -> list[int]:
+        """How many frames each received video track decoded since `since`."""
+        return [sum(1 for t in times if t >= since) for times in self.video_tracks]
 
     def event(self, kind: str) -> dict | None:
         return next((e for e in self.events if e.get("type") == kind), None)

@@ -345,6 +345,16 @@ import Testing
                            "icegatheringstatechange", "connectionState", "method: 'DELETE'", "autostart", "direction: 'recvonly'"] {
                 #expect(js.contains(needle), "\(needle)")
             }
+            let app = try await client.execute(uri: "/live.js", method: .get) { $0 }
+            #expect(app.status == .ok)
+            #expect(app.headers[.contentType] == "text/javascript; charset=utf-8")
+            let appJS = String(buffer: app.body)
+            for needle in ["users.register", "users.login", "streaming.getActiveSessions", "streaming.createSession",
+                           "streaming.joinSession", "streaming.inviteGuest", "streaming.respondToInvite",
+                           "streaming.endSession", "'/rtc?token='", "case 'session_ended'", "textContent"] {
+                #expect(appJS.contains(needle), "\(needle)")
+            }
+            #expect(!appJS.contains("innerHTML"), "user data must not reach the page as HTML")
         }
     }
 }

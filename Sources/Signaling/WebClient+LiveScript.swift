@@ -1,0 +1,615 @@
+extension WebClient {
+    /// `live.js`: the app on the control API (docs/api.md) and the `/rtc` WebSocket
+    /// (docs/signaling.md). One peer connection per room: a host or guest sends its camera and
+    /// receives everyone else through the server's renegotiation offers; a viewer offers to receive
+    /// and gets one tile per publisher (the server names each stream after its participant).
+    /// User data only ever reaches the page through `textContent`. `window.chobi.live` holds the
+    /// app's state for browser tests; `chobi.pc` is the room's peer connection.
+    static let liveScript = #"""
+    'use strict';
+    (function () {
+      const $ = (id) => document.getElementById(id);
+      const chobi = window.chobi;
+      const { setState, setError, waitForIceGathering } = chobi.kit;
+      const live = {
+        user: null, token: null, sessions: [],
+        session: null, role: null, me: null, ws: null, pc: null, localStream: null,
+        participants: new Map(), tracks: new Map(), tiles: new Map(), names: new Map(),
+        invitedUsers: new Set(), viewerCount: 0, guestCount: 0, invited: false,
+        awaitingClose: false, report: null, events: [], queue: Promise.resolve(),
+      };
+      chobi.live = live;
+
+      function element(tag, className, text) {
+        const node = document.createElement(tag);
+        if (className) node.className = className;
+        if (text !== undefined) node.textContent = text;
+        return node;
+      }
+
+      function button(label, className, action) {
+        const node = element('button', className, label);
+        node.type = 'button';
+        node.addEventListener('click', () => guarded(action));
+        return node;
+      }
+
+      // Every user action reports its failure on the page instead of an unhandled rejection.
+      async function guarded(action) {
+        setError(null);
+        try {
+          await action();
+        } catch (error) {
+          setError(error);
+        }
+      }
+
+      function showOnly(section) {
+        for (const id of ['account', 'lobby', 'stage', 'report']) $(id).hidden = id !== section;
+      }
+
+      // MARK: the control API (tRPC wire format)
+
+      async function api(name, input, options) {
+        const query = options && options.query;
+        const headers = {};
+        if (live.token) headers['Authorization'] = 'Bearer ' + live.token;
+        let response;
+        if (query) {
+          const search = input === undefined ? '' : '?input=' + encodeURIComponent(JSON.stringify(input));
+          response = await fetch('/api/trpc/' + name + search, { headers });
+        } else {
+          headers['Content-Type'] = 'application/json';
+          response = await fetch('/api/trpc/' + name, { method: 'POST', headers, body: JSON.stringify(input || {}) });
+        }
+        let envelope = null;
+        try { envelope = await response.json(); } catch (_) { envelope = null; }
+        if (response.ok && envelope && envelope.result) return envelope.result.data;
+        const failure = envelope && envelope.error;
+        const error = new Error(failure ? failure.message : name + ': HTTP ' + response.status);
+        error.code = failure && failure.data ? failure.data.code : null;
+        // An expired or revoked user token: sign in again rather than failing every call.
+        if (response.status === 401 && live.token && name !== 'users.login') signOut();
+        throw error;
+      }
+
+      // MARK: account
+
+      function restoreAccount() {
+        try {
+          const saved = JSON.parse(localStorage.getItem('chobi.account') || 'null');
+          if (saved && saved.user && saved.token) {
+            live.user = saved.user;
+            live.token = saved.token;
+          }
+        } catch (_) {
+          localStorage.removeItem('chobi.account');
+        }
+      }
+
+      function saveAccount(user, token) {
+        live.user = user;
+        live.token = token;
+        live.names.set(user.id, user.displayName);
+        localStorage.setItem('chobi.account', JSON.stringify({ user, token }));
+        renderAccount();
+      }
+
+      function signOut() {
+        if (live.session) leaveRoom();
+        live.user = null;
+        live.token = null;
+        localStorage.removeItem('chobi.account');
+        renderAccount();
+      }
+
+      function renderAccount() {
+        const signedIn = !!live.user;
+        $('whoami').hidden = !signedIn;
+        $('whoami-name').textContent = signedIn ? live.user.displayName + ' (@' + live.user.username + ')' : '';
+        if (live.session || live.report) return;
+        showOnly(signedIn ? 'lobby' : 'account');
+        if (signedIn) refreshSessions().catch(setError);
+      }
+
+      async function signIn(register) {
+        const username = $('username').value.trim();
+        const password = $('password').value;
+        if (!username || !password) throw new Error('enter a username and a password');
+        const input = register
+          ? { username, password, displayName: $('display-name').value.trim() || username }
+          : { username, password };
+        const data = await api(register ? 'users.register' : 'users.login', input);
+        $('password').value = '';
+        saveAccount(data.user, data.token);
+      }
+
+      function displayName(userId) {
+        if (live.user && userId === live.user.id) return live.user.displayName + ' (you)';
+        const known = live.names.get(userId);
+        if (typeof known === 'string') return known;
+        if (known === undefined) {
+          live.names.set(userId, null);
+          api('users.getProfile', { userId }, { query: true })
+            .then((profile) => { live.names.set(userId, profile.displayName); renderPeople(); renderTileLabels(); })
+            .catch(() => live.names.set(userId, 'user ' + userId.slice(0, 8)));
+        }
+        return 'user ' + userId.slice(0, 8);
+      }
+
+      // MARK: lobby
+
+      async function refreshSessions() {
+        if (!live.user) return;
+        const data = await api('streaming.getActiveSessions', { limit: 50 }, { query: true });
+        live.sessions = data.sessions;
+        const list = $('sessions');
+        list.replaceChildren();
+        for (const session of data.sessions) {
+          const item = element('li');
+          item.dataset.sessionId = session.id;
+          item.append(element('span', 'title', session.title + ' · ' + session.host.displayName));
+          if (session.isPrivate) item.append(element('span', 'badge private', 'private'));
+          item.append(element('span', 'muted-note', session.viewerCount + ' watching · ' + session.guestCount + ' guests'));
+          const mine = session.host.id === live.user.id;
+          item.append(button(mine ? 'Return as host' : 'Watch', 'secondary small', () => joinSession(session)));
+          list.append(item);
+        }
+        $('no-sessions').hidden = data.sessions.length > 0;
+      }
+
+      async function goLive() {
+        const title = $('session-title').value.trim() || live.user.displayName + ' is live';
+        const data = await api('streaming.createSession', { title, isPrivate: $('session-private').checked });
+        await enterRoom(data.session, data.roomToken, 'host', { viewerCount: 0, guestCount: 0 });
+      }
+
+      async function joinSession(listed) {
+        const data = await api('streaming.joinSession', { sessionId: listed.id });
+        await enterRoom(data.session, data.roomToken, data.role, listed);
+      }
+
+      // MARK: room
+
+      async function enterRoom(session, roomToken, role, counts) {
+        if (chobi.pc) throw new Error('already connected: leave first');
+        resetRoom();
+        live.session = session;
+        live.role = role;
+        live.viewerCount = counts.viewerCount;
+        live.guestCount = counts.guestCount;
+        $('stage-title').textContent = session.title;
+        showOnly('stage');
+        renderRoom();
+        setState('connecting');
+        // The camera first: if it is refused, nothing has been opened on the server yet.
+        if (role !== 'viewer') await openCamera();
+        connect(roomToken);
+      }
+
+      function resetRoom() {
+        live.participants.clear();
+        live.tracks.clear();
+        live.invitedUsers.clear();
+        for (const key of [...live.tiles.keys()]) removeTile(key);
+        live.invited = false;
+        live.awaitingClose = false;
+        live.report = null;
+        live.me = null;
+        $('invite').hidden = true;
+      }
+
+      function connect(roomToken) {
+        const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
+        const ws = new WebSocket(scheme + '//' + window.location.host + '/rtc?token=' + encodeURIComponent(roomToken));
+        live.ws = ws;
+        ws.addEventListener('open', () => send({ type: 'join', id: 'join', protocol: 1 }));
+        ws.addEventListener('message', (event) => {
+          let message;
+          try { message = JSON.parse(event.data); } catch (_) { return; }
+          if (live.events.length >= 500) live.events.shift();
+          live.events.push(message);
+          // One message at a time: an offer must be answered before the next one is applied.
+          live.queue = live.queue.then(() => handle(message, ws)).catch(setError);
+        });
+        ws.addEventListener('close', () => {
+          if (live.ws !== ws) return;
+          live.ws = null;
+          if (live.session && !live.report) {
+            closePeer();
+            setState('disconnected');
+          }
+        });
+      }
+
+      function send(message) {
+        if (live.ws && live.ws.readyState === WebSocket.OPEN) live.ws.send(JSON.stringify(message));
+      }
+
+      async function handle(message, ws) {
+        if (ws !== live.ws && message.type !== 'session_ended') return;
+        switch (message.type) {
+          case 'joined':
+            live.me = message.participant;
+            live.role = message.role;
+            for (const p of message.participants) live.participants.set(p.participant, p);
+            for (const t of message.tracks) live.tracks.set(t.trackId, t);
+            renderRoom();
+            await startPeer();
+            break;
+          case 'answer':
+            if (live.pc) await live.pc.setRemoteDescription({ type: 'answer', sdp: message.sdp });
+            break;
+          case 'offer':
+            await answerOffer(message.sdp);
+            break;
+          case 'track_published':
+            live.tracks.set(message.track.trackId, message.track);
+            renderTileLabels();
+            renderPeople();
+            break;
+          case 'track_unpublished':
+            live.tracks.delete(message.trackId);
+            renderPeople();
+            break;
+          case 'participant_joined':
+            live.participants.set(message.participant.participant, message.participant);
+            renderPeople();
+            renderTileLabels();
+            break;
+          case 'participant_left':
+            live.participants.delete(message.participant.participant);
+            removeTile(message.participant.participant);
+            renderPeople();
+            break;
+          case 'viewer_joined':
+          case 'viewer_left':
+            live.viewerCount = message.viewerCount;
+            renderCounts();
+            break;
+          case 'guest_joined':
+          case 'guest_left':
+            live.guestCount = message.guestCount;
+            if (message.type === 'guest_joined') live.invitedUsers.delete(message.user);
+            renderCounts();
+            renderPeople();
+            break;
+          case 'guest_invited':
+            live.invitedUsers.add(message.user);
+            if (live.user && message.user === live.user.id && live.role === 'viewer') {
+              live.invited = true;
+              $('invite').hidden = false;
+            }
+            renderPeople();
+            break;
+          case 'track_muted':
+            for (const track of live.tracks.values()) {
+              const owner = live.participants.get(track.participant);
+              const mine = track.participant === live.me && live.user && message.user === live.user.id;
+              if (track.kind === message.kind && ((owner && owner.user === message.user) || mine)) track.muted = message.muted;
+            }
+            renderTileLabels();
+            renderPeople();
+            break;
+          case 'role_changed':
+            await changeRole(message.role);
+            break;
+          case 'session_ended':
+            showReport(message.report);
+            break;
+          case 'closed':
+            await closed(message.reason);
+            break;
+          case 'error':
+            setError(new Error(message.message || message.code));
+            if (message.code === 'forbidden' || message.code === 'unauthorized') {
+              if (message.id === 'join' || !live.me) leaveRoom({ keepError: true });
+            }
+            break;
+          default:
+            break;
+        }
+      }
+
+      async function startPeer() {
+        const pc = new RTCPeerConnection({ iceServers: [], bundlePolicy: 'max-bundle' });
+        live.pc = pc;
+        chobi.pc = pc;
+        chobi.mode = 'live-' + live.role;
+        pc.addEventListener('connectionstatechange', () => {
+          if (live.pc !== pc) return;
+          setState(pc.connectionState);
+          if (pc.connectionState === 'failed') setError(new Error('connection failed'));
+        });
+        pc.addEventListener('track', attachRemoteTrack);
+        if (live.role !== 'viewer' && live.localStream) {
+          for (const track of live.localStream.getTracks()) {
+            pc.addTransceiver(track, { direction: 'sendonly', streams: [live.localStream] });
+          }
+        } else {
+          pc.addTransceiver('video', { direction: 'recvonly' });
+          pc.addTransceiver('audio', { direction: 'recvonly' });
+        }
+        await pc.setLocalDescription(await pc.createOffer());
+        await waitForIceGathering(pc, 3000);
+        if (live.pc === pc) send({ type: 'offer', id: 'offer', sdp: pc.localDescription.sdp });
+      }
+
+      // The server adds a section for each track published after we joined (and removes them).
+      async function answerOffer(sdp) {
+        const pc = live.pc;
+        if (!pc) return;
+        await pc.setRemoteDescription({ type: 'offer', sdp });
+        await pc.setLocalDescription(await pc.createAnswer());
+        if (live.pc === pc) send({ type: 'answer', sdp: pc.localDescription.sdp });
+      }
+
+      function closePeer() {
+        const pc = live.pc;
+        live.pc = null;
+        if (chobi.pc === pc) chobi.pc = null;
+        if (pc) pc.close();
+        for (const key of [...live.tiles.keys()]) if (key !== 'local') removeTile(key);
+      }
+
+      async function openCamera() {
+        const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
+        live.localStream = stream;
+        const tile = createTile('local');
+        tile.video.muted = true;
+        tile.video.srcObject = stream;
+        tile.video.play().catch(() => {});
+        renderTileLabels();
+      }
+
+      function stopCamera() {
+        if (live.localStream) live.localStream.getTracks().forEach((track) => track.stop());
+        live.localStream = null;
+        removeTile('local');
+      }
+
+      // A removed guest is a viewer on the same socket: its publishing session is closed by the
+      // server (a `closed` follows), then a receive-only offer watches again.
+      async function changeRole(role) {
+        const wasPublishing = live.role !== 'viewer';
+        live.role = role;
+        renderRoom();
+        if (!wasPublishing || role !== 'viewer') return;
+        stopCamera();
+        if (live.pc) {
+          closePeer();
+          live.awaitingClose = true;
+          // Should the session already be gone, no `closed` comes: watch anyway.
+          setTimeout(() => { if (live.awaitingClose) { live.awaitingClose = false; startPeer().catch(setError); } }, 2000);
+        } else {
+          await startPeer();
+        }
+      }
+
+      async function closed(reason) {
+        if (reason === 'kicked') {
+          leaveRoom({ keepError: true });
+          setError(new Error('the host removed you from this session'));
+        } else if (reason === 'session_ended') {
+          if (!live.report) showReport(null);
+        } else if (reason !== 'left') {
+          closePeer();
+          if (live.awaitingClose) {
+            live.awaitingClose = false;
+            await startPeer();
+          } else {
+            setState('closed');
+          }
+        }
+      }
+
+      async function acceptInvite(accept) {
+        const data = await api('streaming.respondToInvite', { sessionId: live.session.id, accept });
+        live.invited = false;
+        $('invite').hidden = true;
+        if (!data.accepted) return;
+        // The socket's role comes from its token: come back on a new socket with the guest token.
+        const old = live.ws;
+        live.ws = null;
+        if (old) old.close(1000);
+        closePeer();
+        live.participants.clear();
+        live.tracks.clear();
+        live.role = 'guest';
+        renderRoom();
+        await openCamera();
+        connect(data.roomToken);
+      }
+
+      async function endSession() {
+        const data = await api('streaming.endSession', { sessionId: live.session.id });
+        showReport(data.report);
+      }
+
+      function leaveRoom(options) {
+        const ws = live.ws;
+        live.ws = null;
+        if (ws) {
+          if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: 'leave' }));
+          ws.close(1000);
+        }
+        closePeer();
+        stopCamera();
+        resetRoom();
+        live.session = null;
+        live.role = null;
+        setState('idle');
+        if (!(options && options.keepError)) setError(null);
+        renderAccount();
+      }
+
+      // MARK: rendering
+
+      function renderRoom() {
+        const badge = $('role-badge');
+        badge.textContent = live.role || '';
+        badge.className = 'badge ' + (live.role || '');
+        $('end-session').hidden = live.role !== 'host';
+        renderCounts();
+        renderPeople();
+      }
+
+      function renderCounts() {
+        $('viewer-count').textContent = String(live.viewerCount);
+        $('guest-count').textContent = String(live.guestCount);
+      }
+
+      function isMuted(userId, kind) {
+        for (const track of live.tracks.values()) {
+          const owner = live.participants.get(track.participant);
+          if (owner && owner.user === userId && track.kind === kind && track.muted) return true;
+        }
+        return false;
+      }
+
+      // One line per user (a user may have several connections); the host gets the controls.
+      function renderPeople() {
+        const people = new Map();
+        const rank = { viewer: 0, guest: 1, host: 2 };
+        for (const p of live.participants.values()) {
+          const seen = people.get(p.user);
+          if (!seen || rank[p.role] > rank[seen]) people.set(p.user, p.role);
+        }
+        const list = $('people');
+        list.replaceChildren();
+        for (const [userId, role] of people) {
+          const item = element('li');
+          item.dataset.userId = userId;
+          item.dataset.role = role;
+          item.append(element('span', 'name', displayName(userId)));
+          item.append(element('span', 'badge ' + role, role));
+          if (live.invitedUsers.has(userId) && role === 'viewer') item.append(element('span', 'muted-note', 'invited'));
+          if (live.role === 'host' && role !== 'host') {
+            const sessionId = live.session.id;
+            if (role === 'viewer') {
+              item.append(button('Invite', 'secondary small invite',
+                () => api('streaming.inviteGuest', { sessionId, userId })));
+            } else {
+              for (const kind of ['audio', 'video']) {
+                const muted = isMuted(userId, kind);
+                item.append(button((muted ? 'Unmute ' : 'Mute ') + kind, 'small mute-' + kind,
+                  () => api('streaming.muteTrack', { sessionId, userId, kind, muted: !muted })));
+              }
+              item.append(button('Remove guest', 'small remove',
+                () => api('streaming.removeGuest', { sessionId, userId })));
+            }
+            item.append(button('Kick', 'small kick', () => api('streaming.kick', { sessionId, userId })));
+          }
+          list.append(item);
+        }
+      }
+
+      function createTile(key) {
+        const node = element('div', 'tile');
+        node.dataset.participant = key;
+        const video = element('video');
+        video.autoplay = true;
+        video.playsInline = true;
+        const label = element('span', 'label');
+        node.append(video, label);
+        $('tiles').append(node);
+        const tile = { node, video, label };
+        live.tiles.set(key, tile);
+        return tile;
+      }
+
+      function removeTile(key) {
+        const tile = live.tiles.get(key);
+        if (!tile) return;
+        tile.video.srcObject = null;
+        tile.node.remove();
+        live.tiles.delete(key);
+      }
+
+      function attachRemoteTrack(event) {
+        const stream = event.streams[0] || new MediaStream([event.track]);
+        const key = stream.id;
+        const tile = live.tiles.get(key) || createTile(key);
+        if (tile.video.srcObject !== stream) {
+          tile.video.srcObject = stream;
+          stream.addEventListener('removetrack', () => { if (stream.getTracks().length === 0) removeTile(key); });
+        }
+        tile.video.play().catch(() => {});
+        renderTileLabels();
+      }
+
+      function renderTileLabels() {
+        for (const [key, tile] of live.tiles) {
+          let text;
+          if (key === 'local') {
+            text = 'You' + (live.role === 'host' ? ' (host)' : '');
+            const mine = [...live.tracks.values()].filter((t) => t.participant === live.me && t.muted);
+            if (mine.length) text += ' · muted by host: ' + mine.map((t) => t.kind).join(', ');
+          } else {
+            const participant = live.participants.get(key);
+            text = participant ? displayName(participant.user) + ' (' + participant.role + ')' : 'participant';
+            const muted = [...live.tracks.values()].filter((t) => t.participant === key && t.muted).map((t) => t.kind);
+            if (muted.length) text += ' · muted: ' + muted.join(', ');
+          }
+          tile.label.textContent = text;
+        }
+      }
+
+      function formatSeconds(value) {
+        const seconds = Math.round(Number(value) || 0);
+        const minutes = Math.floor(seconds / 60);
+        return minutes > 0 ? minutes + ' min ' + (seconds % 60) + ' s' : seconds + ' s';
+      }
+
+      function showReport(report) {
+        if (!live.session) return;
+        live.report = report || live.report || {};
+        const ws = live.ws;
+        live.ws = null;
+        if (ws) ws.close(1000);
+        closePeer();
+        stopCamera();
+        const rows = [
+          ['durationSeconds', 'Duration', formatSeconds],
+          ['peakViewers', 'Peak viewers', String],
+          ['uniqueViewers', 'Unique viewers', String],
+          ['totalWatchSeconds', 'Total watch time', formatSeconds],
+          ['averageWatchSeconds', 'Average watch time', formatSeconds],
+          ['guests', 'Guests', String],
+          ['messages', 'Messages', String],
+          ['gifts', 'Gifts', String],
+        ];
+        const figures = $('report-figures');
+        figures.replaceChildren();
+        for (const [field, title, format] of rows) {
+          if (live.report[field] === undefined) continue;
+          const value = element('dd', null, format(live.report[field]));
+          value.dataset.field = field;
+          value.dataset.value = String(live.report[field]);
+          figures.append(element('dt', null, title), value);
+        }
+        live.session = null;
+        setState('ended');
+        showOnly('report');
+      }
+
+      $('sign-in').addEventListener('click', () => guarded(() => signIn(false)));
+      $('register').addEventListener('click', () => guarded(() => signIn(true)));
+      $('sign-out').addEventListener('click', () => guarded(async () => signOut()));
+      $('refresh').addEventListener('click', () => guarded(refreshSessions));
+      $('go-live-app').addEventListener('click', () => guarded(goLive));
+      $('end-session').addEventListener('click', () => guarded(endSession));
+      $('leave-session').addEventListener('click', () => guarded(async () => leaveRoom()));
+      $('accept-invite').addEventListener('click', () => guarded(() => acceptInvite(true)));
+      $('decline-invite').addEventListener('click', () => guarded(() => acceptInvite(false)));
+      $('back-to-lobby').addEventListener('click', () => guarded(async () => { live.report = null; renderAccount(); }));
+      // The lobby list stays current while it is on screen.
+      setInterval(() => {
+        if (live.user && !live.session && !live.report && !document.hidden) refreshSessions().catch(() => {});
+      }, 5000);
+
+      restoreAccount();
+      renderAccount();
+    })();
+    """#
+}

@@ -1,0 +1,219 @@
+"""The server's web app in headless Chromium, driven through its buttons: a person signs up, finds a
+live session in the list, watches host and guest side by side, is invited and co-hosts; another goes
+live, invites a viewer, mutes the guest, ends and reads the report. Media claims are checked from
+the far side's own decoder: Chromium's getStats(), or the aiortc peers' decoded frames."""
+import asyncio
+import secrets
+import time
+
+from browser import Browser
+from peers import Publisher
+from room_socket import RoomWatcher
+from trpc import API
+
+GUEST = 1 << 15  # the aiortc guest's frame indices start here; the host's stay below
+
+
+async def until(check, timeout: float, what: str, every: float = 0.25):
+    """Polls `check` (a blocking browser call is fine: each is a few ms) without stopping the
+    asyncio loop the aiortc peers run on."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = check()
+        if last:
+            return last
+        await asyncio.sleep(every)
+    raise AssertionError(f"{what}: not within {timeout} s (last {last!r})")
+
+
+async def decoding_growth(browser: Browser, seconds: float) -> dict[str, int]:
+    """Frames each inbound video stream decoded over `seconds`, from Chromium's getStats()."""
+    before = {s["track"]: s["framesDecoded"] for s in browser.inbound_video()}
+    await asyncio.sleep(seconds)
+    return {s["track"]: s["framesDecoded"] - before.get(s["track"], 0) for s in browser.inbound_video()}
+
+
+def sign_up(browser: Browser, base: str, username: str, display: str):
+    browser.open(base + "/")
+    browser.fill("username", username)
+    browser.fill("password", "correct horse battery")
+    browser.fill("display-name", display)
+    browser.click("#register")
+
+
+def tile_labels(browser: Browser) -> list[str]:
+    return browser.script("return [...document.querySelectorAll('#tiles .tile .label')].map(e => e.textContent);")
+
+
+def test_web_viewer_watches_side_by_side_then_cohosts(server, run):
+    api = API(server.base)
+    tag = secrets.token_hex(3)
+    host = api.register(f"host{tag}", display=f"Host {tag}")
+    guest = api.register(f"guest{tag}", display=f"Guest {tag}")
+    other = api.register(f"other{tag}")
+    browser = Browser()
+
+    async def scenario():
+        created = host.api.mutate("streaming.createSession", {"title": f"Side by side {tag}"})
+        room = created["session"]["id"]
+        host_pub = Publisher(server.base, room, created["roomToken"])
+        await host_pub.start()
+        host.api.mutate("streaming.inviteGuest", {"sessionId": room, "userId": guest.id})
+        accepted = guest.api.mutate("streaming.respondToInvite", {"sessionId": room, "accept": True})
+        guest_pub = Publisher(server.base, room, accepted["roomToken"], video_offset=GUEST)
+        await guest_pub.start()
+        watcher = RoomWatcher(server.base, other.api.mutate("streaming.joinSession", {"sessionId": room})["roomToken"])
+        await watcher.start()
+        try:
+            # Sign up on the page, find the session in the list, watch it.
+            sign_up(browser, server.base, f"web{tag}", f"Web {tag}")
+            await until(lambda: browser.visible(f"#sessions li[data-session-id='{room}'] button"), 10,
+                        f"the session in the page's list ({browser.state()})")
+            browser.click(f"#sessions li[data-session-id='{room}'] button")
+            await until(lambda: len([s for s in browser.inbound_video() if s["framesDecoded"] > 0]) >= 2, 15,
+                        "Chromium decoding two video streams")
+            growth = await decoding_growth(browser, 3.0)
+            print(f"Chromium viewer, frames decoded per stream in 3 s: {growth}")
+            assert len(growth) == 2 and min(growth.values()) >= 30, growth
+            labels = await until(lambda: (lambda ls: ls if any(f"Host {tag}" in l for l in ls)
+                                          and any(f"Guest {tag}" in l for l in ls) else None)(tile_labels(browser)),
+                                 5, "tiles named after host and guest")
+            assert len(labels) == 2, labels
+            viewers = int(browser.script("return document.getElementById('viewer-count').textContent;"))
+            assert viewers == 2, f"the page shows {viewers} viewers (the watcher and this page)"
+
+            # The host invites this person; the page offers to co-host; accepting publishes the camera.
+            web_user = browser.script("return window.chobi.live.user.id;")
+            tracks_before = len(watcher.video_tracks)
+            host.api.mutate("streaming.inviteGuest", {"sessionId": room, "userId": web_user})
+            await until(lambda: browser.visible("#accept-invite"), 10, "the invitation on the page")
+            browser.click("#accept-invite")
+            await until(lambda: browser.script("return window.chobi.live.role;") == "guest", 10, "guest role")
+            await until(lambda: browser.outbound_video_frames_encoded() > 30, 15, "Chromium sending its camera")
+            await until(lambda: len(watcher.video_tracks) > tracks_before, 10, "a new track at the aiortc viewer")
+            await asyncio.sleep(3.0)
+            recent = watcher.frames_per_track(since=time.monotonic() - 2.0)
+            print(f"aiortc viewer, frames per video track in the last 2 s: {recent}")
+            assert len(recent) == 3 and min(recent) >= 15, \
+                f"the aiortc viewer should decode host, guest and the web guest: {recent}"
+            # As a guest the page still shows the others, and its own camera.
+            growth = await decoding_growth(browser, 2.0)
+            assert len(growth) == 2 and min(growth.values()) >= 15, f"web guest watching the others: {growth}"
+            guests = int(browser.script("return document.getElementById('guest-count').textContent;"))
+            assert guests == 2, f"the page shows {guests} guests"
+
+            # Removed as a guest, the page drops its camera and watches again on the same socket.
+            host.api.mutate("streaming.removeGuest", {"sessionId": room, "userId": web_user})
+            await until(lambda: browser.script("return window.chobi.live.role;") == "viewer", 10, "viewer again")
+            await until(lambda: browser.script("return window.chobi.live.localStream === null && "
+                                               "!document.querySelector(\"#tiles .tile[data-participant='local']\");"),
+                        5, "the camera stopped and its tile gone")
+            await until(lambda: len([s for s in browser.inbound_video() if s["framesDecoded"] > 0]) >= 2, 15,
+                        "watching host and guest again")
+            growth = await decoding_growth(browser, 2.0)
+            assert len(growth) == 2 and min(growth.values()) >= 15, f"watching again after removal: {growth}"
+
+            # Kicked, the page leaves the room, says why, and the session refuses it from then on.
+            host.api.mutate("streaming.kick", {"sessionId": room, "userId": web_user})
+            await until(lambda: browser.visible("#lobby"), 10, "back in the lobby after the kick")
+            assert "removed you" in browser.state()["error"], browser.state()
+            assert browser.script("return window.chobi.pc;") is None
+            browser.click("#refresh")
+            await asyncio.sleep(1.0)
+            listed = browser.script("return [...document.querySelectorAll('#sessions li')].map(e => e.dataset.sessionId);")
+            assert room not in listed, f"the kicked user's list still offers the session: {listed}"
+            kicked = api.as_user(browser.script("return window.chobi.live.token;"))
+            status, envelope = kicked.call("streaming.joinSession", {"sessionId": room})
+            assert status == 403 and envelope["error"]["data"]["code"] == "FORBIDDEN", (status, envelope)
+        finally:
+            await watcher.close()
+            await guest_pub.close()
+            await host_pub.close()
+
+    try:
+        run(scenario(), timeout=120)
+    finally:
+        browser.close()
+
+
+def test_web_host_goes_live_invites_mutes_and_ends_with_a_report(server, run):
+    api = API(server.base)
+    tag = secrets.token_hex(3)
+    viewer = api.register(f"viewer{tag}", display=f"Viewer {tag}")
+    browser = Browser()
+
+    async def scenario():
+        sign_up(browser, server.base, f"webhost{tag}", f"Web host {tag}")
+        await until(lambda: browser.visible("#go-live-app"), 10, f"the lobby ({browser.state()})")
+        browser.fill("session-title", f"Web live {tag}")
+        browser.click("#go-live-app")
+        await until(lambda: browser.outbound_video_frames_encoded() > 0, 15, f"Chromium going live ({browser.state()})")
+        listed = await until(lambda: next((s for s in api.query("streaming.getActiveSessions", {"limit": 50})["sessions"]
+                                           if s["title"] == f"Web live {tag}"), None), 5, "the session in the list")
+        room = listed["id"]
+        began = time.monotonic()
+
+        watcher = RoomWatcher(server.base, viewer.api.mutate("streaming.joinSession", {"sessionId": room})["roomToken"])
+        await watcher.start()
+        guest_pub = None
+        try:
+            await asyncio.sleep(3.0)
+            decoded = watcher.frames_per_track(since=time.monotonic() - 2.0)
+            print(f"aiortc viewer, Chromium host frames in 2 s: {decoded}")
+            assert len(decoded) == 1 and decoded[0] >= 20, decoded
+
+            # The viewer shows up in the host's list; the host invites them with the button.
+            invite = f"#people li[data-user-id='{viewer.id}'] button.invite"
+            await until(lambda: browser.visible(invite), 10, "the viewer with an Invite button")
+            browser.click(invite)
+            invited = await watcher.wait_event("guest_invited")
+            assert invited["user"] == viewer.id, invited
+            accepted = viewer.api.mutate("streaming.respondToInvite", {"sessionId": room, "accept": True})
+            guest_pub = Publisher(server.base, room, accepted["roomToken"], video_offset=GUEST)
+            await guest_pub.start()
+            await until(lambda: any(s["framesDecoded"] > 0 for s in browser.inbound_video()), 15,
+                        "Chromium host decoding the guest")
+            growth = await decoding_growth(browser, 2.0)
+            print(f"Chromium host, guest frames decoded in 2 s: {growth}")
+            assert len(growth) == 1 and min(growth.values()) >= 20, growth
+
+            # Mute the guest's video from the page: the aiortc viewer's guest frames stop.
+            mute = f"#people li[data-user-id='{viewer.id}'] button.mute-video"
+            await until(lambda: browser.visible(mute), 10, "the guest's Mute video button")
+            browser.click(mute)
+            muted = await watcher.wait_event("track_muted")
+            assert muted["user"] == viewer.id and muted["kind"] == "video" and muted["muted"] is True, muted
+            await asyncio.sleep(1.0)
+            quiet_from = time.monotonic()
+            await asyncio.sleep(2.0)
+            guest_frames = watcher.count(lambda i: i >= GUEST, since=quiet_from)
+            assert guest_frames == 0, f"{guest_frames} guest frames decoded after the host muted them"
+            await until(lambda: browser.visible(f"#people li[data-user-id='{viewer.id}'] button.mute-video")
+                        and "Unmute" in browser.script(
+                            "return document.querySelector(arguments[0]).textContent;", mute), 5, "an Unmute button")
+
+            # End from the page: the viewer is told, the page shows the report.
+            ended_at = time.monotonic()
+            browser.click("#end-session")
+            event = await watcher.wait_event("session_ended")
+            await until(lambda: browser.visible("#report-figures dd[data-field='uniqueViewers']"), 10, "the report")
+            figures = browser.script("""
+                const out = {};
+                document.querySelectorAll('#report-figures dd').forEach(e => { out[e.dataset.field] = Number(e.dataset.value); });
+                return out;""")
+            print(f"report on the page: {figures}")
+            assert figures["uniqueViewers"] == 1 and figures["peakViewers"] == 1, figures
+            assert figures["guests"] == 1, figures
+            assert abs(figures["durationSeconds"] - (ended_at - began)) < 4.0, (figures, ended_at - began)
+            assert figures == {k: event["report"][k] for k in figures}, (figures, event["report"])
+            assert browser.script("return window.chobi.pc;") is None, "the page kept its peer connection"
+        finally:
+            await watcher.close()
+            if guest_pub:
+                await guest_pub.close()
+
+    try:
+        run(scenario(), timeout=120)
+    finally:
+        browser.close()
