@@ -85,15 +85,47 @@ public struct SessionRepository: Sendable {
         }
     }
 
-    /// Ends every session still live (run at start-up: after a crash nobody is connected any
-    /// more) with reason `.orphaned`, and returns their reports, oldest first.
-    public func endOrphanedSessions(now: Date) async throws(StoreError) -> [SessionReport] {
+    /// Records that the server is alive at `now` (a running server calls this every few seconds),
+    /// so sessions a crash leaves live can be ended when the server actually stopped.
+    public func recordServerAlive(now: Date) async throws(StoreError) {
         try await pool.writeValue { db in
-            let live = try StreamingSession.fetchAll(
-                db, sql: "SELECT * FROM streaming_sessions WHERE status = 'live' ORDER BY started_at DESC, id")
-            return try live.reversed().map { session in
-                try Self.end(db, session: session, reason: .orphaned, nowMs: now.millisecondsSince1970)
+            try db.execute(
+                sql: "INSERT INTO server_heartbeat (id, alive_at) VALUES (1, :ms) ON CONFLICT (id) DO UPDATE SET alive_at = :ms",
+                arguments: ["ms": now.millisecondsSince1970])
+        }
+    }
+
+    /// Ends every session still live at start-up (after a crash nobody is connected any more),
+    /// with reason `.orphaned`, and returns their reports, oldest first. Each ends when the server
+    /// was last known to run it: the later of the last heartbeat (`recordServerAlive`) and the
+    /// session's last join or leave, never after `now`; at `now` when no heartbeat was recorded.
+    public func endOrphanedSessions(now: Date) async throws(StoreError) -> [SessionReport] {
+        let nowMs = now.millisecondsSince1970
+        return try await pool.writeValue { db in
+            guard let aliveMs = try Int64.fetchOne(db, sql: "SELECT alive_at FROM server_heartbeat WHERE id = 1") else {
+                return try Self.endLive(db) { _ in nowMs }
             }
+            return try Self.endLive(db) { session in
+                let activityMs = try Int64.fetchOne(
+                    db, sql: "SELECT MAX(MAX(joined_at, COALESCE(left_at, 0))) FROM session_participants WHERE session_id = ?",
+                    arguments: [session.id.storeKey]) ?? 0
+                return min(nowMs, max(aliveMs, activityMs))
+            }
+        }
+    }
+
+    /// Ends every live session at `now` with reason `.orphaned` (the server is stopping: their
+    /// media goes with it) and returns their reports, oldest first.
+    public func endLiveSessions(now: Date) async throws(StoreError) -> [SessionReport] {
+        let nowMs = now.millisecondsSince1970
+        return try await pool.writeValue { db in try Self.endLive(db) { _ in nowMs } }
+    }
+
+    private static func endLive(_ db: Database, at endMs: (StreamingSession) throws -> Int64) throws -> [SessionReport] {
+        let live = try StreamingSession.fetchAll(
+            db, sql: "SELECT * FROM streaming_sessions WHERE status = 'live' ORDER BY started_at DESC, id")
+        return try live.reversed().map { session in
+            try end(db, session: session, reason: .orphaned, nowMs: try endMs(session))
         }
     }
 

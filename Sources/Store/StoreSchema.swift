@@ -7,6 +7,7 @@ enum StoreSchema {
     static let migrator: DatabaseMigrator = {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: createV1)
+        migrator.registerMigration("v2-heartbeat", migrate: createV2Heartbeat)
         return migrator
     }()
 
@@ -129,6 +130,17 @@ enum StoreSchema {
                 PRIMARY KEY (session_id, user_id)
             ) WITHOUT ROWID;
             CREATE INDEX session_bans_by_user ON session_bans(user_id);
+            """)
+    }
+
+    // One row: when the running server last said it was alive. After a crash, sessions left live
+    // are ended at that time rather than at the next start, which may be hours later.
+    private static func createV2Heartbeat(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE server_heartbeat (
+                id       INTEGER PRIMARY KEY NOT NULL CHECK (id = 1),
+                alive_at INTEGER NOT NULL
+            );
             """)
     }
 }

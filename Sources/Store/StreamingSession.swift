@@ -10,7 +10,7 @@ public enum SessionStatus: String, Sendable, Codable, Equatable {
 public enum EndReason: String, Sendable, Codable, Equatable {
     /// The host (or the API on the host's behalf) ended it.
     case host
-    /// It was still live when the server started again after a crash.
+    /// Its server stopped under it: a graceful shutdown, or a crash found at the next start.
     case orphaned
 }
 

@@ -97,6 +97,7 @@ struct ServeCommand: AsyncParsableCommand {
             .register(on: &api)
         api.mount(on: router)
         let recorder = LiveSessionRecorder(store: store, hub: signaling.hub, logger: logger)
+        let heartbeat = LiveSessionHeartbeat(store: store, signaling: signaling, logger: logger)
 
         let app = Application(
             router: router,
@@ -107,9 +108,10 @@ struct ServeCommand: AsyncParsableCommand {
             logger: logger)
 
         let group = ServiceGroup(configuration: .init(
-            // Shut down in reverse: HTTP stops taking requests, signaling closes its sessions
-            // while the media plane is still up to free them, media goes last.
-            services: [media, signaling, recorder, app],
+            // Shut down in reverse: live sessions end first, while their sockets can still be
+            // told; then HTTP stops taking requests, signaling closes its sessions while the
+            // media plane is still up to free them, media goes last.
+            services: [media, signaling, recorder, app, heartbeat],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()

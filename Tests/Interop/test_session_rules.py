@@ -123,3 +123,30 @@ def test_only_the_host_moderates_and_ended_sessions_cannot_be_joined(server):
     assert missing.status == 401 and missing.code == "UNAUTHORIZED"
     bad = failure(lambda: host.api.mutate("streaming.createSession", {"title": 5}))
     assert bad.code == "BAD_REQUEST" and "title" in bad.envelope["error"]["message"], bad.envelope
+
+
+def test_user_tokens_and_room_tokens_do_not_cross(server, run):
+    """Both kinds are signed with the server's key; each door takes only its own kind."""
+    api = API(server.base)
+    host = api.register(f"host{secrets.token_hex(3)}")
+    created = host.api.mutate("streaming.createSession", {"title": "Right key, wrong door"})
+    room = created["session"]["id"]
+    user_token = host.api.token
+
+    async def media_doors():
+        pub = Publisher(server.base, room, user_token)
+        whip = await pub.start(expect_status=401)
+        await pub.close()
+        async with websockets.connect(f"ws://127.0.0.1:{server.http_port}/rtc") as ws:
+            await ws.send(json.dumps({"type": "join", "token": user_token}))
+            reply = json.loads(await ws.recv())
+        return whip, reply
+
+    whip, reply = run(media_doors(), timeout=30)
+    assert whip == 401
+    assert reply["type"] == "error" and reply["code"] == "unauthorized", reply
+    with_room_token = api.as_user(created["roomToken"])
+    refused = failure(lambda: with_room_token.mutate("streaming.endSession", {"sessionId": room}))
+    assert refused.status == 401 and refused.code == "UNAUTHORIZED", refused.envelope
+    assert any(s["id"] == room for s in api.query("streaming.getActiveSessions", {"limit": 100})["sessions"])
+    host.api.mutate("streaming.endSession", {"sessionId": room})

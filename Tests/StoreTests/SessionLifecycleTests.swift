@@ -178,4 +178,59 @@ struct SessionLifecycleTests {
         #expect(try await restarted.sessions.activeSessions().sessions.isEmpty)
         #expect(try await restarted.sessions.endOrphanedSessions(now: at(200)).isEmpty)
     }
+
+    @Test("after a crash, orphans end at the last heartbeat or their last join/leave, whichever is later")
+    func orphansEndWhenTheServerWasLastAlive() async throws {
+        let file = TemporaryDatabase()
+        let (quiet, busy, late): (UUID, UUID, UUID)
+        do {
+            let crashed = try file.open()
+            let (h1, h2, h3, viewer) = try await (crashed.makeUser("h1"), crashed.makeUser("h2"),
+                                                  crashed.makeUser("h3"), crashed.makeUser("viewer"))
+            quiet = try await crashed.sessions.create(hostId: h1.id, title: "quiet", now: at(0)).id
+            busy = try await crashed.sessions.create(hostId: h2.id, title: "busy", now: at(10)).id
+            try await crashed.sessions.recordServerAlive(now: at(30))
+            try await crashed.sessions.recordServerAlive(now: at(50))  // overwrites: one row
+            // Between the last heartbeat and the crash: a join, and a session that started.
+            _ = try await crashed.sessions.recordJoin(sessionId: busy, userId: viewer.id, role: .viewer, now: at(52))
+            late = try await crashed.sessions.create(hostId: h3.id, title: "late", now: at(53)).id
+        }
+        let restarted = try file.open()
+        let reports = try await restarted.sessions.endOrphanedSessions(now: at(3600))
+        let ended = Dictionary(uniqueKeysWithValues: reports.map { ($0.sessionId, $0) })
+        #expect(ended[quiet]?.endedAt == at(50) && ended[quiet]?.durationSeconds == 50)
+        #expect(ended[busy]?.endedAt == at(52) && ended[busy]?.durationSeconds == 42)
+        #expect(ended[busy]?.totalWatchSeconds == 0)  // the viewer's visit closes where it began
+        #expect(ended[late]?.endedAt == at(53) && ended[late]?.durationSeconds == 0)
+        #expect(reports.allSatisfy { $0.endReason == .orphaned })
+        #expect(try await restarted.sessions.endOrphanedSessions(now: at(7200)).isEmpty)
+    }
+
+    @Test("a heartbeat later than the restart clock (a clock stepped back) never ends a session in the future")
+    func orphansNeverEndAfterNow() async throws {
+        let file = TemporaryDatabase()
+        let store = try file.open()
+        let host = try await store.makeUser("host")
+        let session = try await store.sessions.create(hostId: host.id, title: "t", now: at(0)).id
+        try await store.sessions.recordServerAlive(now: at(500))
+        let reports = try await store.sessions.endOrphanedSessions(now: at(100))
+        #expect(reports.map(\.sessionId) == [session] && reports.first?.endedAt == at(100))
+    }
+
+    @Test("a stopping server ends every live session now, with reports")
+    func endLiveSessionsAtShutdown() async throws {
+        let file = TemporaryDatabase()
+        let store = try file.open()
+        let (h1, h2, viewer) = try await (store.makeUser("h1"), store.makeUser("h2"), store.makeUser("viewer"))
+        let first = try await store.sessions.create(hostId: h1.id, title: "1", now: at(0)).id
+        let second = try await store.sessions.create(hostId: h2.id, title: "2", now: at(10)).id
+        _ = try await store.sessions.recordJoin(sessionId: second, userId: viewer.id, role: .viewer, now: at(20))
+        try await store.sessions.recordServerAlive(now: at(25))
+        let reports = try await store.sessions.endLiveSessions(now: at(30))
+        #expect(reports.map(\.sessionId) == [first, second])
+        #expect(reports.allSatisfy { $0.endedAt == at(30) && $0.endReason == .orphaned })
+        #expect(reports.last?.totalWatchSeconds == 10 && reports.last?.uniqueViewers == 1)
+        #expect(try await store.sessions.activeSessions().sessions.isEmpty)
+        #expect(try await store.sessions.endOrphanedSessions(now: at(40)).isEmpty)
+    }
 }

@@ -13,7 +13,7 @@ struct StoreOpeningTests {
         #expect(FileManager.default.fileExists(atPath: file.path))
         #expect(try await store.journalMode() == "wal")
         #expect(try await store.appliedMigrations() == Store.knownMigrations)
-        #expect(Store.knownMigrations == ["v1"])
+        #expect(Store.knownMigrations == ["v1", "v2-heartbeat"])
         try await store.ping()
     }
 
@@ -30,8 +30,29 @@ struct StoreOpeningTests {
         let rows = try await third.pool.read { db in
             try Row.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations").map { $0[0] as String }
         }
-        #expect(rows == ["v1"])
+        #expect(rows == ["v1", "v2-heartbeat"])
         #expect(try await second.users.find(id: user.id) == user)
+    }
+
+    @Test("a file from a binary that knew only v1 is migrated to v2 with its rows kept")
+    func v1FileIsUpgraded() async throws {
+        let file = TemporaryDatabase()
+        try FileManager.default.createDirectory(at: URL(fileURLWithPath: file.path).deletingLastPathComponent(),
+                                                withIntermediateDirectories: true)
+        do {
+            let old = try DatabasePool(path: file.path)
+            try StoreSchema.migrator.migrate(old, upTo: "v1")
+            try await old.write { db in
+                try db.execute(sql: """
+                    INSERT INTO users (id, username, password_hash, display_name, created_at)
+                    VALUES ('00000000-0000-4000-8000-000000000001', 'old', 'x', 'Old', 0)
+                    """)
+            }
+        }
+        let store = try file.open()
+        #expect(try await store.appliedMigrations() == ["v1", "v2-heartbeat"])
+        #expect(try await store.users.find(username: "old")?.displayName == "Old")
+        try await store.sessions.recordServerAlive(now: at(0))
     }
 
     @Test("after close, calls fail with a typed error; the data is in the file for the next open")
@@ -50,17 +71,17 @@ struct StoreOpeningTests {
         do {
             let store = try file.open()
             try await store.pool.write { db in
-                try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES (?)", arguments: ["v2-from-the-future"])
+                try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES (?)", arguments: ["v9-from-the-future"])
             }
         }
         let error = #expect(throws: StoreError.self) { _ = try file.open() }
-        #expect(error == .newerSchema(path: file.path, unknownMigrations: ["v2-from-the-future"]))
+        #expect(error == .newerSchema(path: file.path, unknownMigrations: ["v9-from-the-future"]))
         #expect(error?.description.contains("newer Chobi Live") == true)
-        #expect(error?.description.contains("v2-from-the-future") == true)
+        #expect(error?.description.contains("v9-from-the-future") == true)
         // Refusing wrote nothing: the file still names only what it had.
         let raw = try DatabaseQueue(path: file.path)
         let applied = try await raw.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
-        #expect(applied.sorted() == ["v1", "v2-from-the-future"])
+        #expect(applied.sorted() == ["v1", "v2-heartbeat", "v9-from-the-future"])
     }
 
     @Test("a path that cannot be a directory is a typed open error")
