@@ -15,7 +15,7 @@ extension WebClient {
         user: null, token: null, sessions: [],
         session: null, role: null, me: null, ws: null, pc: null, localStream: null,
         participants: new Map(), tracks: new Map(), tiles: new Map(), names: new Map(),
-        invitedUsers: new Set(), viewerCount: 0, guestCount: 0, invited: false,
+        invitedUsers: new Set(), viewerCount: 0, guestCount: 0, invited: false, followingHost: false,
         awaitingClose: false, report: null, events: [], queue: Promise.resolve(),
       };
       chobi.live = live;
@@ -181,6 +181,7 @@ extension WebClient {
         $('stage-title').textContent = session.title;
         showOnly('stage');
         renderRoom();
+        showFollow(session.host.id).catch(() => {});
         setState('connecting');
         // The camera first: if it is refused, nothing has been opened on the server yet.
         if (role !== 'viewer') await openCamera();
@@ -421,6 +422,23 @@ extension WebClient {
         connect(data.roomToken);
       }
 
+      // Following a host is what lets a viewer into their private sessions later.
+      async function showFollow(hostId) {
+        const follow = $('follow-host');
+        follow.hidden = true;
+        if (!live.user || hostId === live.user.id) return;
+        const profile = await api('users.getProfile', { userId: hostId }, { query: true });
+        live.followingHost = !!profile.isFollowing;
+        follow.textContent = live.followingHost ? 'Following' : 'Follow host';
+        follow.hidden = false;
+      }
+
+      async function toggleFollow() {
+        const hostId = live.session.host.id;
+        await api(live.followingHost ? 'users.unfollow' : 'users.follow', { userId: hostId });
+        await showFollow(hostId);
+      }
+
       async function endSession() {
         const data = await api('streaming.endSession', { sessionId: live.session.id });
         showReport(data.report);
@@ -599,6 +617,7 @@ extension WebClient {
       $('refresh').addEventListener('click', () => guarded(refreshSessions));
       $('go-live-app').addEventListener('click', () => guarded(goLive));
       $('end-session').addEventListener('click', () => guarded(endSession));
+      $('follow-host').addEventListener('click', () => guarded(toggleFollow));
       $('leave-session').addEventListener('click', () => guarded(async () => leaveRoom()));
       $('accept-invite').addEventListener('click', () => guarded(() => acceptInvite(true)));
       $('decline-invite').addEventListener('click', () => guarded(() => acceptInvite(false)));

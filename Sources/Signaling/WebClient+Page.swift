@@ -86,6 +86,7 @@ extension WebClient {
           <h2 id="stage-title"></h2>
           <span id="role-badge" class="badge"></span>
           <span>viewers <b id="viewer-count">0</b> · guests <b id="guest-count">0</b></span>
+          <button id="follow-host" class="secondary small" type="button" hidden>Follow host</button>
           <button id="end-session" class="primary" type="button" hidden>End session</button>
           <button id="leave-session" type="button">Leave</button>
         </div>

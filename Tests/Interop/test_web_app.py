@@ -82,6 +82,12 @@ def test_web_viewer_watches_side_by_side_then_cohosts(server, run):
             assert len(labels) == 2, labels
             viewers = int(browser.script("return document.getElementById('viewer-count').textContent;"))
             assert viewers == 2, f"the page shows {viewers} viewers (the watcher and this page)"
+            await until(lambda: browser.visible("#follow-host"), 5, "the Follow host button")
+            browser.click("#follow-host")
+            await until(lambda: api.query("users.getProfile", {"userId": host.id})["followerCount"] == 1, 5,
+                        "the host's follower count after Follow")
+            await until(lambda: browser.script("return document.getElementById('follow-host').textContent;")
+                        == "Following", 5, "the button saying Following")
 
             # The host invites this person; the page offers to co-host; accepting publishes the camera.
             web_user = browser.script("return window.chobi.live.user.id;")
