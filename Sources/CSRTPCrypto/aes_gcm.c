@@ -16,8 +16,7 @@ extern const srtp_cipher_test_case_t srtp_aes_gcm_128_test_case_0;
 extern const srtp_cipher_test_case_t srtp_aes_gcm_256_test_case_0;
 
 typedef struct {
-    EVP_CIPHER_CTX *context;
-    EVP_CIPHER *cipher;
+    chobi_evp_state evp;
     int tag_length;
     srtp_cipher_direction_t direction;
 } gcm_state;
@@ -27,27 +26,12 @@ static srtp_err_status_t gcm_alloc(srtp_cipher_t **out, int key_length_with_salt
                                    const char *openssl_name) {
     if (key_length_with_salt != aes_key_length + GCM_SALT_LENGTH) return srtp_err_status_bad_param;
     if (tag_length != 8 && tag_length != GCM_MAX_TAG_LENGTH) return srtp_err_status_bad_param;
-    srtp_cipher_t *cipher = calloc(1, sizeof(srtp_cipher_t));
-    gcm_state *state = calloc(1, sizeof(gcm_state));
-    EVP_CIPHER_CTX *context = EVP_CIPHER_CTX_new();
-    EVP_CIPHER *evp = EVP_CIPHER_fetch(NULL, openssl_name, NULL);
-    if (cipher == NULL || state == NULL || context == NULL || evp == NULL) {
-        EVP_CIPHER_free(evp);
-        EVP_CIPHER_CTX_free(context);
-        free(state);
-        free(cipher);
-        return srtp_err_status_alloc_fail;
-    }
-    state->context = context;
-    state->cipher = evp;
+    srtp_err_status_t status = chobi_evp_cipher_alloc(out, sizeof(gcm_state), type, algorithm,
+                                                      key_length_with_salt, openssl_name);
+    if (status != srtp_err_status_ok) return status;
+    gcm_state *state = (*out)->state;
     state->tag_length = tag_length;
     state->direction = srtp_direction_any;
-    cipher->type = type;
-    cipher->state = state;
-    // libsrtp reads key_len back to split its master key into key and salt.
-    cipher->key_len = key_length_with_salt;
-    cipher->algorithm = algorithm;
-    *out = cipher;
     return srtp_err_status_ok;
 }
 
@@ -60,21 +44,13 @@ static srtp_err_status_t gcm_256_alloc(srtp_cipher_t **out, int key_length, int 
 }
 
 static srtp_err_status_t gcm_dealloc(srtp_cipher_t *cipher) {
-    if (cipher == NULL) return srtp_err_status_bad_param;
-    gcm_state *state = cipher->state;
-    if (state != NULL) {
-        EVP_CIPHER_CTX_free(state->context);
-        EVP_CIPHER_free(state->cipher);
-        free(state);
-    }
-    free(cipher);
-    return srtp_err_status_ok;
+    return chobi_evp_cipher_dealloc(cipher, sizeof(gcm_state));
 }
 
 static srtp_err_status_t gcm_init(void *opaque, const uint8_t *key) {
     gcm_state *state = opaque;
     state->direction = srtp_direction_any;
-    if (EVP_CipherInit_ex(state->context, state->cipher, NULL, key, NULL, 1) != 1) {
+    if (EVP_CipherInit_ex(state->evp.context, state->evp.cipher, NULL, key, NULL, 1) != 1) {
         return srtp_err_status_init_fail;
     }
     return srtp_err_status_ok;
@@ -87,7 +63,7 @@ static srtp_err_status_t gcm_set_iv(void *opaque, uint8_t *iv, srtp_cipher_direc
     }
     state->direction = direction;
     int encrypt = direction == srtp_direction_encrypt ? 1 : 0;
-    if (EVP_CipherInit_ex(state->context, NULL, NULL, NULL, iv, encrypt) != 1) {
+    if (EVP_CipherInit_ex(state->evp.context, NULL, NULL, NULL, iv, encrypt) != 1) {
         return srtp_err_status_cipher_fail;
     }
     return srtp_err_status_ok;
@@ -97,7 +73,7 @@ static srtp_err_status_t gcm_set_aad(void *opaque, const uint8_t *aad, uint32_t 
     gcm_state *state = opaque;
     int written = 0;
     if (aad_length > INT32_MAX) return srtp_err_status_bad_param;
-    if (EVP_CipherUpdate(state->context, NULL, &written, aad, (int)aad_length) != 1) {
+    if (EVP_CipherUpdate(state->evp.context, NULL, &written, aad, (int)aad_length) != 1) {
         return srtp_err_status_cipher_fail;
     }
     return srtp_err_status_ok;
@@ -108,7 +84,7 @@ static srtp_err_status_t gcm_encrypt(void *opaque, uint8_t *buffer, unsigned int
     int written = 0;
     if (state->direction != srtp_direction_encrypt) return srtp_err_status_bad_param;
     if (*length > INT32_MAX) return srtp_err_status_bad_param;
-    if (EVP_CipherUpdate(state->context, buffer, &written, buffer, (int)*length) != 1 ||
+    if (EVP_CipherUpdate(state->evp.context, buffer, &written, buffer, (int)*length) != 1 ||
         written != (int)*length) {
         return srtp_err_status_cipher_fail;
     }
@@ -122,8 +98,8 @@ static srtp_err_status_t gcm_get_tag(void *opaque, uint8_t *tag, uint32_t *lengt
     uint8_t ignored[GCM_MAX_TAG_LENGTH];
     int written = 0;
     if (state->direction != srtp_direction_encrypt) return srtp_err_status_bad_param;
-    if (EVP_CipherFinal_ex(state->context, ignored, &written) != 1 ||
-        EVP_CIPHER_CTX_ctrl(state->context, EVP_CTRL_GCM_GET_TAG, state->tag_length, tag) != 1) {
+    if (EVP_CipherFinal_ex(state->evp.context, ignored, &written) != 1 ||
+        EVP_CIPHER_CTX_ctrl(state->evp.context, EVP_CTRL_GCM_GET_TAG, state->tag_length, tag) != 1) {
         return srtp_err_status_algo_fail;
     }
     *length = (uint32_t)state->tag_length;
@@ -140,15 +116,15 @@ static srtp_err_status_t gcm_decrypt(void *opaque, uint8_t *buffer, unsigned int
     if (*length < (unsigned int)state->tag_length || *length > INT32_MAX) return srtp_err_status_bad_param;
     int payload_length = (int)*length - state->tag_length;
     memcpy(tag, buffer + payload_length, (size_t)state->tag_length);
-    if (EVP_CIPHER_CTX_ctrl(state->context, EVP_CTRL_GCM_SET_TAG, state->tag_length, tag) != 1) {
+    if (EVP_CIPHER_CTX_ctrl(state->evp.context, EVP_CTRL_GCM_SET_TAG, state->tag_length, tag) != 1) {
         return srtp_err_status_auth_fail;
     }
-    if (EVP_CipherUpdate(state->context, buffer, &written, buffer, payload_length) != 1 ||
+    if (EVP_CipherUpdate(state->evp.context, buffer, &written, buffer, payload_length) != 1 ||
         written != payload_length) {
         return srtp_err_status_cipher_fail;
     }
     chobi_srtp_crypto_operations += 1;
-    if (EVP_CipherFinal_ex(state->context, ignored, &written) != 1) {
+    if (EVP_CipherFinal_ex(state->evp.context, ignored, &written) != 1) {
         return srtp_err_status_auth_fail;
     }
     *length = (unsigned int)payload_length;

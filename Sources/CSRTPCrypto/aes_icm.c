@@ -18,66 +18,41 @@ extern const srtp_cipher_test_case_t srtp_aes_icm_128_test_case_0;
 extern const srtp_cipher_test_case_t srtp_aes_icm_256_test_case_0;
 
 typedef struct {
-    EVP_CIPHER_CTX *context;
-    EVP_CIPHER *cipher;
+    chobi_evp_state evp;
     int key_length;  // AES key only, without the salt
     uint8_t salt[ICM_BLOCK_LENGTH];  // 14 salt bytes, then two zero bytes for the block counter
 } icm_state;
 
-static srtp_err_status_t icm_alloc(srtp_cipher_t **out, int key_length_with_salt, int tag_length,
-                                   const srtp_cipher_type_t *type, int algorithm, int aes_key_length,
-                                   const char *openssl_name) {
-    (void)tag_length;
+static srtp_err_status_t icm_alloc(srtp_cipher_t **out, int key_length_with_salt, const srtp_cipher_type_t *type,
+                                   int algorithm, int aes_key_length, const char *openssl_name) {
     if (key_length_with_salt != aes_key_length + ICM_SALT_LENGTH) return srtp_err_status_bad_param;
-    srtp_cipher_t *cipher = calloc(1, sizeof(srtp_cipher_t));
-    icm_state *state = calloc(1, sizeof(icm_state));
-    EVP_CIPHER_CTX *context = EVP_CIPHER_CTX_new();
-    // An explicit fetch once per stream, so per-packet calls never look the algorithm up.
-    EVP_CIPHER *evp = EVP_CIPHER_fetch(NULL, openssl_name, NULL);
-    if (cipher == NULL || state == NULL || context == NULL || evp == NULL) {
-        EVP_CIPHER_free(evp);
-        EVP_CIPHER_CTX_free(context);
-        free(state);
-        free(cipher);
-        return srtp_err_status_alloc_fail;
-    }
-    state->context = context;
-    state->cipher = evp;
+    srtp_err_status_t status = chobi_evp_cipher_alloc(out, sizeof(icm_state), type, algorithm,
+                                                      key_length_with_salt, openssl_name);
+    if (status != srtp_err_status_ok) return status;
+    icm_state *state = (*out)->state;
     state->key_length = aes_key_length;
-    cipher->type = type;
-    cipher->state = state;
-    cipher->key_len = key_length_with_salt;
-    cipher->algorithm = algorithm;
-    *out = cipher;
     return srtp_err_status_ok;
 }
 
 static srtp_err_status_t icm_128_alloc(srtp_cipher_t **out, int key_length, int tag_length) {
-    return icm_alloc(out, key_length, tag_length, &chobi_srtp_aes_icm_128, SRTP_AES_ICM_128, 16, "AES-128-CTR");
+    (void)tag_length;
+    return icm_alloc(out, key_length, &chobi_srtp_aes_icm_128, SRTP_AES_ICM_128, 16, "AES-128-CTR");
 }
 
 static srtp_err_status_t icm_256_alloc(srtp_cipher_t **out, int key_length, int tag_length) {
-    return icm_alloc(out, key_length, tag_length, &chobi_srtp_aes_icm_256, SRTP_AES_ICM_256, 32, "AES-256-CTR");
+    (void)tag_length;
+    return icm_alloc(out, key_length, &chobi_srtp_aes_icm_256, SRTP_AES_ICM_256, 32, "AES-256-CTR");
 }
 
 static srtp_err_status_t icm_dealloc(srtp_cipher_t *cipher) {
-    if (cipher == NULL) return srtp_err_status_bad_param;
-    icm_state *state = cipher->state;
-    if (state != NULL) {
-        EVP_CIPHER_CTX_free(state->context);
-        EVP_CIPHER_free(state->cipher);
-        OPENSSL_cleanse(state, sizeof(*state));  // the salt is key material
-        free(state);
-    }
-    free(cipher);
-    return srtp_err_status_ok;
+    return chobi_evp_cipher_dealloc(cipher, sizeof(icm_state));
 }
 
 static srtp_err_status_t icm_init(void *opaque, const uint8_t *key) {
     icm_state *state = opaque;
     memset(state->salt, 0, sizeof(state->salt));
     memcpy(state->salt, key + state->key_length, ICM_SALT_LENGTH);
-    if (EVP_EncryptInit_ex(state->context, state->cipher, NULL, key, NULL) != 1) {
+    if (EVP_EncryptInit_ex(state->evp.context, state->evp.cipher, NULL, key, NULL) != 1) {
         return srtp_err_status_init_fail;
     }
     return srtp_err_status_ok;
@@ -88,7 +63,7 @@ static srtp_err_status_t icm_set_iv(void *opaque, uint8_t *iv, srtp_cipher_direc
     icm_state *state = opaque;
     uint8_t counter[ICM_BLOCK_LENGTH];
     for (int i = 0; i < ICM_BLOCK_LENGTH; i++) counter[i] = state->salt[i] ^ iv[i];
-    if (EVP_EncryptInit_ex(state->context, NULL, NULL, NULL, counter) != 1) {
+    if (EVP_EncryptInit_ex(state->evp.context, NULL, NULL, NULL, counter) != 1) {
         return srtp_err_status_cipher_fail;
     }
     return srtp_err_status_ok;
@@ -98,7 +73,7 @@ static srtp_err_status_t icm_encrypt(void *opaque, uint8_t *buffer, unsigned int
     icm_state *state = opaque;
     int written = 0;
     if (*length > INT32_MAX) return srtp_err_status_bad_param;
-    if (EVP_EncryptUpdate(state->context, buffer, &written, buffer, (int)*length) != 1 ||
+    if (EVP_EncryptUpdate(state->evp.context, buffer, &written, buffer, (int)*length) != 1 ||
         written != (int)*length) {
         return srtp_err_status_cipher_fail;
     }

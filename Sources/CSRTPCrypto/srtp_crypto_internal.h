@@ -6,6 +6,17 @@
 #include <srtp2/srtp.h>
 #include <srtp2/cipher.h>
 #include <srtp2/auth.h>
+#include <openssl/evp.h>
+
+// The first member of every cipher state (evp_cipher_state.c allocates and frees them).
+typedef struct {
+    EVP_CIPHER_CTX *context;
+    EVP_CIPHER *cipher;
+} chobi_evp_state;
+
+srtp_err_status_t chobi_evp_cipher_alloc(srtp_cipher_t **out, size_t state_size, const srtp_cipher_type_t *type,
+                                         int algorithm, int key_length_with_salt, const char *openssl_name);
+srtp_err_status_t chobi_evp_cipher_dealloc(srtp_cipher_t *cipher, size_t state_size);
 
 extern _Thread_local uint64_t chobi_srtp_crypto_operations;
 
