@@ -1,4 +1,4 @@
-// chobi-bench [rtp|srtp|dtls|room|forward|all]: prints one line per figure. Run through tools/bench (release).
+// chobi-bench [rtp|srtp|dtls|room|forward|api|all]: prints one line per figure. Run through tools/bench (release).
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,6 +10,8 @@ let suites: [(String, () async throws -> [BenchResult])] = [
     ("room", { try RoomForwardBenchmark.run() }),
     // Through the real server on loopback (ICE+DTLS peers, sockets); takes a minute or two.
     ("forward", { try await ForwardBenchmark.run() }),
+    // The control API over HTTP on loopback (store, tRPC, 1,000 live sessions); about a minute.
+    ("api", { try await APIBenchmark.run() }),
 ]
 
 let wanted = CommandLine.arguments.dropFirst().first ?? "all"
