@@ -60,7 +60,7 @@ extension SessionRepository {
             throw StoreError.banned(sessionId: sessionId, userId: userId)
         }
         let invite = try String.fetchOne(
-            db, sql: "SELECT status FROM session_invites WHERE session_id = ? AND user_id = ?",
+            db.cachedStatement(sql: "SELECT status FROM session_invites WHERE session_id = ? AND user_id = ?"),
             arguments: [sessionId.storeKey, userId.storeKey])
         if invite == InviteStatus.accepted.rawValue { return Admission(session: session, role: .guest) }
         // Any invite admits to a private session, even a declined one: the host chose this user.
@@ -73,7 +73,7 @@ extension SessionRepository {
 
     static func isBanned(_ db: Database, sessionId: UUID, userId: UUID) throws -> Bool {
         try Bool.fetchOne(
-            db, sql: "SELECT EXISTS (SELECT 1 FROM session_bans WHERE session_id = ? AND user_id = ?)",
+            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM session_bans WHERE session_id = ? AND user_id = ?)"),
             arguments: [sessionId.storeKey, userId.storeKey]) ?? false
     }
 

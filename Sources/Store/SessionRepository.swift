@@ -65,7 +65,9 @@ public struct SessionRepository: Sendable {
             } else {
                 sql = Self.activeSessionsFirstPageSQL
             }
-            var sessions = try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.summary(row:))
+            // Cached: the list is the API's busiest query, and preparing it anew each call cost
+            // more than running it (tools/bench api).
+            var sessions = try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map(Self.summary(row:))
             var next: SessionCursor?
             if sessions.count > limit {
                 sessions.removeLast(sessions.count - limit)
@@ -148,7 +150,8 @@ public struct SessionRepository: Sendable {
     // MARK: - Statements
 
     static func session(_ db: Database, id: UUID) throws -> StreamingSession? {
-        try StreamingSession.fetchOne(db, sql: "SELECT * FROM streaming_sessions WHERE id = ?", arguments: [id.storeKey])
+        try StreamingSession.fetchOne(db.cachedStatement(sql: "SELECT * FROM streaming_sessions WHERE id = ?"),
+                                      arguments: [id.storeKey])
     }
 
     /// The session, which must exist and be live.
@@ -184,20 +187,22 @@ public struct SessionRepository: Sendable {
         return tally.report(for: ended, untilMs: endMs)
     }
 
+    // Columns by position, in activeSessionsSelect's order: a name lookup per column per row
+    // showed in the list's profile.
     private static func summary(row: Row) throws -> SessionSummary {
         SessionSummary(
-            id: try UUID.stored(try row.decode(forColumn: "id"), column: "streaming_sessions.id"),
-            title: try row.decode(forColumn: "title"),
-            category: try row.decode(forColumn: "category"),
-            isPrivate: try row.decode(forColumn: "is_private"),
-            startedAt: Date(millisecondsSince1970: try row.decode(forColumn: "started_at")),
+            id: try UUID.stored(try row.decode(atIndex: 0), column: "streaming_sessions.id"),
+            title: try row.decode(atIndex: 1),
+            category: try row.decode(atIndex: 2),
+            isPrivate: try row.decode(atIndex: 3),
+            startedAt: Date(millisecondsSince1970: try row.decode(atIndex: 4)),
             host: SessionHost(
-                id: try UUID.stored(try row.decode(forColumn: "host_id"), column: "users.id"),
-                username: try row.decode(forColumn: "username"),
-                displayName: try row.decode(forColumn: "display_name"),
-                avatarUrl: try row.decode(forColumn: "avatar_url")),
-            viewerCount: try row.decode(forColumn: "viewer_count"),
-            guestCount: try row.decode(forColumn: "guest_count"))
+                id: try UUID.stored(try row.decode(atIndex: 5), column: "users.id"),
+                username: try row.decode(atIndex: 6),
+                displayName: try row.decode(atIndex: 7),
+                avatarUrl: try row.decode(atIndex: 8)),
+            viewerCount: try row.decode(atIndex: 9),
+            guestCount: try row.decode(atIndex: 10))
     }
 
     // The list query in two shapes (first page, later pages), so each gives SQLite a plain range on

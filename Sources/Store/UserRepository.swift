@@ -125,7 +125,8 @@ public struct UserRepository: Sendable {
     // MARK: - Statements shared with other repositories
 
     static func user(_ db: Database, id: UUID) throws -> User? {
-        try User.filter(Column("id") == id.storeKey).fetchOne(db)
+        // Cached: every authenticated call that names a user looks them up.
+        try User.fetchOne(db.cachedStatement(sql: "SELECT * FROM users WHERE id = ?"), arguments: [id.storeKey])
     }
 
     static func userExists(_ db: Database, username: String) throws -> Bool {
@@ -134,7 +135,7 @@ public struct UserRepository: Sendable {
 
     static func isFollowing(_ db: Database, followerId: UUID, followeeId: UUID) throws -> Bool {
         try Bool.fetchOne(
-            db, sql: "SELECT EXISTS (SELECT 1 FROM follows WHERE follower_id = ? AND followee_id = ?)",
+            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM follows WHERE follower_id = ? AND followee_id = ?)"),
             arguments: [followerId.storeKey, followeeId.storeKey]) ?? false
     }
 
