@@ -116,20 +116,51 @@ public struct SessionRepository: Sendable {
         }
     }
 
-    /// Ends every live session at `now` with reason `.orphaned` (the server is stopping: their
-    /// media goes with it) and returns their reports, oldest first.
+    /// Ends every live session at `now` with reason `.serverShutdown` (the server is stopping:
+    /// their media goes with it) and returns their reports, oldest first.
     public func endLiveSessions(now: Date) async throws(StoreError) -> [SessionReport] {
         let nowMs = now.millisecondsSince1970
-        return try await pool.writeValue { db in try Self.endLive(db) { _ in nowMs } }
+        return try await pool.writeValue { db in try Self.endLive(db, reason: .serverShutdown) { _ in nowMs } }
     }
 
-    private static func endLive(_ db: Database, at endMs: (StreamingSession) throws -> Int64) throws -> [SessionReport] {
+    /// Ends, at `now` with reason `.hostLeft`, every live session whose host has had no
+    /// connection since before `cutoff`: they left then (their last visit closed before it), or
+    /// never came (the session started before it and they have no visit). A host back in time
+    /// keeps the session. Returns the reports, oldest first.
+    public func endAbandonedSessions(hostAbsentSince cutoff: Date, now: Date) async throws(StoreError)
+        -> [SessionReport]
+    {
+        let cutoffMs = cutoff.millisecondsSince1970
+        let nowMs = now.millisecondsSince1970
+        return try await pool.writeValue { db in
+            let abandoned = try StreamingSession.fetchAll(
+                db.cachedStatement(sql: Self.abandonedSessionsSQL), arguments: ["cutoff": cutoffMs])
+            return try abandoned.map { session in try Self.end(db, session: session, reason: .hostLeft, nowMs: nowMs) }
+        }
+    }
+
+    private static func endLive(_ db: Database, reason: EndReason = .orphaned,
+                                at endMs: (StreamingSession) throws -> Int64) throws -> [SessionReport] {
         let live = try StreamingSession.fetchAll(
             db, sql: "SELECT * FROM streaming_sessions WHERE status = 'live' ORDER BY started_at DESC, id")
         return try live.reversed().map { session in
-            try end(db, session: session, reason: .orphaned, nowMs: try endMs(session))
+            try end(db, session: session, reason: reason, nowMs: try endMs(session))
         }
     }
+
+    // Live sessions (streaming_sessions_live_by_start) whose host has no open visit
+    // (session_participants_one_open_visit) and whose host's last leave, or the start when the
+    // host never joined, is before the cutoff (session_participants_by_session).
+    private static let abandonedSessionsSQL = """
+        SELECT s.* FROM streaming_sessions s
+        WHERE s.status = 'live'
+          AND NOT EXISTS (SELECT 1 FROM session_participants p
+                          WHERE p.session_id = s.id AND p.user_id = s.host_id AND p.left_at IS NULL)
+          AND COALESCE((SELECT MAX(p.left_at) FROM session_participants p
+                        WHERE p.session_id = s.id AND p.role = 'host' AND p.user_id = s.host_id),
+                       s.started_at) < :cutoff
+        ORDER BY s.started_at, s.id
+        """
 
     /// The report of a session: as stored for an ended one, counted up to `now` for a live one.
     /// - Throws: `.sessionNotFound`.

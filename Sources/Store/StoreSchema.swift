@@ -8,6 +8,8 @@ enum StoreSchema {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: createV1)
         migrator.registerMigration("v2-heartbeat", migrate: createV2Heartbeat)
+        // Deferred foreign-key checks (GRDB's default): the table is rebuilt under its children.
+        migrator.registerMigration("v3-end-reasons", migrate: widenEndReasonsV3)
         return migrator
     }()
 
@@ -130,6 +132,41 @@ enum StoreSchema {
                 PRIMARY KEY (session_id, user_id)
             ) WITHOUT ROWID;
             CREATE INDEX session_bans_by_user ON session_bans(user_id);
+            """)
+    }
+
+    // SQLite cannot change a CHECK constraint in place: rebuild streaming_sessions the way its
+    // documentation prescribes (new table, copy, drop, rename, indexes again) with foreign keys
+    // off during the migration, so the participants, stats, invites and bans that reference it
+    // stay attached. The definition is v1's with two more end reasons.
+    private static func widenEndReasonsV3(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE new_streaming_sessions (
+                id          TEXT PRIMARY KEY NOT NULL,
+                host_id     TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                title       TEXT NOT NULL,
+                description TEXT,
+                category    TEXT,
+                is_private  INTEGER NOT NULL DEFAULT 0 CHECK (is_private IN (0, 1)),
+                status      TEXT NOT NULL CHECK (status IN ('live', 'ended')),
+                started_at  INTEGER NOT NULL,
+                ended_at    INTEGER,
+                end_reason  TEXT CHECK (end_reason IN ('host', 'host_left', 'server_shutdown', 'orphaned')),
+                CHECK ((status = 'live') = (ended_at IS NULL)),
+                CHECK (ended_at IS NULL OR ended_at >= started_at)
+            );
+            INSERT INTO new_streaming_sessions
+                (id, host_id, title, description, category, is_private, status, started_at, ended_at, end_reason)
+                SELECT id, host_id, title, description, category, is_private, status, started_at, ended_at, end_reason
+                FROM streaming_sessions;
+            DROP TABLE streaming_sessions;
+            ALTER TABLE new_streaming_sessions RENAME TO streaming_sessions;
+            CREATE UNIQUE INDEX streaming_sessions_one_live_per_host
+                ON streaming_sessions(host_id) WHERE status = 'live';
+            CREATE INDEX streaming_sessions_live_by_start
+                ON streaming_sessions(started_at DESC, id) WHERE status = 'live';
+            CREATE INDEX streaming_sessions_by_host
+                ON streaming_sessions(host_id, started_at);
             """)
     }
 

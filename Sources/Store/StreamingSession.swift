@@ -10,7 +10,11 @@ public enum SessionStatus: String, Sendable, Codable, Equatable {
 public enum EndReason: String, Sendable, Codable, Equatable {
     /// The host (or the API on the host's behalf) ended it.
     case host
-    /// Its server stopped under it: a graceful shutdown, or a crash found at the next start.
+    /// The host was gone (no connection) for longer than the server waits for them to return.
+    case hostLeft = "host_left"
+    /// The server was stopping (graceful shutdown) and ended it first.
+    case serverShutdown = "server_shutdown"
+    /// Its server died under it (a crash); the next start ended it.
     case orphaned
 }
 

@@ -49,6 +49,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Guests on stage at once per session (env CHOBI_MAX_GUESTS).")
     var maxGuests: Int = Environment.int("CHOBI_MAX_GUESTS") ?? 8
 
+    @Option(help: "Seconds a live session waits for a host with no connection before it ends (env CHOBI_HOST_ABSENCE_LIMIT).")
+    var hostAbsenceLimit: Int = Environment.int("CHOBI_HOST_ABSENCE_LIMIT") ?? 60
+
     @Option(help: "Access-Control-Allow-Origin for WHIP/WHEP (env CHOBI_CORS_ORIGIN).")
     var corsOrigin: String = Environment.string("CHOBI_CORS_ORIGIN") ?? "*"
 
@@ -87,17 +90,18 @@ struct ServeCommand: AsyncParsableCommand {
         MetricsRoutes.register(on: router, media: media)
         signaling.registerAllRoutes(on: router)
 
+        let liveSessions = LiveSessionsConfiguration(maxGuests: maxGuests, hostAbsenceLimit: .seconds(hostAbsenceLimit))
         let origins = apiOrigins.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         var api = TRPCRouter(tokens: await UserTokenVerifier(key: key.bytes),
                              configuration: TRPCConfiguration(cors: CORSAllowList(origins: Set(origins))))
         UserProcedures(store: store, hasher: PasswordHasher(), tokens: await UserTokenSigner(key: key.bytes))
             .register(on: &api)
         StreamingProcedures(store: store, signaling: signaling, roomTokens: await RoomTokenSigner(key: key),
-                            configuration: LiveSessionsConfiguration(maxGuests: maxGuests))
+                            configuration: liveSessions)
             .register(on: &api)
         api.mount(on: router)
         let recorder = LiveSessionRecorder(store: store, hub: signaling.hub, logger: logger)
-        let heartbeat = LiveSessionHeartbeat(store: store, signaling: signaling, logger: logger)
+        let watchdog = LiveSessionWatchdog(store: store, signaling: signaling, configuration: liveSessions, logger: logger)
 
         let app = Application(
             router: router,
@@ -111,7 +115,7 @@ struct ServeCommand: AsyncParsableCommand {
             // Shut down in reverse: live sessions end first, while their sockets can still be
             // told; then HTTP stops taking requests, signaling closes its sessions while the
             // media plane is still up to free them, media goes last.
-            services: [media, signaling, recorder, app, heartbeat],
+            services: [media, signaling, recorder, app, watchdog],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()

@@ -44,10 +44,11 @@ def free_udp_base(count: int) -> int:
 
 
 class Server:
-    def __init__(self, loops: int = 1):
+    def __init__(self, loops: int = 1, extra_args: tuple[str, ...] = ()):
         self.http_port = free_tcp_port()
         self.media_port = free_udp_base(loops)
         self.loops = loops
+        self.extra_args = list(extra_args)
         self.data = tempfile.mkdtemp(prefix="chobi-interop-")
         self.env = dict(os.environ, CHOBI_JWT_SECRET=secrets.token_hex(32))
         self.log_path = Path(self.data) / "server.log"
@@ -62,7 +63,7 @@ class Server:
         self.proc = subprocess.Popen(
             [str(SERVER_BIN), "serve", "--http-port", str(self.http_port),
              "--media-port", str(self.media_port), "--media-loops", str(self.loops),
-             "--data-dir", self.data],
+             "--data-dir", self.data, *self.extra_args],
             stdout=log, stderr=subprocess.STDOUT, env=self.env, cwd=self.data)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

@@ -107,5 +107,5 @@ def test_graceful_stop_ends_live_sessions_and_tells_their_clients(own_server, ru
     server.start()
     assert "ended sessions left live" not in server.log(), "the stop left a session live"
     report = host.api.query("streaming.getSessionReport", {"sessionId": room})
-    assert report["status"] == "ended" and report["endReason"] == "orphaned", report
+    assert report["status"] == "ended" and report["endReason"] == "server_shutdown", report
     assert report["durationSeconds"] == int(event["report"]["durationSeconds"]), (report, event)

@@ -228,9 +228,39 @@ struct SessionLifecycleTests {
         try await store.sessions.recordServerAlive(now: at(25))
         let reports = try await store.sessions.endLiveSessions(now: at(30))
         #expect(reports.map(\.sessionId) == [first, second])
-        #expect(reports.allSatisfy { $0.endedAt == at(30) && $0.endReason == .orphaned })
+        #expect(reports.allSatisfy { $0.endedAt == at(30) && $0.endReason == .serverShutdown })
         #expect(reports.last?.totalWatchSeconds == 10 && reports.last?.uniqueViewers == 1)
         #expect(try await store.sessions.activeSessions().sessions.isEmpty)
         #expect(try await store.sessions.endOrphanedSessions(now: at(40)).isEmpty)
+    }
+
+    @Test("a session ends when its host has been gone past the limit, never while the host is there or back in time")
+    func abandonedSessionsEnd() async throws {
+        let file = TemporaryDatabase()
+        let store = try file.open()
+        let (h1, h2, h3, h4, viewer) = try await (store.makeUser("h1"), store.makeUser("h2"), store.makeUser("h3"),
+                                                  store.makeUser("h4"), store.makeUser("viewer"))
+        let never = try await store.sessions.create(hostId: h1.id, title: "never came", now: at(0)).id
+        let left = try await store.sessions.create(hostId: h2.id, title: "left", now: at(0)).id
+        let present = try await store.sessions.create(hostId: h3.id, title: "present", now: at(0)).id
+        let back = try await store.sessions.create(hostId: h4.id, title: "came back", now: at(0)).id
+        for (session, host) in [(left, h2), (present, h3), (back, h4)] {
+            _ = try await store.sessions.recordJoin(sessionId: session, userId: host.id, role: .host, now: at(1))
+        }
+        _ = try await store.sessions.recordJoin(sessionId: left, userId: viewer.id, role: .viewer, now: at(2))
+        _ = try await store.sessions.recordLeave(sessionId: left, userId: h2.id, now: at(10))
+        _ = try await store.sessions.recordLeave(sessionId: back, userId: h4.id, now: at(10))
+        _ = try await store.sessions.recordJoin(sessionId: back, userId: h4.id, role: .host, now: at(50))
+
+        // At 65 with a 60 s limit: "never" (started at 0) has waited long enough; "left" has not.
+        let first = try await store.sessions.endAbandonedSessions(hostAbsentSince: at(5), now: at(65))
+        #expect(first.map(\.sessionId) == [never] && first.first?.endReason == .hostLeft)
+        let second = try await store.sessions.endAbandonedSessions(hostAbsentSince: at(11), now: at(71))
+        #expect(second.map(\.sessionId) == [left])
+        #expect(second.first?.endedAt == at(71) && second.first?.totalWatchSeconds == 69)
+        // A host with an open visit keeps the session however long ago it started or they left before.
+        #expect(try await store.sessions.endAbandonedSessions(hostAbsentSince: at(1000), now: at(1060)).isEmpty)
+        #expect(try await store.sessions.find(id: present)?.status == .live)
+        #expect(try await store.sessions.find(id: back)?.status == .live)
     }
 }

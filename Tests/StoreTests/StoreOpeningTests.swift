@@ -13,7 +13,7 @@ struct StoreOpeningTests {
         #expect(FileManager.default.fileExists(atPath: file.path))
         #expect(try await store.journalMode() == "wal")
         #expect(try await store.appliedMigrations() == Store.knownMigrations)
-        #expect(Store.knownMigrations == ["v1", "v2-heartbeat"])
+        #expect(Store.knownMigrations == ["v1", "v2-heartbeat", "v3-end-reasons"])
         try await store.ping()
     }
 
@@ -30,29 +30,48 @@ struct StoreOpeningTests {
         let rows = try await third.pool.read { db in
             try Row.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations").map { $0[0] as String }
         }
-        #expect(rows == ["v1", "v2-heartbeat"])
+        #expect(rows == ["v1", "v2-heartbeat", "v3-end-reasons"])
         #expect(try await second.users.find(id: user.id) == user)
     }
 
-    @Test("a file from a binary that knew only v1 is migrated to v2 with its rows kept")
+    @Test("a file from a binary that knew only v1 is migrated with its rows kept and still attached")
     func v1FileIsUpgraded() async throws {
         let file = TemporaryDatabase()
         try FileManager.default.createDirectory(at: URL(fileURLWithPath: file.path).deletingLastPathComponent(),
                                                 withIntermediateDirectories: true)
+        let (host, viewer, session) = ("00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000002",
+                                       "00000000-0000-4000-8000-0000000000aa")
         do {
             let old = try DatabasePool(path: file.path)
             try StoreSchema.migrator.migrate(old, upTo: "v1")
             try await old.write { db in
                 try db.execute(sql: """
                     INSERT INTO users (id, username, password_hash, display_name, created_at)
-                    VALUES ('00000000-0000-4000-8000-000000000001', 'old', 'x', 'Old', 0)
-                    """)
+                        VALUES (?, 'old', 'x', 'Old', 0), (?, 'fan', 'x', 'Fan', 0);
+                    INSERT INTO streaming_sessions (id, host_id, title, status, started_at, ended_at, end_reason)
+                        VALUES (?, ?, 'before', 'ended', 1000, 5000, 'host');
+                    INSERT INTO session_participants (session_id, user_id, role, joined_at, left_at)
+                        VALUES (?, ?, 'viewer', 2000, 4000);
+                    """, arguments: [host, viewer, session, host, session, viewer])
             }
         }
         let store = try file.open()
-        #expect(try await store.appliedMigrations() == ["v1", "v2-heartbeat"])
+        #expect(try await store.appliedMigrations() == ["v1", "v2-heartbeat", "v3-end-reasons"])
         #expect(try await store.users.find(username: "old")?.displayName == "Old")
-        try await store.sessions.recordServerAlive(now: at(0))
+        let id = try #require(UUID(uuidString: session))
+        let report = try await store.sessions.report(sessionId: id, now: at(0))
+        #expect(report.endReason == .host && report.durationSeconds == 4 && report.totalWatchSeconds == 2)
+        // The rebuilt table is the parent again: foreign keys hold and cascade.
+        try await store.pool.write { db in
+            #expect(try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").isEmpty)
+            try db.execute(sql: "DELETE FROM streaming_sessions WHERE id = ?", arguments: [session])
+            #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM session_participants") == 0)
+        }
+        // The indexes came back with the table.
+        let indexes = try await store.pool.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'streaming_sessions' AND sql IS NOT NULL ORDER BY name")
+        }
+        #expect(indexes == ["streaming_sessions_by_host", "streaming_sessions_live_by_start", "streaming_sessions_one_live_per_host"])
     }
 
     @Test("after close, calls fail with a typed error; the data is in the file for the next open")
@@ -81,7 +100,7 @@ struct StoreOpeningTests {
         // Refusing wrote nothing: the file still names only what it had.
         let raw = try DatabaseQueue(path: file.path)
         let applied = try await raw.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
-        #expect(applied.sorted() == ["v1", "v2-heartbeat", "v9-from-the-future"])
+        #expect(applied.sorted() == ["v1", "v2-heartbeat", "v3-end-reasons", "v9-from-the-future"])
     }
 
     @Test("a path that cannot be a directory is a typed open error")
