@@ -135,6 +135,17 @@ enum StoreSchema {
             """)
     }
 
+    // One row: when the running server last said it was alive. After a crash, sessions left live
+    // are ended at that time rather than at the next start, which may be hours later.
+    private static func createV2Heartbeat(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE server_heartbeat (
+                id       INTEGER PRIMARY KEY NOT NULL CHECK (id = 1),
+                alive_at INTEGER NOT NULL
+            );
+            """)
+    }
+
     // SQLite cannot change a CHECK constraint in place: rebuild streaming_sessions the way its
     // documentation prescribes (new table, copy, drop, rename, indexes again) with foreign keys
     // off during the migration, so the participants, stats, invites and bans that reference it
@@ -167,17 +178,6 @@ enum StoreSchema {
                 ON streaming_sessions(started_at DESC, id) WHERE status = 'live';
             CREATE INDEX streaming_sessions_by_host
                 ON streaming_sessions(host_id, started_at);
-            """)
-    }
-
-    // One row: when the running server last said it was alive. After a crash, sessions left live
-    // are ended at that time rather than at the next start, which may be hours later.
-    private static func createV2Heartbeat(_ db: Database) throws {
-        try db.execute(sql: """
-            CREATE TABLE server_heartbeat (
-                id       INTEGER PRIMARY KEY NOT NULL CHECK (id = 1),
-                alive_at INTEGER NOT NULL
-            );
             """)
     }
 }
