@@ -16,7 +16,7 @@ extension WebClient {
         session: null, role: null, me: null, ws: null, pc: null, localStream: null,
         participants: new Map(), tracks: new Map(), tiles: new Map(), names: new Map(),
         invitedUsers: new Set(), viewerCount: 0, guestCount: 0, invited: false, followingHost: false,
-        awaitingClose: false, report: null, events: [], queue: Promise.resolve(),
+        awaitingClose: false, reconnects: 0, reconnectTimer: null, report: null, events: [], queue: Promise.resolve(),
       };
       chobi.live = live;
 
@@ -197,6 +197,8 @@ extension WebClient {
         live.awaitingClose = false;
         live.report = null;
         live.me = null;
+        live.reconnects = 0;
+        clearTimeout(live.reconnectTimer);
         $('invite').hidden = true;
       }
 
@@ -218,9 +220,31 @@ extension WebClient {
           live.ws = null;
           if (live.session && !live.report) {
             closePeer();
-            setState('disconnected');
+            reconnect(roomToken);
           }
         });
+      }
+
+      // A socket that drops by itself (network blip, proxy timeout) comes back with the same
+      // room token, a few times with growing pauses; the camera stays open meanwhile. A host back
+      // within the server's host-absence limit keeps the session. Kicks, ends and refusals clear
+      // `live.session` first, so they never come here.
+      function reconnect(roomToken) {
+        if (live.reconnects >= 5) {
+          setState('disconnected');
+          setError(new Error('lost the connection to the server'));
+          return;
+        }
+        const delay = 500 * 2 ** live.reconnects;
+        live.reconnects += 1;
+        setState('reconnecting');
+        clearTimeout(live.reconnectTimer);
+        live.reconnectTimer = setTimeout(() => {
+          if (!live.session || live.ws || live.report) return;
+          live.participants.clear();
+          live.tracks.clear();
+          connect(roomToken);
+        }, delay);
       }
 
       function send(message) {
@@ -231,6 +255,7 @@ extension WebClient {
         if (ws !== live.ws && message.type !== 'session_ended') return;
         switch (message.type) {
           case 'joined':
+            live.reconnects = 0;
             live.me = message.participant;
             live.role = message.role;
             for (const p of message.participants) live.participants.set(p.participant, p);

@@ -89,6 +89,18 @@ def test_web_viewer_watches_side_by_side_then_cohosts(server, run):
             await until(lambda: browser.script("return document.getElementById('follow-host').textContent;")
                         == "Following", 5, "the button saying Following")
 
+            # The socket drops by itself: the page comes back on its own and watches again.
+            first_socket = browser.script("return window.chobi.live.me;")
+            browser.script("window.chobi.live.ws.close();")
+            await until(lambda: (lambda me: me and me != first_socket)(browser.script("return window.chobi.live.me;")),
+                        10, "a new participant id after the reconnect")
+            await until(lambda: len([s for s in browser.inbound_video() if s["framesDecoded"] > 0]) >= 2, 15,
+                        "decoding both streams again after the reconnect")
+            growth = await decoding_growth(browser, 2.0)
+            assert len(growth) == 2 and min(growth.values()) >= 15, f"after the reconnect: {growth}"
+            listed = next(s for s in api.query("streaming.getActiveSessions", {"limit": 50})["sessions"] if s["id"] == room)
+            assert listed["viewerCount"] == 2, f"the page's reconnect counted twice: {listed}"
+
             # The host invites this person; the page offers to co-host; accepting publishes the camera.
             web_user = browser.script("return window.chobi.live.user.id;")
             tracks_before = len(watcher.video_tracks)
