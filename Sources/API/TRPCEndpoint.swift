@@ -16,6 +16,7 @@ struct TRPCEndpoint: Sendable {
     let configuration: TRPCConfiguration
     let tokens: UserTokenVerifier?
     let limiter: RequestRateLimiter
+    let metrics: TRPCMetrics
 
     /// Who is calling, decided once per request.
     enum Caller: Sendable {
@@ -32,6 +33,7 @@ struct TRPCEndpoint: Sendable {
     typealias CallOutcome = Result<any Encodable & Sendable, TRPCError>
 
     func respond(to request: Request, context: some RequestContext) async -> Response {
+        let started = ContinuousClock.now
         switch request.method {
         case .head:
             // tRPC answers HEAD (used for warm-up) with an empty 204.
@@ -46,23 +48,28 @@ struct TRPCEndpoint: Sendable {
         let address = configuration.clientAddress.address(of: request, context: context)
         let cost = target.names.count
 
-        if let refused = limiter.admit(address: address, cost: cost) { return Self.requestFailure(refused) }
+        // Refused as a whole: one error object, counted under "request".
+        func refuse(_ error: TRPCError) -> Response {
+            metrics.record(procedure: "request", code: error.code.rawValue, seconds: (ContinuousClock.now - started).seconds)
+            return Self.requestFailure(error)
+        }
+        if let refused = limiter.admit(address: address, cost: cost) { return refuse(refused) }
         guard target.names.count <= configuration.maxBatchCalls else {
-            return Self.requestFailure(.badRequest("A batch may hold at most \(configuration.maxBatchCalls) calls"))
+            return refuse(.badRequest("A batch may hold at most \(configuration.maxBatchCalls) calls"))
         }
         let found = target.names.map { procedures[$0] }
         let kinds = Set(found.compactMap { $0?.kind })
         if kinds.count > 1 {
-            return Self.requestFailure(.badRequest("Cannot mix procedure types in call: query, mutation"))
+            return refuse(.badRequest("Cannot mix procedure types in call: query, mutation"))
         }
         let caller = await authenticate(request)
         if let user = caller.user, let refused = limiter.admit(user: user, cost: cost) {
-            return Self.requestFailure(refused)
+            return refuse(refused)
         }
         let raw: [UInt8]?
         switch await readInput(of: request, target: target) {
         case .success(let bytes): raw = bytes
-        case .failure(let error): return Self.requestFailure(error)
+        case .failure(let error): return refuse(error)
         }
 
         // Per call: which ones get as far as their input.
@@ -93,7 +100,13 @@ struct TRPCEndpoint: Sendable {
                                 requestID: requestID, logger: logger)
         for (index, outcome) in results { outcomes[index] = outcome }
 
-        return Self.callsResponse(outcomes: outcomes, names: target.names, isBatch: target.isBatch, logger: logger)
+        let (response, codes) = Self.callsResponse(outcomes: outcomes, names: target.names, isBatch: target.isBatch,
+                                                   logger: logger)
+        let seconds = (ContinuousClock.now - started).seconds
+        for (index, code) in codes.enumerated() {
+            metrics.record(procedure: found[index]?.name ?? "unknown", code: code, seconds: seconds)
+        }
+        return response
     }
 
     // MARK: request-level steps
@@ -207,10 +220,14 @@ struct TRPCEndpoint: Sendable {
 
     /// A batch answers with an array; its status is the calls' common status, or 207 when they
     /// differ (tRPC's `getHTTPStatusCode`).
-    static func callsResponse(outcomes: [CallOutcome?], names: [String], isBatch: Bool, logger: Logger) -> Response {
+    /// The response, and each call's answer code (`OK` or the tRPC error code) for the metrics.
+    static func callsResponse(outcomes: [CallOutcome?], names: [String], isBatch: Bool, logger: Logger)
+        -> (Response, [String])
+    {
         let encoder = TRPCEnvelope.makeEncoder()
         var envelopes: [[UInt8]] = []
         var statuses = Set<Int>()
+        var codes: [String] = []
         for (index, outcome) in outcomes.enumerated() {
             let name = names[index]
             var result = outcome ?? .failure(.internalServerError)
@@ -226,9 +243,11 @@ struct TRPCEndpoint: Sendable {
             switch result {
             case .success:
                 statuses.insert(200)
+                codes.append("OK")
             case .failure(let error):
                 bytes = TRPCEnvelope.error(error, path: name, encoder: encoder)
                 statuses.insert(error.code.httpStatus)
+                codes.append(error.code.rawValue)
             }
             envelopes.append(bytes)
         }
@@ -244,7 +263,8 @@ struct TRPCEndpoint: Sendable {
             body = envelopes.first ?? []
         }
         let status = statuses.count == 1 ? (statuses.first ?? 200) : 207
-        return Response(status: httpStatus(status), headers: jsonHeaders, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        return (Response(status: httpStatus(status), headers: jsonHeaders, body: .init(byteBuffer: ByteBuffer(bytes: body))),
+                codes)
     }
 
     /// The statuses this endpoint answers with, reason phrase included (`init(code:)` leaves it
@@ -263,5 +283,12 @@ struct TRPCEndpoint: Sendable {
         case 429: .tooManyRequests
         default: .internalServerError
         }
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
     }
 }

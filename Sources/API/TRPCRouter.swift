@@ -13,6 +13,8 @@ import Hummingbird
 public struct TRPCRouter: Sendable {
     public var configuration: TRPCConfiguration
     public let tokens: UserTokenVerifier?
+    /// Calls and latency of every mount of this router, for `/metrics`.
+    public let metrics = TRPCMetrics()
     private var procedures: [String: TRPCProcedure] = [:]
 
     /// `tokens` nil: nobody is ever authenticated (procedures with `.user` access answer
@@ -67,7 +69,8 @@ public struct TRPCRouter: Sendable {
     public func mount<Context: RequestContext>(on router: Router<Context>, at prefix: String = "/api/trpc") {
         let prefix = prefix.hasSuffix("/") ? String(prefix.dropLast()) : prefix
         let endpoint = TRPCEndpoint(prefix: prefix, procedures: procedures, configuration: configuration,
-                                    tokens: tokens, limiter: RequestRateLimiter(configuration: configuration))
+                                    tokens: tokens, limiter: RequestRateLimiter(configuration: configuration),
+                                    metrics: metrics)
         let group = router.group(RouterPath(stringLiteral: prefix))
             .add(middleware: CORSAllowListMiddleware<Context>(allowList: configuration.cors))
         let methods: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete, .head, .options]

@@ -170,6 +170,19 @@ public actor SignalingHub {
     /// Rooms with at least one member.
     public var roomCount: Int { rooms.values.filter { !$0.members.isEmpty }.count }
 
+    /// Sums over every room, for `/metrics`.
+    public func totals() -> RoomTotals {
+        var totals = RoomTotals()
+        for room in rooms.values where !room.members.isEmpty {
+            totals.rooms += 1
+            totals.connections += room.members.count
+            totals.viewers += room.count(.viewer)
+            totals.guests += room.count(.guest)
+            totals.hosts += room.count(.host)
+        }
+        return totals
+    }
+
     // MARK: private
 
     private func connections(of user: String, in room: String) -> [Member] {

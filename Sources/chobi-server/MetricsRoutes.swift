@@ -1,18 +1,40 @@
+import API
 import Hummingbird
 import MediaTransport
+import Signaling
 
-/// `/metrics` in Prometheus text format (exposition format 0.0.4). Counters are read from each
-/// media loop on its own thread, so scraping never touches the packet path's state directly.
+/// `/metrics` in Prometheus text format (exposition format 0.0.4): the media ports, the
+/// control API's calls, and room membership. Media counters are read from each media loop on
+/// its own thread, so scraping never touches the packet path's state directly.
 enum MetricsRoutes {
-    static func register(on router: Router<some RequestContext>, media: MediaTransportService) {
+    static func register(on router: Router<some RequestContext>, media: MediaTransportService, api: TRPCMetrics,
+                         hub: SignalingHub) {
         router.get("/metrics") { _, _ -> Response in
             let counters = try await media.counters()
             let delays = try await media.forwardDelays()
+            let rooms = await hub.totals()
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
-            return Response(status: .ok, headers: headers,
-                            body: .init(byteBuffer: ByteBuffer(string: render(counters) + render(delays))))
+            let text = render(counters) + render(delays) + api.prometheusText() + render(rooms)
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
         }
+    }
+
+    static func render(_ totals: RoomTotals) -> String {
+        var out = ""
+        func gauge(_ name: String, _ help: String, _ samples: [(String, Int)]) {
+            out += "# HELP \(name) \(help)\n# TYPE \(name) gauge\n"
+            for (labels, value) in samples {
+                out += labels.isEmpty ? "\(name) \(value)\n" : "\(name){\(labels)} \(value)\n"
+            }
+        }
+        gauge("chobi_rooms", "Rooms with at least one member.", [("", totals.rooms)])
+        gauge("chobi_room_connections", "Member connections (WebSocket, WHIP and WHEP) over all rooms.",
+              [("", totals.connections)])
+        gauge("chobi_room_users", "Distinct users present in rooms, by role.", [
+            ("role=\"host\"", totals.hosts), ("role=\"guest\"", totals.guests), ("role=\"viewer\"", totals.viewers),
+        ])
+        return out
     }
 
     static func render(_ c: DatagramCounters) -> String {

@@ -87,7 +87,6 @@ struct ServeCommand: AsyncParsableCommand {
         let signaling = SignalingService(mediaPlane: media, tokens: tokens, configuration: signalingConfiguration)
         let router = Router(context: ServerRequestContext.self)
         HealthRoutes.register(on: router, media: media, store: store)
-        MetricsRoutes.register(on: router, media: media)
         signaling.registerAllRoutes(on: router)
 
         let liveSessions = LiveSessionsConfiguration(maxGuests: maxGuests, hostAbsenceLimit: .seconds(hostAbsenceLimit))
@@ -100,6 +99,7 @@ struct ServeCommand: AsyncParsableCommand {
                             configuration: liveSessions)
             .register(on: &api)
         api.mount(on: router)
+        MetricsRoutes.register(on: router, media: media, api: api.metrics, hub: signaling.hub)
         let recorder = LiveSessionRecorder(store: store, hub: signaling.hub, logger: logger)
         let watchdog = LiveSessionWatchdog(store: store, signaling: signaling, configuration: liveSessions, logger: logger)
 

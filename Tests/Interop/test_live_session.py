@@ -46,6 +46,10 @@ def test_host_guest_and_viewer_through_a_whole_session(server, run):
         live = api.query("streaming.getActiveSessions", {"limit": 50})["sessions"]
         mine = next(s for s in live if s["id"] == room)
         assert mine["viewerCount"] == 1 and mine["guestCount"] == 0, mine
+        metrics = server.metrics()
+        assert metrics['chobi_api_calls_total{procedure="streaming.joinSession",code="OK"}'] >= 1, metrics
+        assert metrics['chobi_api_call_duration_seconds_count{procedure="streaming.createSession"}'] >= 1, metrics
+        assert metrics['chobi_room_users{role="viewer"}'] >= 1 and metrics['chobi_room_users{role="host"}'] >= 1, metrics
 
         # Co-hosting: invite, accept, publish; the viewer decodes both.
         host.api.mutate("streaming.inviteGuest", {"sessionId": room, "userId": guest.id})
