@@ -20,30 +20,28 @@ enum MetricsRoutes {
         }
     }
 
-    static func render(_ totals: RoomTotals) -> String {
-        var out = ""
-        func gauge(_ name: String, _ help: String, _ samples: [(String, Int)]) {
-            out += "# HELP \(name) \(help)\n# TYPE \(name) gauge\n"
-            for (labels, value) in samples {
-                out += labels.isEmpty ? "\(name) \(value)\n" : "\(name){\(labels)} \(value)\n"
-            }
+    /// One metric family: HELP, TYPE, and a sample per label set ("" for none).
+    private static func family(_ name: String, _ type: String, _ help: String, _ samples: [(String, Int)]) -> String {
+        var out = "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
+        for (labels, value) in samples {
+            out += labels.isEmpty ? "\(name) \(value)\n" : "\(name){\(labels)} \(value)\n"
         }
-        gauge("chobi_rooms", "Rooms with at least one member.", [("", totals.rooms)])
-        gauge("chobi_room_connections", "Member connections (WebSocket, WHIP and WHEP) over all rooms.",
-              [("", totals.connections)])
-        gauge("chobi_room_users", "Distinct users present in rooms, by role.", [
-            ("role=\"host\"", totals.hosts), ("role=\"guest\"", totals.guests), ("role=\"viewer\"", totals.viewers),
-        ])
         return out
+    }
+
+    static func render(_ totals: RoomTotals) -> String {
+        family("chobi_rooms", "gauge", "Rooms with at least one member.", [("", totals.rooms)])
+            + family("chobi_room_connections", "gauge", "Member connections (WebSocket, WHIP and WHEP) over all rooms.",
+                     [("", totals.connections)])
+            + family("chobi_room_users", "gauge", "Distinct users present in rooms, by role.", [
+                ("role=\"host\"", totals.hosts), ("role=\"guest\"", totals.guests), ("role=\"viewer\"", totals.viewers),
+            ])
     }
 
     static func render(_ c: DatagramCounters) -> String {
         var out = ""
         func family(_ name: String, _ help: String, _ samples: [(String, Int)]) {
-            out += "# HELP \(name) \(help)\n# TYPE \(name) counter\n"
-            for (labels, value) in samples {
-                out += labels.isEmpty ? "\(name) \(value)\n" : "\(name){\(labels)} \(value)\n"
-            }
+            out += Self.family(name, "counter", help, samples)
         }
         family("chobi_media_datagrams_received_total", "Datagrams read from the media UDP ports, by RFC 7983 class.", [
             ("class=\"stun\"", c.stun), ("class=\"dtls\"", c.dtls), ("class=\"rtp\"", c.rtp), ("class=\"rtcp\"", c.rtcp),
