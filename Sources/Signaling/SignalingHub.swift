@@ -5,6 +5,13 @@ import SFU
 ///
 /// Members are connections (a participant id each); counts and presence are by user, so two tabs
 /// or a reconnect that overlaps the old socket count once.
+///
+/// Fan-out is shaped for big audiences: a viewer's arrival or departure would otherwise be told to
+/// every member, N messages per viewer and N² as a room fills. So viewers hear about the stage
+/// (hosts and guests) only, not about each other; hosts and guests hear about everyone; and the
+/// viewer count reaches viewers at most once per `viewerEventInterval` (the latest
+/// `viewer_joined`/`viewer_left`, so it is exact within that interval), while the stage gets
+/// each one as it happens.
 public actor SignalingHub {
     /// What a member is told.
     public enum Notice: Sendable, Equatable {
@@ -29,6 +36,11 @@ public actor SignalingHub {
 
     private struct Room {
         var members: [String: Member] = [:]
+        /// Participant ids of members with the host or guest role.
+        var stage: Set<String> = []
+        /// The latest viewer count event not yet told to viewers, and whether a flush is due.
+        var pendingViewerEvent: LiveSessionEvent?
+        var viewerFlushScheduled = false
         /// Open connections per user, by role: a user is present while the count is above 0.
         var connections: [RoomRole: [String: Int]] = [:]
         var banned: Set<String> = []
@@ -44,12 +56,14 @@ public actor SignalingHub {
     private var ended: Set<String> = []
     private var endedOrder: [String] = []
     private let endedMemory: Int
+    private let viewerEventInterval: Duration
     private let presenceContinuation: AsyncStream<PresenceChange>.Continuation
     /// Presence changes, in order, for one consumer (the live-session recorder).
     public nonisolated let presence: AsyncStream<PresenceChange>
 
-    public init(endedMemory: Int = 10_000) {
+    public init(endedMemory: Int = 10_000, viewerEventInterval: Duration = .seconds(1)) {
         self.endedMemory = max(1, endedMemory)
+        self.viewerEventInterval = viewerEventInterval
         // Bounded so a hub nobody records (tests, tools) cannot grow without end; a server's
         // recorder drains it continuously.
         (presence, presenceContinuation) = AsyncStream.makeStream(of: PresenceChange.self,
@@ -68,31 +82,74 @@ public actor SignalingHub {
         return nil
     }
 
-    /// Adds a member and tells the others; returns who was already there.
+    /// Adds a member and tells those who hear about it; returns who was already there, as far as
+    /// the new member's role sees (a viewer: the stage; a host or guest: everyone).
     @discardableResult
     public func join(room name: String, _ info: ParticipantInfo, sink: Sink?) throws(AdmissionRefusal) -> [ParticipantInfo] {
         if let refusal = admission(room: name, user: info.user, role: info.role) { throw refusal }
         var room = rooms[name, default: Room()]
-        let others = room.members
+        let visible: [ParticipantInfo] = info.role == .viewer
+            ? room.stage.compactMap { room.members[$0]?.info }
+            : room.members.values.map(\.info)
         room.members[info.participant] = Member(info: info, sink: sink)
+        if info.role != .viewer { room.stage.insert(info.participant) }
         let first = room.connections[info.role, default: [:]][info.user, default: 0] == 0
         room.connections[info.role, default: [:]][info.user, default: 0] += 1
         rooms[name] = room
-        for member in others.values { member.sink?(.participantJoined(info)) }
+        tell(.participantJoined(info), in: room, stageOnly: info.role == .viewer, except: info.participant)
         if first { arrived(info.user, role: info.role, in: name) }
-        return others.values.map(\.info).sorted { $0.participant < $1.participant }
+        return visible.sorted { $0.participant < $1.participant }
     }
 
-    /// Removes a member (if present) and tells the rest. Empty rooms are forgotten (their bans
-    /// too: the store refuses a kicked user new tokens, this only guards old ones meanwhile).
+    /// Removes a member (if present) and tells those who hear about it. Empty rooms are forgotten
+    /// (their bans too: the store refuses a kicked user new tokens, this only guards old ones
+    /// meanwhile).
     public func leave(room name: String, participant: String) {
         guard var room = rooms[name], let member = room.members.removeValue(forKey: participant) else { return }
+        room.stage.remove(participant)
         let remaining = (room.connections[member.info.role]?[member.info.user] ?? 1) - 1
         room.connections[member.info.role]?[member.info.user] = remaining > 0 ? remaining : nil
         rooms[name] = room
-        for other in room.members.values { other.sink?(.participantLeft(member.info)) }
+        tell(.participantLeft(member.info), in: room, stageOnly: member.info.role == .viewer, except: participant)
         if remaining <= 0 { departed(member.info.user, role: member.info.role, from: name) }
         if room.members.isEmpty && room.banned.isEmpty && room.revokedGuests.isEmpty { rooms[name] = nil }
+    }
+
+    /// Tells the stage, or everyone, except one participant.
+    private func tell(_ notice: Notice, in room: Room, stageOnly: Bool, except participant: String) {
+        if stageOnly {
+            for id in room.stage where id != participant { room.members[id]?.sink?(notice) }
+        } else {
+            for (id, member) in room.members where id != participant { member.sink?(notice) }
+        }
+    }
+
+    /// A viewer count change: the stage hears it now; viewers hear the latest one at most once
+    /// per `viewerEventInterval`.
+    private func viewerCountChanged(_ event: LiveSessionEvent, in name: String) {
+        guard var room = rooms[name] else { return }
+        tell(.event(event), in: room, stageOnly: true, except: "")
+        room.pendingViewerEvent = event
+        let schedule = !room.viewerFlushScheduled
+        room.viewerFlushScheduled = true
+        rooms[name] = room
+        guard schedule else { return }
+        let interval = viewerEventInterval
+        Task { [weak self] in
+            try? await Task.sleep(for: interval)
+            await self?.flushViewerEvent(in: name)
+        }
+    }
+
+    /// Tells the viewers of a room the latest viewer count event, if one is pending.
+    func flushViewerEvent(in name: String) {
+        guard var room = rooms[name] else { return }
+        room.viewerFlushScheduled = false
+        let pending = room.pendingViewerEvent
+        room.pendingViewerEvent = nil
+        rooms[name] = room
+        guard let pending else { return }
+        for (id, member) in room.members where !room.stage.contains(id) { member.sink?(.event(pending)) }
     }
 
     // MARK: control (the host's moderation and the end of a session)
@@ -193,7 +250,7 @@ public actor SignalingHub {
         presenceContinuation.yield(PresenceChange(room: room, user: user, role: role, kind: .joined))
         let count = rooms[room]?.count(role) ?? 0
         switch role {
-        case .viewer: broadcast(.viewerJoined(user: user, viewerCount: count), in: room)
+        case .viewer: viewerCountChanged(.viewerJoined(user: user, viewerCount: count), in: room)
         case .guest: broadcast(.guestJoined(user: user, guestCount: count), in: room)
         case .host: break
         }
@@ -203,7 +260,7 @@ public actor SignalingHub {
         presenceContinuation.yield(PresenceChange(room: room, user: user, role: role, kind: .left))
         let count = rooms[room]?.count(role) ?? 0
         switch role {
-        case .viewer: broadcast(.viewerLeft(user: user, viewerCount: count), in: room)
+        case .viewer: viewerCountChanged(.viewerLeft(user: user, viewerCount: count), in: room)
         case .guest: broadcast(.guestLeft(user: user, guestCount: count), in: room)
         case .host: break
         }

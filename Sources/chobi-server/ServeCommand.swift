@@ -41,7 +41,7 @@ struct ServeCommand: AsyncParsableCommand {
     var dataDir: String = Environment.string("CHOBI_DATA_DIR") ?? "./data"
 
     @Option(help: "SQLite database file (env CHOBI_DATABASE; default: <data-dir>/chobi.sqlite).")
-    var database: String? = Environment.string("CHOBI_DATABASE")
+    var database: String = Environment.string("CHOBI_DATABASE") ?? ""
 
     @Option(help: "Origins allowed to call /api/trpc from another site, comma-separated (env CHOBI_API_ORIGINS; default: none, same-origin only).")
     var apiOrigins: String = Environment.string("CHOBI_API_ORIGINS") ?? ""
@@ -65,7 +65,7 @@ struct ServeCommand: AsyncParsableCommand {
         let key = try JWTKeyStore(dataDirectory: dataDir).loadKey()
         let tokens = await RoomTokenVerifier(key: key)
 
-        let databasePath = database ?? dataDir + "/chobi.sqlite"
+        let databasePath = database.isEmpty ? dataDir + "/chobi.sqlite" : database
         let store = try Store.open(path: databasePath)
         // A previous process that died (kill -9, power loss) left its sessions live: end them now,
         // with their reports, before anyone can see them in the list.

@@ -45,6 +45,7 @@ import Testing
         let socket = Inbox()
         try await hub.join(room: "r", whip, sink: nil)
         #expect(try await hub.join(room: "r", ParticipantInfo(participant: "p-s", user: "sam", role: .viewer), sink: socket.sink) == [whip])
+        await hub.flushViewerEvent(in: "r")  // what the interval's timer does
         await hub.leave(room: "r", participant: "p-w")
         #expect(socket.membership == [.participantLeft(whip)])
         #expect(socket.events == [.viewerJoined(user: "sam", viewerCount: 1), .guestLeft(user: "wendy", guestCount: 0)])
@@ -127,5 +128,53 @@ import Testing
         #expect(await hub.admission(room: "r", user: "gia", role: .viewer) == nil)
         await hub.restoreGuest("gia", in: "r")
         #expect(await hub.admission(room: "r", user: "gia", role: .guest) == nil)
+    }
+
+    @Test func viewersHearAboutTheStageOnlyAndTheStageHearsAboutEveryone() async throws {
+        let hub = SignalingHub()
+        let host = ParticipantInfo(participant: "p-h", user: "hal", role: .host)
+        let guest = ParticipantInfo(participant: "p-g", user: "gia", role: .guest)
+        let v1 = ParticipantInfo(participant: "p-1", user: "vic", role: .viewer)
+        let v2 = ParticipantInfo(participant: "p-2", user: "wes", role: .viewer)
+        let hostInbox = Inbox(), guestInbox = Inbox(), v1Inbox = Inbox(), v2Inbox = Inbox()
+        try await hub.join(room: "r", host, sink: hostInbox.sink)
+        #expect(try await hub.join(room: "r", v1, sink: v1Inbox.sink) == [host])
+        #expect(try await hub.join(room: "r", guest, sink: guestInbox.sink) == [v1, host], "the stage sees everyone")
+        #expect(try await hub.join(room: "r", v2, sink: v2Inbox.sink) == [guest, host], "a viewer sees the stage")
+        await hub.leave(room: "r", participant: "p-1")
+        #expect(hostInbox.membership == [.participantJoined(v1), .participantJoined(guest), .participantJoined(v2),
+                                         .participantLeft(v1)])
+        #expect(guestInbox.membership == [.participantJoined(v2), .participantLeft(v1)])
+        #expect(v1Inbox.membership == [.participantJoined(guest)])
+        #expect(v2Inbox.membership.isEmpty)
+        #expect(await hub.participants(in: "r") == [v2, guest, host])  // by participant id
+    }
+
+    @Test func viewersGetTheLatestCountOncePerIntervalWhileTheStageGetsEachChange() async throws {
+        let hub = SignalingHub(viewerEventInterval: .seconds(3600))  // flushed by hand below
+        let host = Inbox(), watcher = Inbox()
+        try await hub.join(room: "r", ParticipantInfo(participant: "p-h", user: "hal", role: .host), sink: host.sink)
+        try await hub.join(room: "r", ParticipantInfo(participant: "p-w", user: "wat", role: .viewer), sink: watcher.sink)
+        for i in 0..<5 {
+            try await hub.join(room: "r", ParticipantInfo(participant: "p-\(i)", user: "u\(i)", role: .viewer), sink: nil)
+        }
+        await hub.leave(room: "r", participant: "p-0")
+        #expect(host.events.count == 7)
+        #expect(host.events.last == .viewerLeft(user: "u0", viewerCount: 5))
+        #expect(watcher.events.isEmpty, "nothing before the interval ends")
+        await hub.flushViewerEvent(in: "r")
+        #expect(watcher.events == [.viewerLeft(user: "u0", viewerCount: 5)])
+        await hub.flushViewerEvent(in: "r")
+        #expect(watcher.events.count == 1, "no change, no second event")
+    }
+
+    @Test func theViewerCountReachesViewersByItself() async throws {
+        let hub = SignalingHub(viewerEventInterval: .milliseconds(20))
+        let watcher = Inbox()
+        try await hub.join(room: "r", ParticipantInfo(participant: "p-w", user: "wat", role: .viewer), sink: watcher.sink)
+        try await hub.join(room: "r", ParticipantInfo(participant: "p-2", user: "two", role: .viewer), sink: nil)
+        let latest = LiveSessionEvent.viewerJoined(user: "two", viewerCount: 2)
+        for _ in 0..<500 where watcher.events.last != latest { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(watcher.events.last == latest)
     }
 }
