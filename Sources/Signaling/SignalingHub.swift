@@ -87,7 +87,9 @@ public actor SignalingHub {
     @discardableResult
     public func join(room name: String, _ info: ParticipantInfo, sink: Sink?) throws(AdmissionRefusal) -> [ParticipantInfo] {
         if let refusal = admission(room: name, user: info.user, role: info.role) { throw refusal }
-        var room = rooms[name, default: Room()]
+        // Taken out of the dictionary while it changes: a copy left behind would make every
+        // join copy the member table (O(N) per join, O(N²) as a room fills).
+        var room = rooms.removeValue(forKey: name) ?? Room()
         let visible: [ParticipantInfo] = info.role == .viewer
             ? room.stage.compactMap { room.members[$0]?.info }
             : room.members.values.map(\.info)
@@ -105,7 +107,11 @@ public actor SignalingHub {
     /// (their bans too: the store refuses a kicked user new tokens, this only guards old ones
     /// meanwhile).
     public func leave(room name: String, participant: String) {
-        guard var room = rooms[name], let member = room.members.removeValue(forKey: participant) else { return }
+        guard var room = rooms.removeValue(forKey: name) else { return }
+        guard let member = room.members.removeValue(forKey: participant) else {
+            rooms[name] = room
+            return
+        }
         room.stage.remove(participant)
         let remaining = (room.connections[member.info.role]?[member.info.user] ?? 1) - 1
         room.connections[member.info.role]?[member.info.user] = remaining > 0 ? remaining : nil
@@ -141,8 +147,9 @@ public actor SignalingHub {
         }
     }
 
-    /// Tells the viewers of a room the latest viewer count event, if one is pending.
-    func flushViewerEvent(in name: String) {
+    /// Tells the viewers of a room the latest viewer count event, if one is pending: what the
+    /// interval's timer does (benchmarks and tests call it to drive time by hand).
+    public func flushViewerEvent(in name: String) {
         guard var room = rooms[name] else { return }
         room.viewerFlushScheduled = false
         let pending = room.pendingViewerEvent

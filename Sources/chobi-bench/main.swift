@@ -1,4 +1,4 @@
-// chobi-bench [rtp|srtp|dtls|room|forward|api|all]: prints one line per figure. Run through tools/bench (release).
+// chobi-bench [rtp|srtp|dtls|room|events|forward|api|all]: prints one line per figure. Run through tools/bench (release).
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -8,6 +8,7 @@ let suites: [(String, () async throws -> [BenchResult])] = [
     ("srtp", SRTPBenchmark.run),
     ("dtls", DTLSBenchmark.run),
     ("room", { try RoomForwardBenchmark.run() }),
+    ("events", RoomEventsBenchmark.run),
     // Through the real server on loopback (ICE+DTLS peers, sockets); takes a minute or two.
     ("forward", { try await ForwardBenchmark.run() }),
     // The control API over HTTP on loopback (store, tRPC, 1,000 live sessions); about a minute.
