@@ -176,7 +176,7 @@ public struct StreamingProcedures: Sendable {
         guard let user = try await store.users.find(id: host) else { throw TRPCError.unauthorized("token names no user") }
         let session = try await store.sessions.create(hostId: host, title: input.title, description: input.description,
                                                       category: input.category, isPrivate: input.isPrivate ?? false, now: now())
-        let token = try await roomToken(user: host, session: session.id, role: .host)
+        let token = try await roomToken(user: host, name: user.displayName, session: session.id, role: .host)
         return Created(session: SessionPayload(session, host: HostPayload(user)), roomToken: token)
     }
 
@@ -184,7 +184,8 @@ public struct StreamingProcedures: Sendable {
         let admission = try await store.sessions.admit(sessionId: id, userId: user)
         let role = RoomRole(admission.role)
         guard let host = try await store.users.find(id: admission.session.hostId) else { throw TRPCError.notFound("session not found") }
-        let token = try await roomToken(user: user, session: id, role: role)
+        let name = user == host.id ? host.displayName : try await store.users.find(id: user)?.displayName
+        let token = try await roomToken(user: user, name: name, session: id, role: role)
         return Joined(session: SessionPayload(admission.session, host: HostPayload(host)), roomToken: token, role: role.rawValue)
     }
 
@@ -208,7 +209,8 @@ public struct StreamingProcedures: Sendable {
             return InviteAnswer(sessionId: id.apiString, accepted: false, role: RoomRole.viewer.rawValue, roomToken: nil)
         }
         await signaling.allowGuest(user: user.apiString, in: id.apiString)
-        let token = try await roomToken(user: user, session: id, role: .guest)
+        let token = try await roomToken(user: user, name: try await store.users.find(id: user)?.displayName,
+                                        session: id, role: .guest)
         return InviteAnswer(sessionId: id.apiString, accepted: true, role: RoomRole.guest.rawValue, roomToken: token)
     }
 
@@ -224,10 +226,11 @@ public struct StreamingProcedures: Sendable {
         return session
     }
 
-    private func roomToken(user: UUID, session: UUID, role: RoomRole) async throws -> String {
+    /// A room token naming the user (others see `name` without looking the user up).
+    private func roomToken(user: UUID, name: String?, session: UUID, role: RoomRole) async throws -> String {
         do {
             return try await roomTokens.sign(user: user.apiString, room: session.apiString, role: role,
-                                             lifetime: configuration.roomTokenLifetime, now: now())
+                                             lifetime: configuration.roomTokenLifetime, now: now(), name: name)
         } catch {
             throw TRPCError.internalServerError
         }

@@ -15,13 +15,17 @@ public struct RoomToken: Sendable, Equatable {
     public var expiresAt: Date
     /// The token's own id (JWT `jti`), for logs and revocation lists.
     public var id: String
+    /// The holder's display name (JWT `name`), if the issuer put one in.
+    public var name: String?
 
-    public init(user: String, room: String, role: RoomRole, issuedAt: Date, expiresAt: Date, id: String) {
+    public init(user: String, room: String, role: RoomRole, issuedAt: Date, expiresAt: Date, id: String,
+                name: String? = nil) {
         self.user = user
         self.room = room
         self.role = role
         self.issuedAt = issuedAt
         self.expiresAt = expiresAt
         self.id = id
+        self.name = name
     }
 }

@@ -14,6 +14,9 @@ struct RoomTokenClaims: JWTPayload, Equatable {
     var exp: ExpirationClaim
     var iat: IssuedAtClaim
     var jti: IDClaim
+    /// The holder's display name, shown to others (optional: tokens from `chobi-server token` may
+    /// have none).
+    var name: String?
 
     /// Signature checking happens in jwt-kit; time and room are checked by `RoomTokenVerifier`
     /// against the caller's clock, so there is nothing to do here.

@@ -37,9 +37,10 @@ public struct RoomTokenSigner: Sendable {
     }
 
     /// A token for `user` in `room` as `role`, valid from `now` for `lifetime` (whole seconds;
-    /// JWT times are seconds since 1970). `id` defaults to 128 random bits.
+    /// JWT times are seconds since 1970). `id` defaults to 128 random bits. `name`, the display
+    /// name others see, is cut to `RoomTokenVerifier.maxNameLength` bytes; empty means none.
     public func sign(user: String, room: String, role: RoomRole, lifetime: Duration, now: Date,
-                     id: String? = nil) async throws(Failure) -> String {
+                     id: String? = nil, name: String? = nil) async throws(Failure) -> String {
         guard !user.isEmpty, user.utf8.count <= RoomTokenVerifier.maxUserLength else { throw .invalidUser }
         guard RoomName.isValid(room) else { throw .invalidRoom }
         let seconds = lifetime.components.seconds
@@ -48,11 +49,24 @@ public struct RoomTokenSigner: Sendable {
         let claims = RoomTokenClaims(
             sub: SubjectClaim(value: user), room: room, role: role,
             exp: ExpirationClaim(value: issued.addingTimeInterval(Double(seconds))),
-            iat: IssuedAtClaim(value: issued), jti: IDClaim(value: id ?? RandomIdentifier.hex()))
+            iat: IssuedAtClaim(value: issued), jti: IDClaim(value: id ?? RandomIdentifier.hex()),
+            name: name.flatMap(Self.boundedName))
         do {
             return try await keys.sign(claims)
         } catch {
             throw .signingFailed(String(describing: error))
         }
+    }
+
+    /// At most `maxNameLength` UTF-8 bytes, cut at a character boundary; nil when empty.
+    static func boundedName(_ name: String) -> String? {
+        var bounded = ""
+        var bytes = 0
+        for character in name {
+            bytes += character.utf8.count
+            guard bytes <= RoomTokenVerifier.maxNameLength else { break }
+            bounded.append(character)
+        }
+        return bounded.isEmpty ? nil : bounded
     }
 }

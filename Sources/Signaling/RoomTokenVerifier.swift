@@ -13,6 +13,8 @@ public struct RoomTokenVerifier: Sendable {
     public static let maxTokenLength = 4096
     /// Longest `sub` accepted.
     public static let maxUserLength = 256
+    /// Longest display name a token may carry, in UTF-8 bytes.
+    public static let maxNameLength = 256
     /// Longest `jti` accepted.
     public static let maxIDLength = 128
 
@@ -44,9 +46,10 @@ public struct RoomTokenVerifier: Sendable {
         guard !user.isEmpty, user.utf8.count <= Self.maxUserLength else { throw .malformed("bad sub") }
         guard RoomName.isValid(claims.room) else { throw .malformed("bad room") }
         guard !claims.jti.value.isEmpty, claims.jti.value.utf8.count <= Self.maxIDLength else { throw .malformed("bad jti") }
+        if let name = claims.name, name.isEmpty || name.utf8.count > Self.maxNameLength { throw .malformed("bad name") }
         guard now < claims.exp.value else { throw .expired }
         if let room, room != claims.room { throw .wrongRoom(expected: room, actual: claims.room) }
         return RoomToken(user: user, room: claims.room, role: claims.role,
-                         issuedAt: claims.iat.value, expiresAt: claims.exp.value, id: claims.jti.value)
+                         issuedAt: claims.iat.value, expiresAt: claims.exp.value, id: claims.jti.value, name: claims.name)
     }
 }

@@ -207,7 +207,8 @@ final class SignalingConnection {
             case .malformed: return await refuse(.unauthorized, "token is malformed", id: id)
             }
         }
-        let info = ParticipantInfo(participant: "p-" + RandomIdentifier.hex(byteCount: 8), user: verified.user, role: verified.role)
+        let info = ParticipantInfo(participant: "p-" + RandomIdentifier.hex(byteCount: 8), user: verified.user,
+                                   role: verified.role, name: verified.name)
         let continuation = self.continuation
         let others: [ParticipantInfo]
         do {

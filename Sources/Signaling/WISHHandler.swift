@@ -52,7 +52,7 @@ struct WISHHandler: Sendable {
             return responses.failure(.forbidden, refusal.message)
         }
         let participant = ParticipantInfo(participant: "p-" + RandomIdentifier.hex(byteCount: 8),
-                                          user: token.user, role: token.role)
+                                          user: token.user, role: token.role, name: token.name)
         let answer: PeerSessionAnswer
         do {
             answer = try await mediaPlane.openSession(PeerSessionRequest(

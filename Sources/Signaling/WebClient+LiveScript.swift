@@ -16,7 +16,7 @@ extension WebClient {
         session: null, role: null, me: null, ws: null, pc: null, localStream: null,
         participants: new Map(), tracks: new Map(), tiles: new Map(), names: new Map(),
         invitedUsers: new Set(), viewerCount: 0, guestCount: 0, invited: false, followingHost: false,
-        awaitingClose: false, reconnects: 0, reconnectTimer: null, report: null, events: [], queue: Promise.resolve(),
+        awaitingClose: false, reconnects: 0, reconnectTimer: null, peopleTimer: null, report: null, events: [], queue: Promise.resolve(),
       };
       chobi.live = live;
 
@@ -131,7 +131,7 @@ extension WebClient {
         if (known === undefined) {
           live.names.set(userId, null);
           api('users.getProfile', { userId }, { query: true })
-            .then((profile) => { live.names.set(userId, profile.displayName); renderPeople(); renderTileLabels(); })
+            .then((profile) => { live.names.set(userId, profile.displayName); schedulePeople(); renderTileLabels(); })
             .catch(() => live.names.set(userId, 'user ' + userId.slice(0, 8)));
         }
         return 'user ' + userId.slice(0, 8);
@@ -258,7 +258,7 @@ extension WebClient {
             live.reconnects = 0;
             live.me = message.participant;
             live.role = message.role;
-            for (const p of message.participants) live.participants.set(p.participant, p);
+            for (const p of message.participants) addParticipant(p);
             for (const t of message.tracks) live.tracks.set(t.trackId, t);
             renderRoom();
             await startPeer();
@@ -272,21 +272,21 @@ extension WebClient {
           case 'track_published':
             live.tracks.set(message.track.trackId, message.track);
             renderTileLabels();
-            renderPeople();
+            schedulePeople();
             break;
           case 'track_unpublished':
             live.tracks.delete(message.trackId);
-            renderPeople();
+            schedulePeople();
             break;
           case 'participant_joined':
-            live.participants.set(message.participant.participant, message.participant);
-            renderPeople();
+            addParticipant(message.participant);
+            schedulePeople();
             renderTileLabels();
             break;
           case 'participant_left':
             live.participants.delete(message.participant.participant);
             removeTile(message.participant.participant);
-            renderPeople();
+            schedulePeople();
             break;
           case 'viewer_joined':
           case 'viewer_left':
@@ -298,7 +298,7 @@ extension WebClient {
             live.guestCount = message.guestCount;
             if (message.type === 'guest_joined') live.invitedUsers.delete(message.user);
             renderCounts();
-            renderPeople();
+            schedulePeople();
             break;
           case 'guest_invited':
             live.invitedUsers.add(message.user);
@@ -306,7 +306,7 @@ extension WebClient {
               live.invited = true;
               $('invite').hidden = false;
             }
-            renderPeople();
+            schedulePeople();
             break;
           case 'track_muted':
             for (const track of live.tracks.values()) {
@@ -315,7 +315,7 @@ extension WebClient {
               if (track.kind === message.kind && ((owner && owner.user === message.user) || mine)) track.muted = message.muted;
             }
             renderTileLabels();
-            renderPeople();
+            schedulePeople();
             break;
           case 'role_changed':
             await changeRole(message.role);
@@ -510,7 +510,21 @@ extension WebClient {
         return false;
       }
 
-      // One line per user (a user may have several connections); the host gets the controls.
+      // Participants carry their display name (from their room token): no lookup per person.
+      function addParticipant(p) {
+        live.participants.set(p.participant, p);
+        if (p.name) live.names.set(p.user, p.name);
+      }
+
+      // A big room changes many times a second: redraw the list at most five times a second.
+      function schedulePeople() {
+        if (live.peopleTimer) return;
+        live.peopleTimer = setTimeout(() => { live.peopleTimer = null; renderPeople(); }, 200);
+      }
+
+      // One line per user (a user may have several connections): the stage first, then the most
+      // recent viewers up to VIEWERS_SHOWN and a count of the rest; the host gets the controls.
+      const VIEWERS_SHOWN = 50;
       function renderPeople() {
         const people = new Map();
         const rank = { viewer: 0, guest: 1, host: 2 };
@@ -518,9 +532,11 @@ extension WebClient {
           const seen = people.get(p.user);
           if (!seen || rank[p.role] > rank[seen]) people.set(p.user, p.role);
         }
+        const stage = [...people].filter(([, role]) => role !== 'viewer');
+        const viewers = [...people].filter(([, role]) => role === 'viewer').reverse();
         const list = $('people');
         list.replaceChildren();
-        for (const [userId, role] of people) {
+        for (const [userId, role] of stage.concat(viewers.slice(0, VIEWERS_SHOWN))) {
           const item = element('li');
           item.dataset.userId = userId;
           item.dataset.role = role;
@@ -544,6 +560,9 @@ extension WebClient {
             item.append(button('Kick', 'small kick', () => api('streaming.kick', { sessionId, userId })));
           }
           list.append(item);
+        }
+        if (viewers.length > VIEWERS_SHOWN) {
+          list.append(element('li', 'muted-note more', 'and ' + (viewers.length - VIEWERS_SHOWN) + ' more viewers'));
         }
       }
 

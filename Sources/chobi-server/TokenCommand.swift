@@ -26,6 +26,9 @@ struct TokenCommand: AsyncParsableCommand {
     @Option(help: "Lifetime in seconds.")
     var ttl: Int = 12 * 3600
 
+    @Option(help: "Display name others see (optional).")
+    var name: String = ""
+
     @Option(help: "Data directory holding jwt.key (env CHOBI_DATA_DIR).")
     var dataDir: String = Environment.string("CHOBI_DATA_DIR") ?? "./data"
 
@@ -44,7 +47,8 @@ struct TokenCommand: AsyncParsableCommand {
         guard let role = RoomRole(rawValue: role) else { throw ValidationError("bad --role") }
         let key = try JWTKeyStore(dataDirectory: dataDir).loadKey(environmentSecret: JWTKeyStore.secretFromEnvironment())
         let signer = await RoomTokenSigner(key: key)
-        let token = try await signer.sign(user: user, room: room, role: role, lifetime: .seconds(ttl), now: Date())
+        let token = try await signer.sign(user: user, room: room, role: role, lifetime: .seconds(ttl), now: Date(),
+                                          name: name.isEmpty ? nil : name)
         print(token)
     }
 }

@@ -77,11 +77,13 @@ class Server:
                 time.sleep(0.1)
         raise RuntimeError(f"server not ready in 30 s:\n{self.log()}")
 
-    def token(self, room: str, user: str, role: str, ttl: int | None = None) -> str:
+    def token(self, room: str, user: str, role: str, ttl: int | None = None, name: str | None = None) -> str:
         args = [str(SERVER_BIN), "token", "--room", room, "--user", user, "--role", role,
                 "--data-dir", self.data]
         if ttl is not None:
             args += ["--ttl", str(ttl)]
+        if name is not None:
+            args += ["--name", name]
         return subprocess.run(args, env=self.env, check=True, capture_output=True,
                               text=True, timeout=30).stdout.strip()
 

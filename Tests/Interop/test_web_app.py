@@ -3,8 +3,11 @@ live session in the list, watches host and guest side by side, is invited and co
 live, invites a viewer, mutes the guest, ends and reads the report. Media claims are checked from
 the far side's own decoder: Chromium's getStats(), or the aiortc peers' decoded frames."""
 import asyncio
+import json
 import secrets
 import time
+
+import websockets
 
 from browser import Browser
 from peers import Publisher
@@ -161,7 +164,11 @@ def test_web_host_goes_live_invites_mutes_and_ends_with_a_report(server, run):
     viewer = api.register(f"viewer{tag}", display=f"Viewer {tag}")
     browser = Browser()
 
+    def profile_lookups() -> float:
+        return sum(v for k, v in server.metrics().items() if k.startswith('chobi_api_calls_total{procedure="users.getProfile"'))
+
     async def scenario():
+        lookups_before = profile_lookups()
         sign_up(browser, server.base, f"webhost{tag}", f"Web host {tag}")
         await until(lambda: browser.visible("#go-live-app"), 10, f"the lobby ({browser.state()})")
         browser.fill("session-title", f"Web live {tag}")
@@ -184,6 +191,9 @@ def test_web_host_goes_live_invites_mutes_and_ends_with_a_report(server, run):
             # The viewer shows up in the host's list; the host invites them with the button.
             invite = f"#people li[data-user-id='{viewer.id}'] button.invite"
             await until(lambda: browser.visible(invite), 10, "the viewer with an Invite button")
+            shown = browser.script("return document.querySelector(arguments[0]).textContent;",
+                                   f"#people li[data-user-id='{viewer.id}'] .name")
+            assert shown == f"Viewer {tag}", f"the viewer's name from their room token: {shown!r}"
             browser.click(invite)
             invited = await watcher.wait_event("guest_invited")
             assert invited["user"] == viewer.id, invited
@@ -211,6 +221,28 @@ def test_web_host_goes_live_invites_mutes_and_ends_with_a_report(server, run):
                         and "Unmute" in browser.script(
                             "return document.querySelector(arguments[0]).textContent;", mute), 5, "an Unmute button")
 
+            # A crowd arrives: the host's list shows the stage and the 50 latest viewers, then a count.
+            loop = asyncio.get_running_loop()
+            tokens = await loop.run_in_executor(None, lambda: [
+                server.token(room, f"crowd-{i}", "viewer", name=f"Crowd {i}") for i in range(60)])
+            crowd = []
+            try:
+                for token in tokens:
+                    ws = await websockets.connect(f"ws://127.0.0.1:{server.http_port}/rtc?token={token}")
+                    await ws.send(json.dumps({"type": "join"}))
+                    crowd.append(ws)
+                # 60 viewers (the aiortc one is a guest now): 50 listed, 10 counted.
+                more = await until(lambda: (lambda text: text if text == "and 10 more viewers" else None)(browser.script(
+                    "const e = document.querySelector('#people li.more'); return e ? e.textContent : null;")), 10,
+                    "the count of viewers not listed")
+                names = browser.script("return [...document.querySelectorAll('#people li[data-role=viewer] .name')]"
+                                       ".map(e => e.textContent);")
+                print(f"host list with a crowd of 60: {len(names)} viewers shown, {more!r}")
+                assert len(names) == 50 and names[0] == "Crowd 59", names[:3]
+            finally:
+                for ws in crowd:
+                    await ws.close()
+
             # End from the page: the viewer is told, the page shows the report.
             ended_at = time.monotonic()
             browser.click("#end-session")
@@ -226,6 +258,7 @@ def test_web_host_goes_live_invites_mutes_and_ends_with_a_report(server, run):
             assert abs(figures["durationSeconds"] - (ended_at - began)) < 4.0, (figures, ended_at - began)
             assert figures == {k: event["report"][k] for k in figures}, (figures, event["report"])
             assert browser.script("return window.chobi.pc;") is None, "the page kept its peer connection"
+            assert profile_lookups() == lookups_before, "the host page looked people up instead of using token names"
         finally:
             await watcher.close()
             if guest_pub:

@@ -129,6 +129,48 @@ import Testing
         }
     }
 
+    @Test func theDisplayNameTravelsInTheTokenBoundedAndOptional() async throws {
+        let s = await signer(), v = await verifier()
+        let named = try await s.sign(user: "u-1", room: "r", role: .viewer, lifetime: .seconds(60), now: now, name: "Zoë 🎤")
+        #expect(try await v.verify(named, room: "r", now: now).name == "Zoë 🎤")
+        let unnamed = try await s.sign(user: "u-1", room: "r", role: .viewer, lifetime: .seconds(60), now: now, name: "")
+        #expect(try await v.verify(unnamed, room: "r", now: now).name == nil)
+        let payload = try #require(Self.base64URLDecode(String(unnamed.split(separator: ".")[1])))
+        #expect(!String(decoding: payload, as: UTF8.self).contains("name"), "no name claim when there is none")
+        // A long name is cut at a character boundary to the verifier's bound, so it still verifies.
+        let long = String(repeating: "é", count: 300)
+        let cut = try await v.verify(try await s.sign(user: "u", room: "r", role: .host, lifetime: .seconds(9), now: now,
+                                                      name: long), room: nil, now: now).name
+        #expect(cut?.utf8.count == RoomTokenVerifier.maxNameLength && cut?.allSatisfy { $0 == "é" } == true)
+    }
+
+    @Test func aSignedTokenWithAnOversizedOrEmptyNameIsMalformed() async throws {
+        struct NamedClaims: JWTPayload {
+            var sub: SubjectClaim
+            var room: String
+            var role: String
+            var exp: ExpirationClaim
+            var iat: IssuedAtClaim
+            var jti: IDClaim
+            var name: String
+            func verify(using algorithm: some JWTAlgorithm) async throws {}
+        }
+        let keys = JWTKeyCollection()
+        await keys.add(hmac: HMACKey(from: SignalingHarness.key.bytes), digestAlgorithm: .sha256)
+        let v = await verifier()
+        for name in ["", String(repeating: "x", count: RoomTokenVerifier.maxNameLength + 1)] {
+            let token = try await keys.sign(NamedClaims(sub: .init(value: "u"), room: "r", role: "viewer",
+                                                        exp: .init(value: now.addingTimeInterval(60)), iat: .init(value: now),
+                                                        jti: .init(value: "j"), name: name))
+            do {
+                _ = try await v.verify(token, room: nil, now: now)
+                Issue.record("a name of \(name.utf8.count) bytes verified")
+            } catch {
+                guard case .malformed = error else { Issue.record("expected malformed, got \(error)"); continue }
+            }
+        }
+    }
+
     @Test func signerRefusesBadClaims() async throws {
         let s = await signer()
         await #expect(throws: RoomTokenSigner.Failure.invalidRoom) { try await s.sign(user: "u", room: "a b", role: .host, lifetime: .seconds(1), now: now) }

@@ -26,8 +26,9 @@ struct SignalingHarness {
 
     /// A valid token, one hour long from the harness clock.
     func token(room: String = "studio", user: String = "alice", role: RoomRole = .host,
-               lifetime: Duration = .seconds(3600), issuedAt: Date = SignalingHarness.now) async throws -> String {
-        try await signer.sign(user: user, room: room, role: role, lifetime: lifetime, now: issuedAt)
+               lifetime: Duration = .seconds(3600), issuedAt: Date = SignalingHarness.now,
+               name: String? = nil) async throws -> String {
+        try await signer.sign(user: user, room: room, role: role, lifetime: lifetime, now: issuedAt, name: name)
     }
 
     /// HTTP and WebSocket on one router, on 127.0.0.1; with `separateRouters`, the way

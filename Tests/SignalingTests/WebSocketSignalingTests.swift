@@ -250,7 +250,7 @@ import Testing
     @Test func participantsSeeEachOtherComeAndGo() async throws {
         let harness = await SignalingHarness()
         let alice = try await harness.token(user: "alice", role: .host)
-        let bob = try await harness.token(user: "bob", role: .viewer)
+        let bob = try await harness.token(user: "bob", role: .viewer, name: "Bob B.")
         let media = harness.media
         try await harness.withLiveServer { port async throws in
             try await SignalingSocket.connect(port: port, query: "?token=\(alice)") { first async throws in
@@ -266,6 +266,7 @@ import Testing
                     let arrival = try await first.receive("participant_joined")["participant"] as? [String: Any]
                     #expect(arrival?["user"] as? String == "bob")
                     #expect(arrival?["role"] as? String == "viewer")
+                    #expect(arrival?["name"] as? String == "Bob B.")
                     #expect(arrival?["participant"] as? String == joined["participant"] as? String)
 
                     try await second.send(["type": "offer", "sdp": SDPSamples.whepOffer])
