@@ -12,7 +12,7 @@ extension WebClient {
       const chobi = window.chobi;
       const { setState, setError, waitForIceGathering } = chobi.kit;
       const live = {
-        user: null, token: null, sessions: [],
+        user: null, token: null, sessions: [], nextCursor: null, paged: false,
         session: null, role: null, me: null, ws: null, pc: null, localStream: null,
         participants: new Map(), tracks: new Map(), tiles: new Map(), names: new Map(),
         invitedUsers: new Set(), viewerCount: 0, guestCount: 0, invited: false, followingHost: false,
@@ -139,23 +139,38 @@ extension WebClient {
 
       // MARK: lobby
 
+      // The first page, refreshed while the lobby is on screen; "More" appends the next pages
+      // by cursor (and stops the refresh, which would drop them, until Refresh is pressed).
       async function refreshSessions() {
         if (!live.user) return;
         const data = await api('streaming.getActiveSessions', { limit: 50 }, { query: true });
         live.sessions = data.sessions;
-        const list = $('sessions');
-        list.replaceChildren();
-        for (const session of data.sessions) {
-          const item = element('li');
-          item.dataset.sessionId = session.id;
-          item.append(element('span', 'title', session.title + ' · ' + session.host.displayName));
-          if (session.isPrivate) item.append(element('span', 'badge private', 'private'));
-          item.append(element('span', 'muted-note', session.viewerCount + ' watching · ' + session.guestCount + ' guests'));
-          const mine = session.host.id === live.user.id;
-          item.append(button(mine ? 'Return as host' : 'Watch', 'secondary small', () => joinSession(session)));
-          list.append(item);
-        }
+        live.nextCursor = data.nextCursor || null;
+        live.paged = false;
+        $('sessions').replaceChildren(...data.sessions.map(sessionItem));
         $('no-sessions').hidden = data.sessions.length > 0;
+        $('more-sessions').hidden = !live.nextCursor;
+      }
+
+      async function moreSessions() {
+        if (!live.nextCursor) return;
+        const data = await api('streaming.getActiveSessions', { limit: 50, cursor: live.nextCursor }, { query: true });
+        live.paged = true;
+        live.sessions = live.sessions.concat(data.sessions);
+        live.nextCursor = data.nextCursor || null;
+        $('sessions').append(...data.sessions.map(sessionItem));
+        $('more-sessions').hidden = !live.nextCursor;
+      }
+
+      function sessionItem(session) {
+        const item = element('li');
+        item.dataset.sessionId = session.id;
+        item.append(element('span', 'title', session.title + ' · ' + session.host.displayName));
+        if (session.isPrivate) item.append(element('span', 'badge private', 'private'));
+        item.append(element('span', 'muted-note', session.viewerCount + ' watching · ' + session.guestCount + ' guests'));
+        const mine = session.host.id === live.user.id;
+        item.append(button(mine ? 'Return as host' : 'Watch', 'secondary small', () => joinSession(session)));
+        return item;
       }
 
       async function goLive() {
@@ -659,6 +674,7 @@ extension WebClient {
       $('register').addEventListener('click', () => guarded(() => signIn(true)));
       $('sign-out').addEventListener('click', () => guarded(async () => signOut()));
       $('refresh').addEventListener('click', () => guarded(refreshSessions));
+      $('more-sessions').addEventListener('click', () => guarded(moreSessions));
       $('go-live-app').addEventListener('click', () => guarded(goLive));
       $('end-session').addEventListener('click', () => guarded(endSession));
       $('follow-host').addEventListener('click', () => guarded(toggleFollow));
@@ -668,7 +684,7 @@ extension WebClient {
       $('back-to-lobby').addEventListener('click', () => guarded(async () => { live.report = null; renderAccount(); }));
       // The lobby list stays current while it is on screen.
       setInterval(() => {
-        if (live.user && !live.session && !live.report && !document.hidden) refreshSessions().catch(() => {});
+        if (live.user && !live.session && !live.report && !live.paged && !document.hidden) refreshSessions().catch(() => {});
       }, 5000);
 
       restoreAccount();

@@ -78,6 +78,7 @@ extension WebClient {
         </form>
         <h2>Live now <button id="refresh" class="small" type="button">Refresh</button></h2>
         <ul id="sessions"></ul>
+        <button id="more-sessions" class="small" type="button" hidden>More live sessions</button>
         <p id="no-sessions" class="muted-note">Nobody is live right now.</p>
       </section>
 

@@ -268,3 +268,40 @@ def test_web_host_goes_live_invites_mutes_and_ends_with_a_report(server, run):
         run(scenario(), timeout=120)
     finally:
         browser.close()
+
+
+def test_web_lobby_pages_through_many_live_sessions(server, run):
+    api = API(server.base)
+    tag = secrets.token_hex(3)
+    ours = set()
+    for i in range(52):
+        # Paced under the per-address limit (20/s): this is a lobby test, not a rate-limit test.
+        host = api.register(f"many{i}x{tag}")
+        time.sleep(0.06)
+        ours.add(host.api.mutate("streaming.createSession", {"title": f"Many {i} {tag}"})["session"]["id"])
+        time.sleep(0.06)
+    browser = Browser()
+
+    def listed() -> list[str]:
+        return browser.script("return [...document.querySelectorAll('#sessions li')].map(e => e.dataset.sessionId);")
+
+    async def scenario():
+        sign_up(browser, server.base, f"lobby{tag}", f"Lobby {tag}")
+        await until(lambda: len(listed()) == 50, 10, "a first page of 50")
+        assert browser.visible("#more-sessions"), "no More button with more than 50 live"
+        for _ in range(5):  # other tests' sessions may be live too: page until the end
+            if not browser.visible("#more-sessions"):
+                break
+            before = len(listed())
+            browser.click("#more-sessions")
+            await until(lambda: len(listed()) > before, 10, "the next page appended")
+        await asyncio.sleep(6.0)  # past a 5 s refresh: it must not drop the pages loaded
+        return listed(), browser.visible("#more-sessions")
+
+    try:
+        shown, more = run(scenario(), timeout=60)
+    finally:
+        browser.close()
+    assert len(shown) == len(set(shown)), "a session listed twice across pages"
+    assert ours <= set(shown), f"{len(ours - set(shown))} of our 52 sessions missing"
+    assert not more, "a More button after the last page"
