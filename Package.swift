@@ -45,6 +45,9 @@ let package = Package(
         // libsrtp2's crypto types over OpenSSL, installed into libsrtp at start (no per-packet allocation).
         .target(name: "CSRTPCrypto", dependencies: ["CSRTP", "COpenSSL"], linkerSettings: [.linkedLibrary("crypto")]),
         .target(name: "SRTP", dependencies: ["CSRTP", "CSRTPCrypto"]),
+        // Data channels: usrsctp (AF_CONN) behind a few plain C calls, DCEP in Swift.
+        .target(name: "CUsrsctpShims", dependencies: ["CUsrsctp"], linkerSettings: [.linkedLibrary("usrsctp")]),
+        .target(name: "SCTP", dependencies: ["CUsrsctpShims"]),
         // Rooms and forwarding: pure logic on one event loop, virtual time in tests.
         .target(name: "SFU", dependencies: ["RTP"]),
 
@@ -60,7 +63,7 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                "STUN", "ICE", "SDP", "RTP", "DTLS", "SRTP", "SFU",
+                "STUN", "ICE", "SDP", "RTP", "DTLS", "SRTP", "SCTP", "SFU",
             ]
         ),
         .target(
@@ -124,6 +127,7 @@ let package = Package(
         .testTarget(name: "SDPTests", dependencies: ["SDP", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RTPTests", dependencies: ["RTP", "TestSupport"]),
         .testTarget(name: "DTLSTests", dependencies: ["DTLS", "SRTP", "TestSupport"]),
+        .testTarget(name: "SCTPTests", dependencies: ["SCTP", "TestSupport"]),
         .testTarget(name: "SRTPTests", dependencies: ["SRTP", "TestSupport", "COpenSSL", "CSRTPCrypto"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
         .testTarget(name: "APITests", dependencies: [
