@@ -44,6 +44,17 @@ public struct DatagramCounters: Sendable, Equatable {
     /// Packets whose rewrite or protection failed (should stay 0).
     public var egressFailed = 0
 
+    // Data channels.
+    /// Messages that arrived over SCTP (DCEP included).
+    public var dataChannelMessages = 0
+    /// Messages refused: malformed DCEP, unknown stream or payload protocol, bad UTF-8, over the size limit.
+    public var dataChannelRefused = 0
+    /// Messages usrsctp would not queue (send buffer full, association gone).
+    public var dataChannelSendFailed = 0
+    /// Chat messages relayed to the room, and refused (binary, empty, too long, too fast).
+    public var chatRelayed = 0
+    public var chatRefused = 0
+
     public init() {}
 
     /// Every dropped input datagram.
@@ -75,6 +86,11 @@ public struct DatagramCounters: Sendable, Equatable {
         s.sent += rhs.sent
         s.egressNotReady += rhs.egressNotReady
         s.egressFailed += rhs.egressFailed
+        s.dataChannelMessages += rhs.dataChannelMessages
+        s.dataChannelRefused += rhs.dataChannelRefused
+        s.dataChannelSendFailed += rhs.dataChannelSendFailed
+        s.chatRelayed += rhs.chatRelayed
+        s.chatRefused += rhs.chatRefused
         return s
     }
 }

@@ -156,15 +156,19 @@ extension MediaLoop {
                 }
                 logger.debug("DTLS connected", metadata: ["session": "\(peer.id)", "profile": "\(keys.profile)"])
                 reportConnectedIfReady(peer, at: now)
+                startDataChannelsIfReady(peer)
             case .event(.failed(let error)):
                 close(peer, reason: "DTLS failed: \(error)")
                 return
             case .event(.closed):
                 close(peer, reason: "DTLS closed by the peer")
                 return
-            case .applicationData:
-                if peer.shouldLog(.dtlsApplicationData) {
-                    logger.notice("DTLS application data ignored (no data channels)", metadata: ["session": "\(peer.id)"])
+            case .applicationData(let packet):
+                if let sctp = peer.sctp {
+                    sctp.handle(packet: packet)
+                    scheduleDataChannels(peer)
+                } else if peer.shouldLog(.dtlsApplicationData) {
+                    logger.notice("DTLS application data ignored (no data channel section)", metadata: ["session": "\(peer.id)"])
                 }
             }
         }

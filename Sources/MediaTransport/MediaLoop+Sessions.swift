@@ -39,13 +39,14 @@ extension MediaLoop {
             throw .unavailable("room refused the participant: \(error)")
         }
         let peer = PeerConnection(
-            id: id, participantName: request.participant, participantID: participant, role: request.role,
+            id: id, participantName: request.participant, user: request.user ?? request.participant,
+            displayName: request.name, participantID: participant, role: request.role,
             intent: request.intent, room: host,
             ice: ICELiteAgent(local: credentials, remote: outcome.remoteCredentials, consentTimeout: settings.consentTimeout),
             dtls: dtls, identity: identity, sections: outcome.sections,
             simulcast: SimulcastFilter(ridExtensionID: outcome.ridExtensionID,
                                        repairedRIDExtensionID: outcome.repairedRIDExtensionID),
-            events: events, openedAt: now, connectTimeout: settings.connectTimeout)
+            events: events, openedAt: now, connectTimeout: settings.connectTimeout, chatBurst: settings.chat.burst)
         guard router.register(ufrag: credentials.ufrag, for: peer) else {
             host.room.removeParticipant(participant, at: now)
             throw .unavailable("no free ufrag")
@@ -104,6 +105,7 @@ extension MediaLoop {
         peer.sections = outcome.sections
         try publish(outcome.publishes, of: peer, at: now)
         if peer.connectedReported { subscribePending(peer, at: now) }
+        startDataChannelsIfReady(peer)
         drainEvents(of: host)
         finishBatch()
         return outcome.answer.serialized()
@@ -182,6 +184,7 @@ extension MediaLoop {
         guard !peer.isClosed else { return }
         peer.markClosed()
         let now = currentTime
+        peer.stopDataChannels()
         peer.dtls.close(at: now)
         while let output = peer.dtls.pollOutput() {
             if case .transmit(let bytes) = output, let destination = peer.destination ?? peer.dtlsReturnAddress {

@@ -39,6 +39,9 @@ final class MediaLoop: @unchecked Sendable {
     private var batchTime: Duration?
     private var touchedPeers: [PeerConnection] = []
     private var touchedRooms: [RoomHost] = []
+    /// Sessions with data channel output to move (MediaLoop+DataChannels.swift).
+    var dataChannelWork: [PeerConnection] = []
+    var isDrainingDataChannels = false
     private var timer: Scheduled<Void>?
     private(set) var armedDeadline: Duration?
     var unknownSourceLog = LogLimiter(interval: .seconds(10))

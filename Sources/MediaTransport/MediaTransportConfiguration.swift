@@ -24,6 +24,8 @@ public struct MediaTransportConfiguration: Sendable {
     public var consentTimeout: Duration
     /// Sizes and timings of every room.
     public var room: RoomConfiguration
+    /// Limits of room chat over data channels.
+    public var chat: ChatConfiguration
 
     public static var defaultLoops: Int { System.coreCount }
 
@@ -32,7 +34,7 @@ public struct MediaTransportConfiguration: Sendable {
                 receiveBatch: Int = 32, socketBufferBytes: Int = 4 << 20, egressSlabBytes: Int = 512 << 10,
                 egressFlushLimit: Int = 32,
                 connectTimeout: Duration = .seconds(30), consentTimeout: Duration = .seconds(30),
-                room: RoomConfiguration = RoomConfiguration()) {
+                room: RoomConfiguration = RoomConfiguration(), chat: ChatConfiguration = ChatConfiguration()) {
         self.bindAddress = bindAddress
         self.firstPort = firstPort
         self.announceAddress = announceAddress
@@ -44,6 +46,7 @@ public struct MediaTransportConfiguration: Sendable {
         self.connectTimeout = connectTimeout
         self.consentTimeout = consentTimeout
         self.room = room
+        self.chat = chat
     }
 }
 

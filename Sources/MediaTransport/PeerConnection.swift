@@ -1,6 +1,7 @@
 import DTLS
 import ICE
 import NIOCore
+import SCTP
 import SDP
 import SFU
 import SRTP
@@ -12,6 +13,9 @@ import STUN
 final class PeerConnection {
     let id: PeerSessionID
     let participantName: String
+    /// Who the session's token names, for stamping chat (`displayName` only when the token has one).
+    let user: String
+    let displayName: String?
     let participantID: ParticipantID
     let role: RoomRole
     let intent: PeerIntent
@@ -50,12 +54,25 @@ final class PeerConnection {
     /// Whether the loop has this peer in its batch's touched list.
     var isTouched = false
 
-    init(id: PeerSessionID, participantName: String, participantID: ParticipantID, role: RoomRole, intent: PeerIntent,
-         room: RoomHost, ice: ICELiteAgent, dtls: DTLSEndpoint, identity: LocalIdentity, sections: [SectionState],
-         simulcast: SimulcastFilter, events: AsyncStream<PeerSessionEvent>.Continuation, openedAt: Duration,
-         connectTimeout: Duration) {
+    /// Data channels: the SCTP association (once DTLS is up and a section agreed), its DCEP
+    /// state, the channel chat uses and the chat rate allowance.
+    var sctp: SCTPAssociation?
+    var dataChannels = DataChannels(isDTLSClient: false)
+    var chatChannel: UInt16?
+    var chatAllowance: ChatAllowance
+    /// Whether the loop has this peer on its data channel work list.
+    var isDataChannelWorkQueued = false
+
+    init(id: PeerSessionID, participantName: String, user: String, displayName: String?, participantID: ParticipantID,
+         role: RoomRole, intent: PeerIntent, room: RoomHost, ice: ICELiteAgent, dtls: DTLSEndpoint,
+         identity: LocalIdentity, sections: [SectionState], simulcast: SimulcastFilter,
+         events: AsyncStream<PeerSessionEvent>.Continuation, openedAt: Duration, connectTimeout: Duration,
+         chatBurst: Int) {
         self.id = id
         self.participantName = participantName
+        self.user = user
+        self.displayName = displayName
+        self.chatAllowance = ChatAllowance(burst: chatBurst)
         self.participantID = participantID
         self.role = role
         self.intent = intent
@@ -111,6 +128,20 @@ final class PeerConnection {
 
     func markClosed() { isClosed = true }
 
+    /// The client's SCTP port when the session agreed a data channel section.
+    var dataChannelRemotePort: UInt16? {
+        for section in sections { if case .dataChannel(let port) = section.usage { return port } }
+        return nil
+    }
+
+    /// Ends the association (aborted; the client sees its channels close) and forgets its channels.
+    func stopDataChannels() {
+        sctp?.close()
+        sctp = nil
+        chatChannel = nil
+        dataChannels = DataChannels(isDTLSClient: dtls.role == .client)
+    }
+
     /// True the first time a drop of `reason` is seen for this peer.
     func shouldLog(_ reason: DropReason) -> Bool {
         let bit = UInt32(1) << reason.rawValue
@@ -122,4 +153,5 @@ final class PeerConnection {
 /// Reasons a peer's input is dropped, for logging once per peer.
 enum DropReason: UInt32 {
     case badSTUN, rtpBeforeDTLS, srtpAuthFail, srtpReplay, srtpOther, dtlsApplicationData, simulcastLayer
+    case dataChannelTransport, dataChannelRefused, chatRefused
 }

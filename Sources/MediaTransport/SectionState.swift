@@ -13,7 +13,9 @@ struct SectionState: Sendable, Equatable {
         case sending(SendBinding)
         /// Negotiated, nothing flows (a track went away, or the client sends nothing).
         case idle
-        /// Port 0 (data channels, unsupported kinds, or refused).
+        /// The session's one data channel section: SCTP to the client's `a=sctp-port`.
+        case dataChannel(remotePort: UInt16)
+        /// Port 0 (a second data channel section, unsupported kinds, or refused).
         case rejected
     }
 

@@ -47,6 +47,8 @@ enum SessionNegotiator {
     /// What we receive and forward: Opus, VP8 and H.264, with RTX for video.
     static let capabilities: [CodecCapability] = [.opus, .vp8, .h264]
     static let cname = "chobi"
+    /// The largest data channel message we take (our `a=max-message-size`).
+    static let maxMessageSize = 262_144
 
     /// Answers a client offer. `existing` is the session's negotiated state (empty for a new
     /// session); `available` the room tracks a WHEP session may be given.
@@ -71,12 +73,18 @@ enum SessionNegotiator {
         var policies: [String: MediaAnswerPolicy] = [:]
         var bindings: [Int: SendBinding] = [:]
         var taken = Set(existing.compactMap(\.sentTrack))
+        // One SCTP association per session (BUNDLE): the first data channel section carries it.
+        var dataChannelMid = existing.first { if case .dataChannel = $0.usage { true } else { false } }?.mid
         for (index, m) in offer.media.enumerated() {
             guard let mid = m.mid else { continue }
             switch m.kind {
             case .audio, .video: break
-            default:
-                policies[mid] = .reject  // no SCTP yet
+            case .application:
+                if dataChannelMid == nil, index >= existing.count, m.isDataChannel, !m.isRejected { dataChannelMid = mid }
+                if mid != dataChannelMid { policies[mid] = .reject }
+                continue
+            case .other:
+                policies[mid] = .reject
                 continue
             }
             if index < existing.count {
@@ -99,7 +107,7 @@ enum SessionNegotiator {
 
         let configuration = AnswerConfiguration(transport: identity.transport, sessionID: identity.sessionID,
                                                 sessionVersion: version, codecs: capabilities,
-                                                acceptsDataChannels: false)
+                                                maxMessageSize: UInt64(maxMessageSize))
         var answered: SDPAnswer
         do {
             answered = try SDPAnswerer(configuration: configuration).answer(to: offer, policies: policies)
@@ -140,6 +148,8 @@ enum SessionNegotiator {
                                      headerExtensions: n.headerExtensions, usage: .idle)
             if !n.isAccepted {
                 state.usage = .rejected
+            } else if n.kind == .application {
+                state.usage = .dataChannel(remotePort: offered.sctpPort ?? 5000)
             } else if n.direction.sends, var binding = bindings[index], let codec = codec(of: binding.trackID, available, previous) {
                 let types = payloadTypes(for: codec, in: n.codecs)
                 binding.payloadType = types?.media
@@ -199,7 +209,7 @@ enum SessionNegotiator {
                 codecs = SDPOfferer.codecs(for: capabilities.filter { $0.kind == s.kind })
             }
             switch s.usage {
-            case .rejected where s.kind == .application || !(s.kind == .audio || s.kind == .video):
+            case .dataChannel, .rejected where s.kind == .application || !(s.kind == .audio || s.kind == .video):
                 return .dataChannel(mid: s.mid)
             case .rejected, .idle:
                 return .init(mid: s.mid, kind: s.kind, direction: .inactive, codecs: codecs, headerExtensions: s.headerExtensions)
@@ -212,7 +222,7 @@ enum SessionNegotiator {
         }
         var description: SessionDescription
         do {
-            description = try SDPOfferer(transport: identity.transport)
+            description = try SDPOfferer(transport: identity.transport, maxMessageSize: UInt64(maxMessageSize))
                 .offer(sections: offerSections, sessionID: identity.sessionID, sessionVersion: version)
         } catch {
             throw .unavailable("cannot build an offer: \(error)")

@@ -34,13 +34,19 @@ public struct PeerSessionRequest: Sendable {
     public var role: RoomRole
     public var intent: PeerIntent
     public var offer: String
+    /// The token's user and display name (chat is stamped with them); the participant id when unknown.
+    public var user: String?
+    public var name: String?
 
-    public init(room: String, participant: String, role: RoomRole, intent: PeerIntent, offer: String) {
+    public init(room: String, participant: String, role: RoomRole, intent: PeerIntent, offer: String,
+                user: String? = nil, name: String? = nil) {
         self.room = room
         self.participant = participant
         self.role = role
         self.intent = intent
         self.offer = offer
+        self.user = user
+        self.name = name
     }
 }
 

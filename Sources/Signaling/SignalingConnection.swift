@@ -231,7 +231,7 @@ final class SignalingConnection {
             }
             let opened = try await mediaPlane.openSession(PeerSessionRequest(
                 room: member.token.room, participant: member.info.participant, role: member.token.role,
-                intent: .interactive, offer: sdp))
+                intent: .interactive, offer: sdp, user: member.token.user, name: member.token.name))
             session = opened.id
             let events = mediaPlane.events(of: opened.id)
             let continuation = self.continuation

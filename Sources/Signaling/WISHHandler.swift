@@ -57,7 +57,7 @@ struct WISHHandler: Sendable {
         do {
             answer = try await mediaPlane.openSession(PeerSessionRequest(
                 room: room, participant: participant.participant, role: token.role,
-                intent: endpoint.intent, offer: offer))
+                intent: endpoint.intent, offer: offer, user: token.user, name: token.name))
         } catch {
             return responses.mediaFailure(error)
         }
