@@ -209,7 +209,9 @@ enum SessionNegotiator {
                 codecs = SDPOfferer.codecs(for: capabilities.filter { $0.kind == s.kind })
             }
             switch s.usage {
-            case .dataChannel, .rejected where s.kind == .application || !(s.kind == .audio || s.kind == .video):
+            case .dataChannel:
+                return .dataChannel(mid: s.mid)
+            case .rejected where s.kind == .application || !(s.kind == .audio || s.kind == .video):
                 return .dataChannel(mid: s.mid)
             case .rejected, .idle:
                 return .init(mid: s.mid, kind: s.kind, direction: .inactive, codecs: codecs, headerExtensions: s.headerExtensions)

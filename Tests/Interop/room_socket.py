@@ -1,7 +1,8 @@
 """An aiortc participant on the /rtc WebSocket (docs/signaling.md) that watches everything the
 room publishes: it offers to receive audio and video, answers the server's renegotiations (one
 new section per published track), decodes every video frame and reads the index drawn into it,
-and keeps every room event it is sent."""
+and keeps every room event it is sent. With `chat=True` it also opens the room's `chat` data
+channel and keeps what arrives on it, as the far side of our SCTP sees it."""
 import asyncio
 import json
 import time
@@ -13,7 +14,7 @@ from peers import decode_frames
 
 
 class RoomWatcher:
-    def __init__(self, base: str, room_token: str):
+    def __init__(self, base: str, room_token: str, chat: bool = False):
         host = base.removeprefix("http://")
         self.url = f"ws://{host}/rtc?token={room_token}"
         self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
@@ -24,6 +25,15 @@ class RoomWatcher:
         self.socket_closed = asyncio.Event()
         self._tasks = []
         self._ws = None
+        self.chat = self.pc.createDataChannel("chat") if chat else None
+        self.chat_messages: list = []  # what the channel delivered: dicts (JSON) or raw bytes
+        self.chat_open = asyncio.Event()
+        if self.chat is not None:
+            self.chat.on("open", self.chat_open.set)
+
+            @self.chat.on("message")
+            def on_chat(message):
+                self.chat_messages.append(json.loads(message) if isinstance(message, str) else message)
 
         @self.pc.on("track")
         def on_track(track):
@@ -43,6 +53,14 @@ class RoomWatcher:
     def frames_per_track(self, since: float) -> list[int]:
         """How many frames each received video track decoded since `since`."""
         return [sum(1 for t in times if t >= since) for times in self.video_tracks]
+
+    async def wait_chat(self, predicate, timeout: float = 10.0) -> dict:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if (found := next((m for m in self.chat_messages if isinstance(m, dict) and predicate(m)), None)):
+                return found
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"no such chat message within {timeout} s; got {self.chat_messages}")
 
     def event(self, kind: str) -> dict | None:
         return next((e for e in self.events if e.get("type") == kind), None)
