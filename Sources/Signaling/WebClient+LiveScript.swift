@@ -17,6 +17,7 @@ extension WebClient {
         participants: new Map(), tracks: new Map(), tiles: new Map(), names: new Map(),
         invitedUsers: new Set(), viewerCount: 0, guestCount: 0, invited: false, followingHost: false,
         awaitingClose: false, reconnects: 0, reconnectTimer: null, peopleTimer: null, report: null, events: [], queue: Promise.resolve(),
+        chat: null, chatMessages: [],
       };
       chobi.live = live;
 
@@ -215,6 +216,8 @@ extension WebClient {
         live.reconnects = 0;
         clearTimeout(live.reconnectTimer);
         $('invite').hidden = true;
+        live.chatMessages = [];
+        $('chat-log').replaceChildren();
       }
 
       function connect(roomToken) {
@@ -363,6 +366,7 @@ extension WebClient {
           if (pc.connectionState === 'failed') setError(new Error('connection failed'));
         });
         pc.addEventListener('track', attachRemoteTrack);
+        openChat(pc);
         if (live.role !== 'viewer' && live.localStream) {
           for (const track of live.localStream.getTracks()) {
             pc.addTransceiver(track, { direction: 'sendonly', streams: [live.localStream] });
@@ -385,9 +389,45 @@ extension WebClient {
         if (live.pc === pc) send({ type: 'answer', sdp: pc.localDescription.sdp });
       }
 
+      // Chat rides the room's peer connection: a data channel labelled "chat" (docs/signaling.md).
+      // The server stamps each message with its sender and sends it to everyone, us included.
+      function openChat(pc) {
+        const chat = pc.createDataChannel('chat');
+        live.chat = chat;
+        chat.addEventListener('open', () => { if (live.chat === chat) $('chat-send').disabled = false; });
+        chat.addEventListener('close', () => { if (live.chat === chat) $('chat-send').disabled = true; });
+        chat.addEventListener('message', (event) => {
+          if (live.chat !== chat || typeof event.data !== 'string') return;
+          let message;
+          try { message = JSON.parse(event.data); } catch (e) { return; }
+          if (message && message.type === 'chat') showChat(message);
+        });
+      }
+
+      function showChat(message) {
+        live.chatMessages.push(message);
+        if (live.chatMessages.length > 200) live.chatMessages.shift();
+        const log = $('chat-log');
+        const item = element('li');
+        item.append(element('span', 'who', message.name || message.user), element('span', 'text', message.text));
+        log.append(item);
+        while (log.children.length > 200) log.firstChild.remove();
+        log.scrollTop = log.scrollHeight;
+      }
+
+      function sendChat() {
+        const input = $('chat-text');
+        const text = input.value.trim();
+        if (!text || !live.chat || live.chat.readyState !== 'open') return;
+        live.chat.send(text);
+        input.value = '';
+      }
+
       function closePeer() {
         const pc = live.pc;
         live.pc = null;
+        live.chat = null;
+        $('chat-send').disabled = true;
         if (chobi.pc === pc) chobi.pc = null;
         if (pc) pc.close();
         for (const key of [...live.tiles.keys()]) if (key !== 'local') removeTile(key);
@@ -681,6 +721,7 @@ extension WebClient {
       $('leave-session').addEventListener('click', () => guarded(async () => leaveRoom()));
       $('accept-invite').addEventListener('click', () => guarded(() => acceptInvite(true)));
       $('decline-invite').addEventListener('click', () => guarded(() => acceptInvite(false)));
+      $('chat-form').addEventListener('submit', (event) => { event.preventDefault(); sendChat(); });
       $('back-to-lobby').addEventListener('click', () => guarded(async () => { live.report = null; renderAccount(); }));
       // The lobby list stays current while it is on screen.
       setInterval(() => {

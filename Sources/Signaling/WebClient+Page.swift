@@ -33,6 +33,10 @@ extension WebClient {
       #sessions li, #people li { display: flex; gap: 8px; align-items: center; padding: 6px 0;
                                  border-bottom: 1px solid #2a2a2a; }
       #sessions .title, #people .name { flex: 1; }
+      #chat-log { list-style: none; padding: 0; max-height: 240px; overflow-y: auto; }
+      #chat-log .who { font-weight: 600; margin-right: 6px; }
+      #chat-form { display: flex; gap: 8px; }
+      #chat-text { flex: 1; }
       .muted-note { color: #999; font-size: 13px; }
       .badge { font-size: 11px; padding: 2px 6px; border-radius: 8px; background: #333; text-transform: uppercase; }
       .badge.host { background: #e0245e; } .badge.guest { background: #7b3fe4; } .badge.private { background: #555; }
@@ -97,6 +101,12 @@ extension WebClient {
           <button id="decline-invite" class="small" type="button">Decline</button>
         </div>
         <div id="tiles"></div>
+        <h2>Chat</h2>
+        <ol id="chat-log"></ol>
+        <form id="chat-form">
+          <input id="chat-text" autocomplete="off" maxlength="500" placeholder="Say something">
+          <button id="chat-send" class="primary small" type="submit" disabled>Send</button>
+        </form>
         <h2>People</h2>
         <ul id="people"></ul>
       </section>

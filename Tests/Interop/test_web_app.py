@@ -66,7 +66,8 @@ def test_web_viewer_watches_side_by_side_then_cohosts(server, run):
         accepted = guest.api.mutate("streaming.respondToInvite", {"sessionId": room, "accept": True})
         guest_pub = Publisher(server.base, room, accepted["roomToken"], video_offset=GUEST)
         await guest_pub.start()
-        watcher = RoomWatcher(server.base, other.api.mutate("streaming.joinSession", {"sessionId": room})["roomToken"])
+        watcher = RoomWatcher(server.base, other.api.mutate("streaming.joinSession", {"sessionId": room})["roomToken"],
+                              chat=True)
         await watcher.start()
         try:
             # Sign up on the page, find the session in the list, watch it.
@@ -85,6 +86,25 @@ def test_web_viewer_watches_side_by_side_then_cohosts(server, run):
             assert len(labels) == 2, labels
             viewers = int(browser.script("return document.getElementById('viewer-count').textContent;"))
             assert viewers == 2, f"the page shows {viewers} viewers (the watcher and this page)"
+            # Chat over the page's data channel: what it sends reaches aiortc's RTCDataChannel stamped
+            # with the page's user, and what aiortc sends shows on the page.
+            await until(lambda: browser.script("return !document.getElementById('chat-send').disabled;"), 10,
+                        "the chat channel open on the page")
+            await asyncio.wait_for(watcher.chat_open.wait(), 10)
+            browser.fill("chat-text", f"hello from the page {tag}")
+            browser.click("#chat-send")
+            web_user = browser.script("return window.chobi.live.user.id;")
+            heard = await watcher.wait_chat(lambda m: m["text"] == f"hello from the page {tag}")
+            assert heard["user"] == web_user and heard["name"] == f"Web {tag}" and heard["role"] == "viewer", heard
+            watcher.chat.send(f"hello browser {tag}")
+            shown = await until(lambda: browser.script(
+                "return [...document.querySelectorAll('#chat-log li')].map(li => li.textContent);"), 10,
+                "chat lines on the page", every=0.1)
+            await until(lambda: any(f"hello browser {tag}" in line for line in browser.script(
+                "return [...document.querySelectorAll('#chat-log li')].map(li => li.textContent);")), 10,
+                "aiortc's message on the page")
+            print(f"chat: aiortc heard {heard['text']!r} from {heard['name']!r}; the page shows {len(shown)}+ lines")
+
             await until(lambda: browser.visible("#follow-host"), 5, "the Follow host button")
             browser.click("#follow-host")
             await until(lambda: api.query("users.getProfile", {"userId": host.id})["followerCount"] == 1, 5,
@@ -103,9 +123,13 @@ def test_web_viewer_watches_side_by_side_then_cohosts(server, run):
             assert len(growth) == 2 and min(growth.values()) >= 15, f"after the reconnect: {growth}"
             listed = next(s for s in api.query("streaming.getActiveSessions", {"limit": 50})["sessions"] if s["id"] == room)
             assert listed["viewerCount"] == 2, f"the page's reconnect counted twice: {listed}"
+            await until(lambda: browser.script("return !document.getElementById('chat-send').disabled;"), 10,
+                        "the chat channel open again after the reconnect")
+            browser.fill("chat-text", f"back again {tag}")
+            browser.click("#chat-send")
+            await watcher.wait_chat(lambda m: m["text"] == f"back again {tag}")
 
             # The host invites this person; the page offers to co-host; accepting publishes the camera.
-            web_user = browser.script("return window.chobi.live.user.id;")
             tracks_before = len(watcher.video_tracks)
             host.api.mutate("streaming.inviteGuest", {"sessionId": room, "userId": web_user})
             await until(lambda: browser.visible("#accept-invite"), 10, "the invitation on the page")
