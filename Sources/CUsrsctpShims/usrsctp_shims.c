@@ -44,8 +44,8 @@ static void notify(uintptr_t conn, const union sctp_notification *n, size_t leng
         const struct sctp_stream_reset_event *e = &n->sn_strreset_event;
         if (length < sizeof(*e) || !(e->strreset_flags & SCTP_STREAM_RESET_INCOMING_SSN)) return;
         if (e->strreset_flags & (SCTP_STREAM_RESET_DENIED | SCTP_STREAM_RESET_FAILED)) return;
-        size_t count = (e->strreset_length - sizeof(*e)) / sizeof(uint16_t);
         if (e->strreset_length < sizeof(*e) || e->strreset_length > length) return;
+        size_t count = (e->strreset_length - sizeof(*e)) / sizeof(uint16_t);
         for (size_t i = 0; i < count; i++) {
             upcall_sink(conn, CHOBI_SCTP_STREAM_RESET, e->strreset_stream_list[i], 0, NULL, 0, 1);
         }

@@ -50,6 +50,7 @@ public struct LiveSessionWatchdog: Service {
         } catch {
             logger.warning("heartbeat not recorded", metadata: ["error": "\(error)"])
         }
+        await ChatTally.flush(from: signaling, into: store, now: time, logger: logger)
         let cutoff = time.addingTimeInterval(-configuration.hostAbsenceLimit.seconds)
         do {
             let reports = try await store.sessions.endAbandonedSessions(hostAbsentSince: cutoff, now: time)
@@ -60,6 +61,7 @@ public struct LiveSessionWatchdog: Service {
     }
 
     func endAll() async {
+        await ChatTally.flush(from: signaling, into: store, now: now(), logger: logger)
         do {
             await tell(try await store.sessions.endLiveSessions(now: now()), reason: "server_shutdown")
         } catch {

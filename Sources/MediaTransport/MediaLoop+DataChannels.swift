@@ -78,6 +78,7 @@ extension MediaLoop {
                         logDataChannelDrop(peer, .dataChannelTransport, "SCTP packet not sent over DTLS: \(error)")
                     }
                     drainDTLS(peer, at: now)
+                    if peer.isClosed { return }
                 case .up:
                     logger.debug("SCTP association up", metadata: ["session": "\(peer.id)"])
                 case .down:
@@ -142,11 +143,18 @@ extension MediaLoop {
         let envelope = ChatEnvelope.json(participant: peer.participantName, user: peer.user, name: peer.displayName,
                                          role: peer.role, text: text, sentAtMilliseconds: Self.wallClockMilliseconds())
         counters.chatRelayed += 1
+        chatCounts[peer.room.name, default: 0] += 1
         for member in peer.room.orderedMembers {
             guard let channel = member.chatChannel, member.sctp != nil else { continue }
             try? member.dataChannels.send(.text(envelope), on: channel)
             scheduleDataChannels(member)
         }
+    }
+
+    /// Hands out the chat counts gathered so far and starts again from zero.
+    func takeChatCounts() -> [String: Int] {
+        defer { chatCounts = [:] }
+        return chatCounts
     }
 
     private func logDataChannelDrop(_ peer: PeerConnection, _ reason: DropReason, _ message: @autoclosure () -> String) {

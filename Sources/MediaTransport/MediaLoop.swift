@@ -42,6 +42,8 @@ final class MediaLoop: @unchecked Sendable {
     /// Sessions with data channel output to move (MediaLoop+DataChannels.swift).
     var dataChannelWork: [PeerConnection] = []
     var isDrainingDataChannels = false
+    /// Chat messages relayed per room since the service last took them (kept past a room's end).
+    var chatCounts: [String: Int] = [:]
     private var timer: Scheduled<Void>?
     private(set) var armedDeadline: Duration?
     var unknownSourceLog = LogLimiter(interval: .seconds(10))

@@ -67,6 +67,15 @@ extension MediaTransportService: MediaPlane {
         }
     }
 
+    public func takeChatCounts() async -> [String: Int] {
+        var total: [String: Int] = [:]
+        for loop in state.withLockedValue({ $0.loops }) {
+            guard let counts = try? await loop.eventLoop.submit({ loop.takeChatCounts() }).get() else { continue }
+            total.merge(counts, uniquingKeysWith: +)
+        }
+        return total
+    }
+
     public func tracks(in room: String) async -> [RoomTrackInfo] {
         guard let loop = loop(ofRoom: room) else { return [] }
         return (try? await onLoop(loop) { () throws(MediaPlaneError) -> [RoomTrackInfo] in loop.trackInfos(in: room) }) ?? []

@@ -31,8 +31,6 @@ enum SCTPRegistry {
     static func association(_ id: UInt) -> SCTPAssociation? {
         live.withLock { $0[id]?.association }
     }
-
-    static var count: Int { live.withLock { $0.count } }
 }
 
 private let onOutput: chobi_sctp_output_fn = { conn, packet, length in

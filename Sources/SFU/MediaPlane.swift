@@ -129,4 +129,8 @@ public protocol MediaPlane: Sendable {
     /// Closes the sessions of these participants in `room` (all of the room's sessions when
     /// `participants` is nil); each session's event stream ends with `.closed(reason:)`.
     func closeSessions(in room: String, participants: Set<String>?, reason: String) async
+
+    /// Chat messages relayed in each room since the last call (each message is handed out once),
+    /// for the session report.
+    func takeChatCounts() async -> [String: Int]
 }

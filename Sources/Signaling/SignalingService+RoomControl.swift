@@ -12,6 +12,9 @@ extension SignalingService {
         await mediaPlane.closeSessions(in: room, participants: nil, reason: "session ended")
     }
 
+    /// Chat messages relayed per room since the last call (for session reports).
+    public func takeChatCounts() async -> [String: Int] { await mediaPlane.takeChatCounts() }
+
     /// Kicks a user: their connections are told and closed, their media stops, and their tokens
     /// for this room are refused while the room lives (the store refuses them new ones).
     public func kick(user: String, from room: String) async {

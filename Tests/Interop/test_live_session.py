@@ -37,7 +37,7 @@ def test_host_guest_and_viewer_through_a_whole_session(server, run):
 
         joined = viewer.api.mutate("streaming.joinSession", {"sessionId": room})
         assert joined["role"] == "viewer"
-        watcher = RoomWatcher(server.base, joined["roomToken"])
+        watcher = RoomWatcher(server.base, joined["roomToken"], chat=True)
         await watcher.start()
         viewer_joined_at = time.monotonic()
         await asyncio.sleep(3.0)
@@ -77,6 +77,16 @@ def test_host_guest_and_viewer_through_a_whole_session(server, run):
         assert after_mute == 0, f"{after_mute} guest frames decoded after the mute"
         assert host_after >= 30, f"host frames kept coming after the mute: {host_after}"
 
+        # The viewer chats over its data channel; each line comes back from the relay (so it was
+        # counted). The last ones just before the end count too.
+        await asyncio.wait_for(watcher.chat_open.wait(), 10)
+        for i in range(5):
+            watcher.chat.send(f"line {i}")
+            if i in (2, 4):
+                await watcher.wait_chat(lambda m, i=i: m["text"] == f"line {i}")
+        chatted = len([m for m in watcher.chat_messages if isinstance(m, dict)])
+        assert chatted == 5, watcher.chat_messages
+
         # The host ends the session: the viewer gets session_ended, media stops, the report adds up.
         ended_at = time.monotonic()
         report = host.api.mutate("streaming.endSession", {"sessionId": room})["report"]
@@ -100,7 +110,8 @@ def test_host_guest_and_viewer_through_a_whole_session(server, run):
     assert report["uniqueViewers"] == 1
     assert report["peakViewers"] == 1
     assert report["guests"] == 1
-    assert report["messages"] == 0 and report["gifts"] == 0
+    assert report["messages"] == 5 and event["report"]["messages"] == 5, (report, event["report"])
+    assert report["gifts"] == 0
     assert abs(report["durationSeconds"] - duration) < 3.0, (report, duration)
     assert abs(report["totalWatchSeconds"] - watched) < 3.0, (report, watched)
     assert abs(report["averageWatchSeconds"] - watched) < 3.0, (report, watched)

@@ -37,6 +37,7 @@ final class FakeMediaPlane: MediaPlane {
         var openError: MediaPlaneError?
         var candidateError: MediaPlaneError?
         var tracks: [String: [RoomTrackInfo]] = [:]
+        var chatCounts: [String: Int] = [:]
     }
 
     private let state = Mutex(State())
@@ -55,6 +56,8 @@ final class FakeMediaPlane: MediaPlane {
     func failOpen(with error: MediaPlaneError?) { state.withLock { $0.openError = error } }
     func failCandidates(with error: MediaPlaneError?) { state.withLock { $0.candidateError = error } }
     func setTracks(_ tracks: [RoomTrackInfo], in room: String) { state.withLock { $0.tracks[room] = tracks } }
+    /// Chat the "transport" relayed, for `takeChatCounts`.
+    func addChat(_ count: Int, in room: String) { state.withLock { $0.chatCounts[room, default: 0] += count } }
 
     /// Delivers an event to a session's stream, as the transport would.
     func emit(_ event: PeerSessionEvent, to id: PeerSessionID) {
@@ -159,6 +162,13 @@ final class FakeMediaPlane: MediaPlane {
         for continuation in closing {
             continuation.yield(.closed(reason: reason))
             continuation.finish()
+        }
+    }
+
+    func takeChatCounts() async -> [String: Int] {
+        state.withLock { state in
+            defer { state.chatCounts = [:] }
+            return state.chatCounts
         }
     }
 }
