@@ -113,7 +113,7 @@ let package = Package(
         .target(name: "CAllocationCounter"),
         .executableTarget(name: "chobi-bench", dependencies: [
             "RTP", "SRTP", "DTLS", "SFU", "CAllocationCounter", "MediaTransport", "STUN", "ICE", "SDP",
-            "API", "Store", "LiveSessions", "Signaling",
+            "API", "Store", "LiveSessions", "Signaling", "SCTP",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),

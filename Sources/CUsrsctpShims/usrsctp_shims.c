@@ -1,9 +1,11 @@
+#define _GNU_SOURCE  // pthread_setname_np
 #include "chobi_usrsctp.h"
 
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -76,14 +78,50 @@ static int on_receive(struct socket *sock, union sctp_sockstore addr, void *data
     return 1;
 }
 
+// usrsctp's own threads would also open raw IPv4/IPv6 SCTP sockets when run as root and take
+// native SCTP from the network; we only speak SCTP inside DTLS. So it runs without threads, and
+// this one thread drives its timers (retransmissions, SACK delay, heartbeats) every 10 ms, as
+// usrsctp's timer thread would. What the timers send reaches the associations' queues, whose
+// owners are woken (SCTPAssociation.swift).
+static void *tick_timers(void *unused) {
+    (void)unused;
+    struct timespec last;
+    clock_gettime(CLOCK_MONOTONIC, &last);
+    for (;;) {
+        struct timespec pause = {.tv_sec = 0, .tv_nsec = 10 * 1000 * 1000};
+        nanosleep(&pause, NULL);
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        int64_t elapsed = (int64_t)(now.tv_sec - last.tv_sec) * 1000 + (now.tv_nsec - last.tv_nsec) / 1000000;
+        if (elapsed <= 0) continue;
+        usrsctp_handle_timers((uint32_t)elapsed);
+        // Keep the remainder below a millisecond for the next round.
+        last.tv_sec += elapsed / 1000;
+        last.tv_nsec += (elapsed % 1000) * 1000000;
+        if (last.tv_nsec >= 1000000000) {
+            last.tv_sec += 1;
+            last.tv_nsec -= 1000000000;
+        }
+    }
+    return NULL;
+}
+
 static void start_once(void) {
-    usrsctp_init(0, on_output, NULL);
+    usrsctp_init_nothreads(0, on_output, NULL);
     // Browsers' SCTP stacks (dcsctp, aiortc's) speak neither ECN nor AUTH/ASCONF; a short
     // delayed-SACK time keeps chat latency low over one-message bursts.
     usrsctp_sysctl_set_sctp_ecn_enable(0);
     usrsctp_sysctl_set_sctp_auth_enable(0);
     usrsctp_sysctl_set_sctp_asconf_enable(0);
     usrsctp_sysctl_set_sctp_delayed_sack_time_default(20);
+    pthread_t thread;
+    pthread_attr_t attributes;
+    pthread_attr_init(&attributes);
+    pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
+    if (pthread_create(&thread, &attributes, tick_timers, NULL) == 0) {
+        pthread_setname_np(thread, "sctp-timers");
+    }
+    pthread_attr_destroy(&attributes);
 }
 
 void chobi_sctp_start(chobi_sctp_output_fn output, chobi_sctp_upcall_fn upcall) {

@@ -9,7 +9,7 @@ import SFU
 
 // Data channels on the loop: the session's SCTP association rides on its DTLS connection, DCEP
 // opens channels, and text on a `chat` channel is relayed to the room (ChatRelay.swift).
-// usrsctp may produce output on its own timer thread; the association then wakes the loop, which
+// usrsctp may produce output on the SCTP timer thread; the association then wakes the loop, which
 // drains it here. Sessions with data to move are drained from one work list, so relaying one
 // message to N members never recurses into a session already being drained.
 
@@ -35,7 +35,7 @@ extension MediaLoop {
         scheduleDataChannels(peer)
     }
 
-    /// usrsctp queued output outside one of our calls (its timer thread).
+    /// usrsctp queued output outside one of our calls (on the SCTP timer thread).
     func drainDataChannels(of id: PeerSessionID) {
         guard let peer = peers[id] else { return }
         scheduleDataChannels(peer)
@@ -144,9 +144,12 @@ extension MediaLoop {
                                          role: peer.role, text: text, sentAtMilliseconds: Self.wallClockMilliseconds())
         counters.chatRelayed += 1
         chatCounts[peer.room.name, default: 0] += 1
-        for member in peer.room.orderedMembers {
+        // The bytes are made once; each member's message shares them.
+        var message = DataChannels.message(.text(envelope), stream: 0)
+        for member in peer.room.members.values {
             guard let channel = member.chatChannel, member.sctp != nil else { continue }
-            try? member.dataChannels.send(.text(envelope), on: channel)
+            message.stream = channel
+            try? member.dataChannels.send(message)
             scheduleDataChannels(member)
         }
     }

@@ -125,8 +125,14 @@ public struct DataChannels: Sendable {
 
     /// Queues a message on an open channel.
     public mutating func send(_ payload: DataChannelPayload, on id: UInt16) throws(DataChannelError) {
-        guard let channel = channels[id] else { throw .noChannel(id) }
-        outputs.append(.send(Self.message(payload, stream: id), on: channel))
+        try send(Self.message(payload, stream: id))
+    }
+
+    /// Queues a message already in SCTP form (`message(_:stream:)`) on the channel of its stream;
+    /// one payload built once can go to many associations without being copied.
+    public mutating func send(_ message: SCTPMessage) throws(DataChannelError) {
+        guard let channel = channels[message.stream] else { throw .noChannel(message.stream) }
+        outputs.append(.send(message, on: channel))
     }
 
     /// The SCTP form of a payload (empty ones carry one ignored byte, RFC 8831 §6.6).

@@ -19,8 +19,9 @@ public enum SCTPOutput: Sendable, Equatable {
 
 /// One SCTP association over usrsctp (AF_CONN): packets in, packets and messages out.
 ///
-/// usrsctp answers synchronously inside `handle`, `connect` and `send`, but its timer thread
-/// (retransmissions, delayed SACKs, heartbeats) can produce output at any time. Everything
+/// usrsctp answers synchronously inside `handle`, `connect` and `send`, but its timers
+/// (retransmissions, delayed SACKs, heartbeats), run by the process's one SCTP timer thread,
+/// can produce output at any time. Everything
 /// usrsctp hands over is queued under a lock, and when it arrives outside a call of ours the
 /// association calls `wake` once, so the owner drains with `pollOutput` on its own loop. The
 /// lock guards the queue only; usrsctp is never called with it held.

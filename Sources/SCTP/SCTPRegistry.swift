@@ -3,7 +3,7 @@ import Synchronization
 
 /// The process-wide side of usrsctp: it is started once, and its callbacks name an association
 /// by the number we registered as its AF_CONN address. The registry maps those numbers to live
-/// associations (weakly), so a callback for a closed one — usrsctp's timer thread may still
+/// associations (weakly), so a callback for a closed one — the SCTP timer thread may still
 /// fire — finds nothing and is dropped.
 enum SCTPRegistry {
     private struct Weak {

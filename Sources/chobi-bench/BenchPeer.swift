@@ -20,6 +20,8 @@ final class BenchPeer {
     private(set) var server = sockaddr_in()
     private(set) var answer: SessionDescription?
     private(set) var srtp: SRTPSession?
+    /// The DTLS connection once `connect` returned (data channels ride on it).
+    private(set) var dtls: DTLSEndpoint?
 
     static let midExtensionID: UInt8 = 4
 
@@ -50,9 +52,11 @@ final class BenchPeer {
 
     // MARK: offer / answer
 
-    /// A Chrome-shaped one-section VP8 offer: sendonly with `ssrc` for the publisher, recvonly otherwise.
-    func offer(sendingSSRC ssrc: UInt32?) -> String {
-        var lines = ["v=0", "o=- 4611731400430051336 2 IN IP4 127.0.0.1", "s=-", "t=0 0", "a=group:BUNDLE 0",
+    /// A Chrome-shaped one-section VP8 offer: sendonly with `ssrc` for the publisher, recvonly
+    /// otherwise; with `dataChannel`, a bundled SCTP section follows (mid 1).
+    func offer(sendingSSRC ssrc: UInt32?, dataChannel: Bool = false) -> String {
+        var lines = ["v=0", "o=- 4611731400430051336 2 IN IP4 127.0.0.1", "s=-", "t=0 0",
+                     dataChannel ? "a=group:BUNDLE 0 1" : "a=group:BUNDLE 0",
                      "a=msid-semantic: WMS", "m=video 9 UDP/TLS/RTP/SAVPF 96", "c=IN IP4 0.0.0.0",
                      "a=rtcp:9 IN IP4 0.0.0.0", "a=ice-ufrag:\(credentials.ufrag)", "a=ice-pwd:\(credentials.password)",
                      "a=fingerprint:\(certificate.fingerprint.sdpValue)", "a=setup:actpass", "a=mid:0",
@@ -61,6 +65,12 @@ final class BenchPeer {
         if ssrc != nil { lines.append("a=msid:bench track0") }
         lines += ["a=rtcp-mux", "a=rtcp-rsize", "a=rtpmap:96 VP8/90000", "a=rtcp-fb:96 nack", "a=rtcp-fb:96 nack pli"]
         if let ssrc { lines.append("a=ssrc:\(ssrc) cname:bench") }
+        if dataChannel {
+            lines += ["m=application 9 UDP/DTLS/SCTP webrtc-datachannel", "c=IN IP4 0.0.0.0",
+                      "a=ice-ufrag:\(credentials.ufrag)", "a=ice-pwd:\(credentials.password)",
+                      "a=fingerprint:\(certificate.fingerprint.sdpValue)", "a=setup:actpass", "a=mid:1",
+                      "a=sctp-port:5000", "a=max-message-size:262144"]
+        }
         return lines.joined(separator: "\r\n") + "\r\n"
     }
 
@@ -135,6 +145,7 @@ final class BenchPeer {
                                                          remoteKey: keys.remoteKey, remoteSalt: keys.remoteSalt)
                     else { throw .handshake("SRTP keying failed") }
                     srtp = session
+                    self.dtls = dtls
                 case .event(.failed(let error)):
                     throw .handshake("DTLS failed: \(error)")
                 case .event, .applicationData:
@@ -174,7 +185,7 @@ final class BenchPeer {
         return n >= 0 ? n : nil
     }
 
-    private func waitReadable(milliseconds: Int32) {
+    func waitReadable(milliseconds: Int32) {
         var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
         _ = poll(&p, 1, milliseconds)
     }

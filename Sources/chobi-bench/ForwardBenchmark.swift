@@ -255,7 +255,7 @@ enum ForwardBenchmark {
 
 /// Progress on stderr, so a slow phase shows where it is.
 func progress(_ message: String) {
-    var line = "[forward] \(message)\n"
+    var line = "[bench] \(message)\n"
     line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
 }
 

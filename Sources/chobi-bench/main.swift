@@ -1,4 +1,4 @@
-// chobi-bench [rtp|srtp|dtls|room|events|forward|api|all]: prints one line per figure. Run through tools/bench (release).
+// chobi-bench [rtp|srtp|dtls|room|events|forward|chat|api|all]: prints one line per figure. Run through tools/bench (release).
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,6 +11,8 @@ let suites: [(String, () async throws -> [BenchResult])] = [
     ("events", RoomEventsBenchmark.run),
     // Through the real server on loopback (ICE+DTLS peers, sockets); takes a minute or two.
     ("forward", { try await ForwardBenchmark.run() }),
+    // Room chat over data channels through the real server (ICE+DTLS+SCTP peers); under a minute.
+    ("chat", { try await ChatBenchmark.run() }),
     // The control API over HTTP on loopback (store, tRPC, 1,000 live sessions); about a minute.
     ("api", { try await APIBenchmark.run() }),
 ]

@@ -3,8 +3,14 @@
 // resets, garbage packets, and that a closed association leaves nothing registered.
 
 import SCTP
+import Synchronization
 import TestSupport
 import Testing
+
+/// Counts `wake` calls: output that usrsctp produced outside our calls (on the timer thread).
+final class WakeCounter: Sendable {
+    let count = Atomic<Int>(0)
+}
 
 /// One end: its association, its channels and everything it reported.
 final class SCTPEnd {
@@ -16,9 +22,11 @@ final class SCTPEnd {
     var oversize = 0
     var refused: [DataChannelError] = []
     var outbound: [[UInt8]] = []
+    let wakes = WakeCounter()
 
     init(isDTLSClient: Bool, maxMessageSize: Int = 262_144) throws {
-        association = try SCTPAssociation(maxMessageSize: maxMessageSize, wake: {})
+        let wakes = self.wakes
+        association = try SCTPAssociation(maxMessageSize: maxMessageSize, wake: { wakes.count.add(1, ordering: .relaxed) })
         channels = DataChannels(isDTLSClient: isDTLSClient)
     }
 
@@ -150,6 +158,25 @@ func connectedPair(serverMax: Int = 262_144) throws -> (client: SCTPEnd, server:
         try pump(client, server)
         #expect(server.events.last == .message(channel: chat.id, .text("still here")))
         #expect(!server.isDown)
+    }
+
+    @Test func aLostPacketIsSentAgainByTheTimerThreadWhichWakesTheOwner() async throws {
+        let (client, server) = try connectedPair()
+        let opened = client.channels.open(label: "chat")
+        let chat = try #require(opened)
+        try pump(client, server)
+        try client.channels.send(.text("lost once"), on: chat.id)
+        try client.drain()
+        #expect(!client.outbound.isEmpty)
+        client.outbound = []  // the network lost it
+        let before = client.wakes.count.load(ordering: .relaxed)
+        // usrsctp's retransmission timer (RTO at least 1 s) fires on the timer thread; bounded wait.
+        for _ in 0..<200 where client.wakes.count.load(ordering: .relaxed) == before {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(client.wakes.count.load(ordering: .relaxed) > before, "the timer thread should wake the owner")
+        try pump(client, server)
+        #expect(server.events.last == .message(channel: chat.id, .text("lost once")))
     }
 
     @Test func aClosedAssociationRefusesWorkAndStaysQuiet() throws {

@@ -13,7 +13,7 @@
 enum { CHOBI_SCTP_EAGAIN = EAGAIN };
 
 /// Where usrsctp's packets and upcalls go. `conn` is the association's id (the AF_CONN address
-/// we registered); the functions may be called from usrsctp's timer thread.
+/// we registered); the functions may be called from the SCTP timer thread.
 typedef void (*chobi_sctp_output_fn)(uintptr_t conn, const void *packet, size_t length);
 
 /// What a receive upcall carries.
@@ -26,7 +26,8 @@ enum chobi_sctp_upcall_kind {
 typedef void (*chobi_sctp_upcall_fn)(uintptr_t conn, int kind, uint16_t sid, uint32_t ppid,
                                      const void *data, size_t length, int end_of_record);
 
-/// Starts usrsctp once per process (later calls do nothing) with these two sinks.
+/// Starts usrsctp once per process (later calls do nothing) with these two sinks: without its
+/// own threads (no raw SCTP sockets), plus one thread of ours that runs its timers.
 void chobi_sctp_start(chobi_sctp_output_fn output, chobi_sctp_upcall_fn upcall);
 
 /// A one-to-one AF_CONN socket for association `conn` bound to `local_port`, non-blocking, with
