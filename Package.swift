@@ -36,20 +36,21 @@ let package = Package(
                              .linkedLibrary("vpx"), .linkedLibrary("opus")]
         ),
 
-        // Protocol cores: sans-I/O, time is a parameter.
+        // Protocol cores: sans-I/O, time is a parameter; each queues its outputs in an OutputQueue.
+        .target(name: "OutputQueue"),
         .target(name: "STUN", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "ICE", dependencies: ["STUN"]),
+        .target(name: "ICE", dependencies: ["STUN", "OutputQueue"]),
         .target(name: "SDP"),
         .target(name: "RTP"),
-        .target(name: "DTLS", dependencies: ["COpenSSL", "CChobiShims"]),
+        .target(name: "DTLS", dependencies: ["COpenSSL", "CChobiShims", "OutputQueue"]),
         // libsrtp2's crypto types over OpenSSL, installed into libsrtp at start (no per-packet allocation).
         .target(name: "CSRTPCrypto", dependencies: ["CSRTP", "COpenSSL"], linkerSettings: [.linkedLibrary("crypto")]),
         .target(name: "SRTP", dependencies: ["CSRTP", "CSRTPCrypto"]),
         // Data channels: usrsctp (AF_CONN) behind a few plain C calls, DCEP in Swift.
         .target(name: "CUsrsctpShims", dependencies: ["CUsrsctp"], linkerSettings: [.linkedLibrary("usrsctp")]),
-        .target(name: "SCTP", dependencies: ["CUsrsctpShims"]),
+        .target(name: "SCTP", dependencies: ["CUsrsctpShims", "OutputQueue"]),
         // Rooms and forwarding: pure logic on one event loop, virtual time in tests.
-        .target(name: "SFU", dependencies: ["RTP"]),
+        .target(name: "SFU", dependencies: ["RTP", "OutputQueue"]),
 
         // The embedded store: SQLite through GRDB.
         .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
@@ -138,7 +139,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
-        .testTarget(name: "SFUTests", dependencies: ["SFU", "RTP", "TestSupport"]),
+        .testTarget(name: "SFUTests", dependencies: ["SFU", "RTP", "OutputQueue", "TestSupport"]),
         .testTarget(name: "SignalingTests", dependencies: [
             "Signaling", "SFU", "SDP", "TestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

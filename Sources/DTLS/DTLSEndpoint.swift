@@ -4,6 +4,7 @@
 // BIOs and the caller, runs OpenSSL on the caller's clock, checks the peer fingerprint and
 // exports SRTP keys.
 
+import OutputQueue
 import CChobiShims
 import COpenSSL
 
@@ -44,8 +45,7 @@ public final class DTLSEndpoint {
     private let sslToNetwork: OpaquePointer  // owned by `ssl`
     /// Set by the verify callback when the peer's certificate does not match its fingerprint.
     private var peerCertificateRejected = false
-    private var outputs: [DTLSOutput] = []
-    private var outputHead = 0
+    private var outputs = OutputQueue<DTLSOutput>()
     private var readBuffer: [UInt8] = []
 
     /// - Parameters:
@@ -176,16 +176,7 @@ public final class DTLSEndpoint {
     // MARK: Outputs
 
     /// The next datagram, event or application data; nil when drained.
-    public func pollOutput() -> DTLSOutput? {
-        guard outputHead < outputs.count else { return nil }
-        let output = outputs[outputHead]
-        outputHead += 1
-        if outputHead == outputs.count {
-            outputs.removeAll(keepingCapacity: true)
-            outputHead = 0
-        }
-        return output
-    }
+    public func pollOutput() -> DTLSOutput? { outputs.next() }
 
     // MARK: Internals
 

@@ -10,6 +10,7 @@
 // consent); it does not move media until the peer nominates it. An unauthenticated check never
 // affects selection, authorization or consent.
 
+import OutputQueue
 import STUN
 
 /// A sans-I/O ICE-lite agent for one peer connection (one component, RTP/RTCP muxed).
@@ -32,8 +33,7 @@ public struct ICELiteAgent: Sendable {
     /// address already selected, so the owner knows the new credentials are in use.
     private var restartAwaitingNomination = false
     private var replayGuard = CheckReplayGuard()
-    private var outputs: [ICEOutput] = []
-    private var outputsRead = 0
+    private var outputs = OutputQueue<ICEOutput>(capacity: 4)
 
     /// - Parameters:
     ///   - local: our credentials, as put in our SDP.
@@ -45,7 +45,6 @@ public struct ICELiteAgent: Sendable {
         remoteCredentials = remote
         localKey = local.integrityKey
         consent = ConsentTracker(timeout: consentTimeout, capacity: authorizedAddressLimit)
-        outputs.reserveCapacity(4)
     }
 
     // MARK: - Inputs
@@ -126,17 +125,7 @@ public struct ICELiteAgent: Sendable {
     // MARK: - Outputs
 
     /// The next output, or nil when drained. Drain after every input.
-    public mutating func pollOutput() -> ICEOutput? {
-        guard outputsRead < outputs.count else { return nil }
-        let output = outputs[outputsRead]
-        outputsRead += 1
-        if outputsRead == outputs.count {
-            // Reset without freeing, so steady-state checks reuse the queue's storage.
-            outputs.removeAll(keepingCapacity: true)
-            outputsRead = 0
-        }
-        return output
-    }
+    public mutating func pollOutput() -> ICEOutput? { outputs.next() }
 
     /// When `handleTimeout(at:)` must next be called; nil when no consent clock is running.
     public var nextDeadline: Duration? { consent.nextExpiry }

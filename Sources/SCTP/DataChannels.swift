@@ -1,3 +1,5 @@
+import OutputQueue
+
 /// One SCTP user message: the stream it travels on, its payload protocol id and its bytes.
 public struct SCTPMessage: Sendable, Equatable {
     public var stream: UInt16
@@ -53,8 +55,7 @@ public struct DataChannels: Sendable {
     /// Stream ids are split by DTLS role: the DTLS client opens even ones, the server odd ones.
     public let isDTLSClient: Bool
     public private(set) var channels: [UInt16: DataChannel] = [:]
-    private var outputs: [DataChannelOutput] = []
-    private var nextOutput = 0
+    private var outputs = OutputQueue<DataChannelOutput>()
     private var nextStream: UInt16
 
     public init(isDTLSClient: Bool) {
@@ -62,15 +63,7 @@ public struct DataChannels: Sendable {
         nextStream = isDTLSClient ? 0 : 1
     }
 
-    public mutating func pollOutput() -> DataChannelOutput? {
-        guard nextOutput < outputs.count else {
-            outputs.removeAll(keepingCapacity: true)
-            nextOutput = 0
-            return nil
-        }
-        defer { nextOutput += 1 }
-        return outputs[nextOutput]
-    }
+    public mutating func pollOutput() -> DataChannelOutput? { outputs.next() }
 
     /// One message from the peer. A refused message changes nothing.
     public mutating func receive(_ message: SCTPMessage) throws(DataChannelError) {

@@ -1,3 +1,4 @@
+import OutputQueue
 import CUsrsctpShims
 import Synchronization
 
@@ -36,8 +37,7 @@ public final class SCTPAssociation: @unchecked Sendable {
     private var isClosed = false
 
     struct Inbox {
-        var outputs: [SCTPOutput] = []
-        var next = 0
+        var outputs = OutputQueue<SCTPOutput>()
         /// A call of ours is running: whatever usrsctp queues now is drained after it.
         var inCall = false
         var wakePending = false
@@ -116,14 +116,11 @@ public final class SCTPAssociation: @unchecked Sendable {
 
     public func pollOutput() -> SCTPOutput? {
         inbox.withLock { box in
-            guard box.next < box.outputs.count else {
-                box.outputs.removeAll(keepingCapacity: true)
-                box.next = 0
+            guard let output = box.outputs.next() else {
                 box.wakePending = false
                 return nil
             }
-            defer { box.next += 1 }
-            return box.outputs[box.next]
+            return output
         }
     }
 

@@ -1,3 +1,4 @@
+import OutputQueue
 import RTP
 
 /// A room: the participants on one event loop, the tracks they publish and the subscriptions
@@ -29,8 +30,7 @@ public final class Room {
     private(set) var participantList: [Participant] = []
     /// Who publishes each track.
     private var trackOwners: [TrackID: Participant] = [:]
-    private var events: [RoomEvent] = []
-    private var eventHead = 0
+    private var events = OutputQueue<RoomEvent>(capacity: 64)
     /// Scratch for building RTCP to send (the sink copies it during the call).
     let scratch: UnsafeMutableRawBufferPointer
     public internal(set) var counters = RoomCounters()
@@ -40,7 +40,6 @@ public final class Room {
         self.configuration = configuration
         scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 2048, alignment: 16)
         scratch.initializeMemory(as: UInt8.self, repeating: 0)
-        events.reserveCapacity(64)
     }
 
     deinit { scratch.deallocate() }
@@ -66,29 +65,16 @@ public final class Room {
     // MARK: events
 
     /// The next event, or nil when all were drained.
-    public func pollEvent() -> RoomEvent? {
-        guard eventHead < events.count else { return nil }
-        let event = events[eventHead]
-        eventHead += 1
-        if eventHead == events.count {
-            events.removeAll(keepingCapacity: true)
-            eventHead = 0
-        }
-        return event
-    }
+    public func pollEvent() -> RoomEvent? { events.next() }
 
     /// Queues an event. A control plane that stops draining loses the oldest events beyond
     /// `maxPendingEvents` (counted), rather than the room growing without bound.
     func emit(_ event: RoomEvent) {
-        if events.count - eventHead >= configuration.maxPendingEvents {
-            eventHead += 1
+        if events.count >= configuration.maxPendingEvents {
+            events.dropOldest()
             counters.eventsDropped += 1
         }
         events.append(event)
-        if eventHead >= configuration.maxPendingEvents {
-            events.removeFirst(eventHead)
-            eventHead = 0
-        }
     }
 
     // MARK: participants
