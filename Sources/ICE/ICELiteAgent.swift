@@ -51,6 +51,7 @@ public struct ICELiteAgent: Sendable {
 
     /// Feeds one datagram that the demux classified as STUN, received from `source` at `now`.
     public mutating func handle(datagram: UnsafeRawBufferPointer, from source: TransportAddress, at now: Duration) {
+        defer { nextDeadline = consent.nextExpiry }
         handleTimeout(at: now)
         let request: STUNMessage
         do {
@@ -100,6 +101,7 @@ public struct ICELiteAgent: Sendable {
     /// Advances time: expires consent that ran out by `now`. Call at `nextDeadline` (calling
     /// earlier or more often is harmless).
     public mutating func handleTimeout(at now: Duration) {
+        defer { nextDeadline = consent.nextExpiry }
         let selectedExpired = consent.expire(at: now, watched: selectedAddress)
         guard selectedExpired else { return }
         selectedAddress = nil
@@ -128,7 +130,10 @@ public struct ICELiteAgent: Sendable {
     public mutating func pollOutput() -> ICEOutput? { outputs.next() }
 
     /// When `handleTimeout(at:)` must next be called; nil when no consent clock is running.
-    public var nextDeadline: Duration? { consent.nextExpiry }
+    /// Stored (kept by the two inputs that move consent) rather than computed: the loop reads it
+    /// for every peer on every timer and batch, and a stored field is read in place, where a
+    /// computed one made callers copy the whole agent out of its `PeerConnection` first.
+    public private(set) var nextDeadline: Duration?
 
     /// Whether media from `address` is accepted: the selected address and any address that
     /// passed a valid check within the consent timeout. Everything else is dropped by the caller.
