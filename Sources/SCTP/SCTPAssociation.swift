@@ -1,5 +1,5 @@
-import OutputQueue
 import CUsrsctpShims
+import OutputQueue
 import Synchronization
 
 /// What an association gives back, in order.
@@ -22,10 +22,10 @@ public enum SCTPOutput: Sendable, Equatable {
 ///
 /// usrsctp answers synchronously inside `handle`, `connect` and `send`, but its timers
 /// (retransmissions, delayed SACKs, heartbeats), run by the process's one SCTP timer thread,
-/// can produce output at any time. Everything
-/// usrsctp hands over is queued under a lock, and when it arrives outside a call of ours the
-/// association calls `wake` once, so the owner drains with `pollOutput` on its own loop. The
-/// lock guards the queue only; usrsctp is never called with it held.
+/// can produce output at any time. Everything usrsctp hands over is queued under a lock, and
+/// when it arrives outside a call of ours the association calls `wake` once, so the owner drains
+/// with `pollOutput` on its own loop (after each of its own calls it drains anyway). The lock
+/// guards the queue only; usrsctp is never called with it held.
 public final class SCTPAssociation: @unchecked Sendable {
     public let localPort: UInt16
     public let remotePort: UInt16

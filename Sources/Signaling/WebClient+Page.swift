@@ -103,8 +103,9 @@ extension WebClient {
         <div id="tiles"></div>
         <h2>Chat</h2>
         <ol id="chat-log"></ol>
+        <!-- 300 UTF-16 units are at most 900 UTF-8 bytes: always under the relay's 1,000. -->
         <form id="chat-form">
-          <input id="chat-text" autocomplete="off" maxlength="500" placeholder="Say something">
+          <input id="chat-text" autocomplete="off" maxlength="300" placeholder="Say something">
           <button id="chat-send" class="primary small" type="submit" disabled>Send</button>
         </form>
         <h2>People</h2>
