@@ -98,3 +98,50 @@ def test_chat_reaches_everyone_stamped_by_the_server_while_video_flows(server, r
     metrics = server.metrics()
     assert metrics['chobi_chat_messages_total{outcome="refused"}'] >= 3 + 20
     assert metrics['chobi_chat_messages_total{outcome="relayed"}'] >= 4 + 8
+
+
+def test_channel_abuse_leaves_chat_and_the_server_working(server, run):
+    """One viewer opens 40 more channels (one a second `chat`), floods them with binary and text
+    up to 200 kB, closes half of them: nothing of it is relayed, and chat still flows both ways."""
+    room = "dc-abuse"
+
+    async def scenario():
+        host = ChatHost(server.base, server.token(room, "abuse-host", "host"), chat=True)
+        rogue = RoomWatcher(server.base, server.token(room, "abuse-rogue", "viewer"), chat=True)
+        extra = [rogue.pc.createDataChannel("chat" if i == 0 else f"junk-{i}", ordered=(i % 2 == 0))
+                 for i in range(40)]
+        try:
+            await host.start()
+            await rogue.start()
+            await asyncio.wait_for(host.chat_open.wait(), 10)
+            await asyncio.wait_for(rogue.chat_open.wait(), 10)
+            for i, channel in enumerate(extra):
+                for _ in range(100):
+                    if channel.readyState == "open":
+                        break
+                    await asyncio.sleep(0.05)
+                assert channel.readyState == "open", f"channel {i} did not open"
+            before = server.metrics()['chobi_datachannel_messages_total{outcome="received"}']
+            for i, channel in enumerate(extra):
+                channel.send(bytes([i]) * (200_000 if i % 10 == 1 else 1_000))
+                channel.send(f"not chat {i}")
+            for channel in extra[::2]:
+                channel.close()
+            rogue.chat.send("still chatting")
+            heard = await host.wait_chat(lambda m: m["text"] == "still chatting", timeout=20)
+            assert heard["user"] == "abuse-rogue"
+            host.chat.send("host still here")
+            await rogue.wait_chat(lambda m: m["text"] == "host still here")
+            relayed = [m["text"] for m in host.chat_messages if isinstance(m, dict)]
+            assert not any(t.startswith("not chat") for t in relayed), relayed
+            after = server.metrics()['chobi_datachannel_messages_total{outcome="received"}']
+            # Every junk message arrived at the server (and went nowhere).
+            assert after - before >= 80, (before, after)
+            print(f"abuse: {len(extra)} extra channels, {after - before:.0f} messages received, "
+                  f"chat relayed {len(relayed)} lines to the host")
+        finally:
+            await host.close()
+            await rogue.close()
+
+    run(scenario(), timeout=90)
+    assert server.alive()
