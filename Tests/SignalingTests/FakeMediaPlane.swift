@@ -37,7 +37,6 @@ final class FakeMediaPlane: MediaPlane {
         var openError: MediaPlaneError?
         var candidateError: MediaPlaneError?
         var tracks: [String: [RoomTrackInfo]] = [:]
-        var chatCounts: [String: Int] = [:]
     }
 
     private let state = Mutex(State())
@@ -56,8 +55,7 @@ final class FakeMediaPlane: MediaPlane {
     func failOpen(with error: MediaPlaneError?) { state.withLock { $0.openError = error } }
     func failCandidates(with error: MediaPlaneError?) { state.withLock { $0.candidateError = error } }
     func setTracks(_ tracks: [RoomTrackInfo], in room: String) { state.withLock { $0.tracks[room] = tracks } }
-    /// Chat the "transport" relayed, for `takeChatCounts`.
-    func addChat(_ count: Int, in room: String) { state.withLock { $0.chatCounts[room, default: 0] += count } }
+
 
     /// Delivers an event to a session's stream, as the transport would.
     func emit(_ event: PeerSessionEvent, to id: PeerSessionID) {
@@ -165,10 +163,6 @@ final class FakeMediaPlane: MediaPlane {
         }
     }
 
-    func takeChatCounts() async -> [String: Int] {
-        state.withLock { state in
-            defer { state.chatCounts = [:] }
-            return state.chatCounts
-        }
-    }
+    /// The fake carries no data channels, so it relays no chat.
+    func takeChatCounts() async -> [String: Int] { [:] }
 }
