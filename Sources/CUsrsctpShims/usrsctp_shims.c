@@ -13,7 +13,8 @@
 
 static chobi_sctp_output_fn output_sink;
 static chobi_sctp_upcall_fn upcall_sink;
-static pthread_once_t started = PTHREAD_ONCE_INIT;
+// Loops may open their first associations at once; the first start wins, under this lock.
+static pthread_mutex_t start_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static int on_output(void *addr, void *buffer, size_t length, uint8_t tos, uint8_t set_df) {
     (void)tos;
@@ -106,7 +107,7 @@ static void *tick_timers(void *unused) {
     return NULL;
 }
 
-static void start_once(void) {
+static void start_usrsctp(void) {
     usrsctp_init_nothreads(0, on_output, NULL);
     // Browsers' SCTP stacks (dcsctp, aiortc's) speak neither ECN nor AUTH/ASCONF; a short
     // delayed-SACK time keeps chat latency low over one-message bursts.
@@ -125,11 +126,14 @@ static void start_once(void) {
 }
 
 void chobi_sctp_start(chobi_sctp_output_fn output, chobi_sctp_upcall_fn upcall) {
+    pthread_mutex_lock(&start_lock);
     if (output_sink == NULL) {
+        // Set before usrsctp or the timer thread can call them (pthread_create orders it).
         output_sink = output;
         upcall_sink = upcall;
+        start_usrsctp();
     }
-    pthread_once(&started, start_once);
+    pthread_mutex_unlock(&start_lock);
 }
 
 static struct sockaddr_conn conn_address(uintptr_t conn, uint16_t port) {
