@@ -41,8 +41,7 @@ public final class SCTPAssociation: @unchecked Sendable {
         /// A call of ours is running: whatever usrsctp queues now is drained after it.
         var inCall = false
         var wakePending = false
-        /// Parts of messages still arriving, per stream; nil while skipping an oversized one.
-        var partial: [UInt16: [UInt8]?] = [:]
+        var assembler: MessageAssembler
     }
 
     /// Opens the association's socket; `connect` starts the handshake.
@@ -53,7 +52,7 @@ public final class SCTPAssociation: @unchecked Sendable {
         self.remotePort = remotePort
         self.maxMessageSize = maxMessageSize
         self.wake = wake
-        inbox = Mutex(Inbox())
+        inbox = Mutex(Inbox(assembler: MessageAssembler(limit: maxMessageSize)))
         conn = SCTPRegistry.nextID()
         guard let socket = chobi_sctp_open(conn, localPort, streams, mtu) else { throw .setupFailed }
         self.socket = socket
@@ -154,40 +153,10 @@ public final class SCTPAssociation: @unchecked Sendable {
     }
 
     private func deliverData(stream: UInt16, ppid: UInt32, data: UnsafeRawBufferPointer, endOfRecord: Bool) {
-        let limit = maxMessageSize
         let shouldWake = inbox.withLock { box -> Bool in
-            // usrsctp may hand a large message over in parts; join them, refusing past the limit.
-            var output: SCTPOutput?
-            switch box.partial[stream] {
-            case .none:
-                if endOfRecord {
-                    output = data.count <= limit ? .message(SCTPMessage(stream: stream, ppid: ppid, payload: Array(data)))
-                                                 : .droppedOversize(stream: stream)
-                } else {
-                    box.partial[stream] = data.count <= limit ? .some(Array(data)) : .some(nil)
-                }
-            case .some(.some(var buffer)):
-                if buffer.count + data.count > limit {
-                    box.partial[stream] = .some(nil)
-                } else {
-                    buffer += data
-                    box.partial[stream] = .some(buffer)
-                }
-                if endOfRecord {
-                    if case .some(.some(let whole)) = box.partial[stream] {
-                        output = .message(SCTPMessage(stream: stream, ppid: ppid, payload: whole))
-                    } else {
-                        output = .droppedOversize(stream: stream)
-                    }
-                    box.partial[stream] = nil
-                }
-            case .some(.none):
-                if endOfRecord {
-                    output = .droppedOversize(stream: stream)
-                    box.partial[stream] = nil
-                }
+            guard let output = box.assembler.add(data, stream: stream, ppid: ppid, endOfRecord: endOfRecord) else {
+                return false
             }
-            guard let output else { return false }
             return Self.append(output, to: &box)
         }
         if shouldWake { wake() }
