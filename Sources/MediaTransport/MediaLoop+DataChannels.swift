@@ -25,7 +25,6 @@ extension MediaLoop {
             let sctp = try SCTPAssociation(remotePort: remotePort, maxMessageSize: SessionNegotiator.maxMessageSize,
                                            wake: { eventLoop.execute { loop.value.drainDataChannels(of: id) } })
             peer.sctp = sctp
-            peer.dataChannels = DataChannels(isDTLSClient: peer.dtls.role == .client)
             try sctp.connect()
         } catch {
             logger.notice("data channels not started", metadata: ["session": "\(peer.id)", "error": "\(error)"])

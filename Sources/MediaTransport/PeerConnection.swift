@@ -57,7 +57,7 @@ final class PeerConnection {
     /// Data channels: the SCTP association (once DTLS is up and a section agreed), its DCEP
     /// state, the channel chat uses and the chat rate allowance.
     var sctp: SCTPAssociation?
-    var dataChannels = DataChannels(isDTLSClient: false)
+    var dataChannels: DataChannels
     var chatChannel: UInt16?
     var chatAllowance: ChatAllowance
     /// Whether the loop has this peer on its data channel work list.
@@ -73,6 +73,7 @@ final class PeerConnection {
         self.user = user
         self.displayName = displayName
         self.chatAllowance = ChatAllowance(burst: chatBurst)
+        self.dataChannels = DataChannels(isDTLSClient: dtls.role == .client)
         self.participantID = participantID
         self.role = role
         self.intent = intent
