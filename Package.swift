@@ -49,8 +49,11 @@ let package = Package(
         // Data channels: usrsctp (AF_CONN) behind a few plain C calls, DCEP in Swift.
         .target(name: "CUsrsctpShims", dependencies: ["CUsrsctp"], linkerSettings: [.linkedLibrary("usrsctp")]),
         .target(name: "SCTP", dependencies: ["CUsrsctpShims", "OutputQueue"]),
+        // Congestion control: transport-wide feedback for publishers, estimators per viewer,
+        // pacing and probing budgets. Sans-I/O, virtual time in tests.
+        .target(name: "Congestion", dependencies: ["RTP"]),
         // Rooms and forwarding: pure logic on one event loop, virtual time in tests.
-        .target(name: "SFU", dependencies: ["RTP", "OutputQueue"]),
+        .target(name: "SFU", dependencies: ["RTP", "OutputQueue", "Congestion"]),
 
         // The embedded store: SQLite through GRDB.
         .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
@@ -64,7 +67,7 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                "STUN", "ICE", "SDP", "RTP", "DTLS", "SRTP", "SCTP", "SFU",
+                "STUN", "ICE", "SDP", "RTP", "DTLS", "SRTP", "SCTP", "SFU", "Congestion",
             ]
         ),
         .target(
@@ -114,7 +117,7 @@ let package = Package(
         .target(name: "CAllocationCounter"),
         .executableTarget(name: "chobi-bench", dependencies: [
             "RTP", "SRTP", "DTLS", "SFU", "CAllocationCounter", "MediaTransport", "STUN", "ICE", "SDP",
-            "API", "Store", "LiveSessions", "Signaling", "SCTP",
+            "API", "Store", "LiveSessions", "Signaling", "SCTP", "Congestion",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -127,6 +130,7 @@ let package = Package(
         .testTarget(name: "ICETests", dependencies: ["ICE", "STUN", "TestSupport"]),
         .testTarget(name: "SDPTests", dependencies: ["SDP", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RTPTests", dependencies: ["RTP", "TestSupport"]),
+        .testTarget(name: "CongestionTests", dependencies: ["Congestion", "RTP", "TestSupport"]),
         .testTarget(name: "DTLSTests", dependencies: ["DTLS", "SRTP", "TestSupport"]),
         .testTarget(name: "SCTPTests", dependencies: ["SCTP", "TestSupport"]),
         .testTarget(name: "SRTPTests", dependencies: ["SRTP", "TestSupport", "COpenSSL", "CSRTPCrypto"]),

@@ -33,8 +33,6 @@ public struct DatagramCounters: Sendable, Equatable {
     public var srtpOther = 0
     /// Larger than the ingress buffer.
     public var oversized = 0
-    /// Packets of simulcast layers we do not forward (expected; not counted as dropped input).
-    public var otherSimulcastLayer = 0
 
     // Output.
     /// Datagrams queued for sending.
@@ -54,6 +52,14 @@ public struct DatagramCounters: Sendable, Equatable {
     /// Chat messages relayed to the room, and refused (binary, empty, too long, too fast).
     public var chatRelayed = 0
     public var chatRefused = 0
+
+    // Congestion control.
+    /// Feedback packets sent to publishers (transport-wide feedback and REMB).
+    public var feedbackSent = 0
+    /// Feedback that could not be built (should stay 0).
+    public var feedbackUnbuildable = 0
+    /// Viewers' transport-wide feedback and REMB packets read by the estimators.
+    public var feedbackReceived = 0
 
     public init() {}
 
@@ -82,7 +88,6 @@ public struct DatagramCounters: Sendable, Equatable {
         s.srtpReplay += rhs.srtpReplay
         s.srtpOther += rhs.srtpOther
         s.oversized += rhs.oversized
-        s.otherSimulcastLayer += rhs.otherSimulcastLayer
         s.sent += rhs.sent
         s.egressNotReady += rhs.egressNotReady
         s.egressFailed += rhs.egressFailed
@@ -91,6 +96,9 @@ public struct DatagramCounters: Sendable, Equatable {
         s.dataChannelSendFailed += rhs.dataChannelSendFailed
         s.chatRelayed += rhs.chatRelayed
         s.chatRefused += rhs.chatRefused
+        s.feedbackSent += rhs.feedbackSent
+        s.feedbackUnbuildable += rhs.feedbackUnbuildable
+        s.feedbackReceived += rhs.feedbackReceived
         return s
     }
 }

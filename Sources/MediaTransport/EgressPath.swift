@@ -1,13 +1,14 @@
 import NIOCore
+import RTP
 import SFU
 import SRTP
 
 /// The way out of one loop, which the SFU calls for every packet it forwards (`EgressSink`).
 ///
 /// `forward` copies the source bytes into the loop's egress slab with room for the rewrite and
-/// the SRTP tag, drops the header extension (ids are the publisher's, which mean nothing — or
-/// something else — to the viewer), applies the forwarder's rewrite, protects in place and
-/// queues the datagram. The loop flushes at the end of each read batch and after timer and control
+/// the SRTP tag, translating the header extensions from the publisher's ids to the viewer's
+/// (`HeaderExtensionTranslator`) and stamping our own abs-send-time and transport-wide sequence
+/// number, applies the forwarder's rewrite, protects in place and queues the datagram. The loop flushes at the end of each read batch and after timer and control
 /// work, and the path itself every `flushLimit` datagrams: one `sendmmsg` per batch, yet the first
 /// viewers of a 1→1000 fan-out do not wait for the thousandth copy.
 final class EgressPath: EgressSink {
@@ -20,6 +21,10 @@ final class EgressPath: EgressSink {
     /// When the datagram being handled came off the socket (monotonic ns); the ingress sets it
     /// before handing a media packet to the room, so every copy forwarded from it carries it.
     var ingressNanoseconds: UInt64 = 0
+    /// The loop's batch time: what abs-send-time and the send-side estimator are stamped with.
+    var now: Duration = .zero
+    /// Set while a probe cluster's padding is being sent, so its packets are tagged with it.
+    var probeCluster: Int?
     private var queue: EgressQueue
     private let flushLimit: Int
 
@@ -38,20 +43,33 @@ final class EgressPath: EgressSink {
             counters.egressNotReady += 1
             return
         }
-        let capacity = source.count + rewrite.growth + SRTPSession.requiredRTPCapacity
+        let capacity = source.count + HeaderExtensionTranslator.maxBlockLength + rewrite.growth + SRTPSession.requiredRTPCapacity
         if !queue.fits(capacity) { flush() }
+        let extensions = peer.features.extensions
+        let sequenceNumber = extensions.transportSequenceNumber == 0 ? nil : peer.nextTransportSequenceNumber
+        let sendTime = extensions.absSendTime == 0 ? nil : AbsSendTime(now)
+        var size = 0
         let queued = queue.append(capacity: capacity, to: destination, ingressNanoseconds: ingressNanoseconds) { buffer in
-            guard let base = buffer.baseAddress, let from = source.baseAddress, source.count <= buffer.count else { return 0 }
-            base.copyMemory(from: from, byteCount: source.count)
-            var length = Self.stripHeaderExtension(buffer, length: source.count)
             do {
+                var length = try HeaderExtensionTranslator.translate(
+                    source, into: buffer, from: rewrite.sourceExtensions, to: extensions,
+                    absSendTime: sendTime, transportSequenceNumber: sequenceNumber)
                 length = try rewrite.apply(to: buffer, length: length)
+                size = length
                 return try srtp.protectRTP(buffer, length: length)
             } catch {
                 return 0
             }
         }
-        if queued { counters.sent += 1 } else { counters.egressFailed += 1 }
+        if queued {
+            counters.sent += 1
+            if let sequenceNumber {
+                peer.nextTransportSequenceNumber = sequenceNumber &+ 1
+                peer.packetSent(transportSequenceNumber: sequenceNumber, size: size, at: now, probeCluster: probeCluster)
+            }
+        } else {
+            counters.egressFailed += 1
+        }
         if queue.count >= flushLimit { flush() }
     }
 
@@ -101,20 +119,5 @@ final class EgressPath: EgressSink {
             queue.recordDelays(sentAt: MediaLoop.monotonicNanoseconds(), into: &delays)
         }
         queue.recycle()
-    }
-
-    /// Removes the RTP header extension (X bit and block) of the packet of `length` bytes at the
-    /// start of `buffer`, sliding the payload down; returns the new length. A packet whose
-    /// extension does not fit is returned unchanged (the rewrite will refuse it).
-    static func stripHeaderExtension(_ buffer: UnsafeMutableRawBufferPointer, length: Int) -> Int {
-        guard length >= 12, length <= buffer.count, buffer[0] & 0x10 != 0, let base = buffer.baseAddress else { return length }
-        let start = 12 + 4 * Int(buffer[0] & 0x0F)
-        guard start + 4 <= length else { return length }
-        let words = Int(buffer[start + 2]) << 8 | Int(buffer[start + 3])
-        let end = start + 4 + 4 * words
-        guard end <= length else { return length }
-        (base + start).copyMemory(from: base + end, byteCount: length - end)  // memmove semantics
-        buffer[0] &= ~0x10
-        return length - (end - start)
     }
 }

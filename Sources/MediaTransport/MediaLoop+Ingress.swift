@@ -114,8 +114,8 @@ extension MediaLoop {
                 peer.select(nil)
                 close(peer, reason: "ICE consent expired")
                 return
-            case .event(.stateChanged):
-                break
+            case .event(.stateChanged(let state)):
+                logger.debug("ICE state", metadata: ["session": "\(peer.id)", "state": "\(state)"])
             }
         }
     }
@@ -199,6 +199,7 @@ extension MediaLoop {
                 return
             }
             counters.rtcp += 1
+            readViewerFeedback(UnsafeRawBufferPointer(rebasing: datagram[0..<length]), from: peer, at: now)
             room.room.handleRTCP(from: peer.participantID, packet: UnsafeRawBufferPointer(rebasing: datagram[0..<length]), at: now)
         } else {
             let length: Int
@@ -210,21 +211,8 @@ extension MediaLoop {
             }
             counters.rtp += 1
             let packet = UnsafeMutableRawBufferPointer(rebasing: datagram[0..<length])
-            if !peer.simulcast.isEmpty {
-                switch peer.simulcast.inspect(UnsafeRawBufferPointer(packet)) {
-                case .pass:
-                    break
-                case .drop:
-                    counters.otherSimulcastLayer += 1
-                    return
-                case .bind(let track, let ssrc):
-                    do {
-                        try room.room.replaceSource(of: track, ssrc: ssrc, at: now)
-                    } catch {
-                        logger.notice("simulcast layer not bound", metadata: ["session": "\(peer.id)", "error": "\(error)"])
-                    }
-                }
-            }
+            peer.recordIngress(UnsafeRawBufferPointer(packet), at: now)
+            if peer.sendsCongestionFeedback { touch(peer) }
             room.room.handleRTP(from: peer.participantID, packet: packet, at: now)
         }
         touch(room)

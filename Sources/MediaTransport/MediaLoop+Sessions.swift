@@ -32,7 +32,8 @@ extension MediaLoop {
         let participant = ParticipantID(nextParticipant)
         nextParticipant += 1
         let options = ParticipantOptions(feedbackSSRC: UInt32.random(in: 1...UInt32.max, using: &random),
-                                         midExtensionID: outcome.midExtensionID)
+                                         midExtensionID: outcome.midExtensionID, ridExtensionID: outcome.ridExtensionID,
+                                         repairedRIDExtensionID: outcome.repairedRIDExtensionID)
         do {
             try host.room.addParticipant(participant, options: options, at: now)
         } catch {
@@ -44,13 +45,13 @@ extension MediaLoop {
             intent: request.intent, room: host,
             ice: ICELiteAgent(local: credentials, remote: outcome.remoteCredentials, consentTimeout: settings.consentTimeout),
             dtls: dtls, identity: identity, sections: outcome.sections,
-            simulcast: SimulcastFilter(ridExtensionID: outcome.ridExtensionID,
-                                       repairedRIDExtensionID: outcome.repairedRIDExtensionID),
             events: events, openedAt: now, connectTimeout: settings.connectTimeout, chatBurst: settings.chat.burst)
         guard router.register(ufrag: credentials.ufrag, for: peer) else {
             host.room.removeParticipant(participant, at: now)
             throw .unavailable("no free ufrag")
         }
+        peer.update(features: PeerRTPFeatures(sections: outcome.sections))
+        peer.videoPreference = request.videoPreference
         peers[id] = peer
         egress.peers[participant] = peer
         host.add(peer)
@@ -100,9 +101,9 @@ extension MediaLoop {
         }
         for track in outcome.unpublishes {
             try? host.room.unpublish(track, at: now)
-            peer.simulcast.remove(track: track)
         }
         peer.sections = outcome.sections
+        peer.update(features: PeerRTPFeatures(sections: outcome.sections))
         try publish(outcome.publishes, of: peer, at: now)
         if peer.connectedReported { subscribePending(peer, at: now) }
         startDataChannelsIfReady(peer)
@@ -120,6 +121,7 @@ extension MediaLoop {
                                                        expectedRole: peer.dtls.role)
         peer.pendingOffer = nil
         peer.sections = sections
+        peer.update(features: PeerRTPFeatures(sections: sections))
         let now = currentTime
         if peer.connectedReported { subscribePending(peer, at: now) }
         if peer.renegotiationNeeded { offerIfNeeded(peer) }
@@ -141,6 +143,23 @@ extension MediaLoop {
         close(peer, reason: reason)
         finishBatch()
         rearm()
+    }
+
+    /// A viewer's `set_video` for one track it receives.
+    func setVideoPreference(_ preference: VideoPreference, track name: String, on id: PeerSessionID) throws(MediaPlaneError) {
+        guard let peer = peers[id], !peer.isClosed else { throw .unknownSession }
+        let host = peer.room
+        guard let track = host.trackID(named: name), host.infos[track]?.kind == "video" else {
+            throw .badOffer("no video track \(name) in this room")
+        }
+        do {
+            try host.room.setVideoPreference(peer.participantID, track: track, maxHeight: preference.maxHeight,
+                                             layer: preference.layer, at: currentTime)
+        } catch {
+            throw .conflict("not receiving \(name)")
+        }
+        touch(host)
+        finishBatch()
     }
 
     func trackInfos(in room: String) -> [RoomTrackInfo] { rooms[room]?.trackInfos ?? [] }
@@ -223,7 +242,10 @@ extension MediaLoop {
         if let deadline = peer.dtls.nextDeadline, deadline <= now {
             peer.dtls.handleTimeout(at: now)
             drainDTLS(peer, at: now)
+            if peer.isClosed { return }
         }
+        sendCongestionFeedback(to: peer, at: now)
+        sendProbes(to: peer, at: now)
         touch(peer)
     }
 
@@ -252,17 +274,13 @@ extension MediaLoop {
         SDPFingerprint(hashFunction: certificate.fingerprint.algorithm.rawValue, bytes: certificate.fingerprint.bytes)
     }
 
-    /// Publishes what the client feeds in new sections.
+    /// Publishes what the client feeds in new sections (a simulcast section: one track with its
+    /// layers, which viewers see as one).
     private func publish(_ publishes: [(index: Int, plan: PublishPlan)], of peer: PeerConnection, at now: Duration) throws(MediaPlaneError) {
         let host = peer.room
         for (index, plan) in publishes {
             let id = TrackID(nextTrack)
             nextTrack += 1
-            let descriptor = TrackDescriptor(
-                id: id, codec: plan.codec, payloadType: plan.payloadType, clockRate: plan.clockRate,
-                ssrc: plan.ssrc ?? UInt32.random(in: 1...UInt32.max, using: &random), rtxSSRC: plan.rtxSSRC,
-                rtxPayloadType: plan.rtxPayloadType, mid: plan.mid, rid: plan.rid,
-                keyframeRequestMethod: plan.keyframeRequestMethod, acceptsNACK: plan.acceptsNACK)
             let name = "t\(id.rawValue)"
             let snapshot = RoomTrackSnapshot(id: id, publisher: peer.participantID, kind: plan.codec.mediaKind,
                                              codec: plan.codec, streamID: Self.token(peer.participantName), name: name)
@@ -270,14 +288,29 @@ extension MediaLoop {
                                      kind: plan.codec.mediaKind == .audio ? "audio" : "video", muted: false)
             host.record(snapshot, info: info)
             do {
-                try host.room.publish(descriptor, by: peer.participantID, at: now)
+                try host.room.publish(descriptor(for: plan, id: id, of: peer), by: peer.participantID, at: now)
+                for layer in plan.moreLayers {
+                    let layerID = TrackID(nextTrack)
+                    nextTrack += 1
+                    try host.room.publish(descriptor(for: layer, id: layerID, of: peer), by: peer.participantID,
+                                          layerOf: id, at: now)
+                }
             } catch {
+                try? host.room.unpublish(id, at: now)
                 host.forget(id)
                 throw .badOffer("cannot publish section \(plan.mid): \(error)")
             }
             peer.sections[index].usage = .receiving(id)
-            if let rid = plan.rid { peer.simulcast.add(.init(rid: rid, track: id, ssrc: nil)) }
         }
+    }
+
+    private func descriptor(for plan: PublishPlan, id: TrackID, of peer: PeerConnection) -> TrackDescriptor {
+        TrackDescriptor(
+            id: id, codec: plan.codec, payloadType: plan.payloadType, clockRate: plan.clockRate,
+            ssrc: plan.ssrc ?? UInt32.random(in: 1...UInt32.max, using: &random), rtxSSRC: plan.rtxSSRC,
+            rtxPayloadType: plan.rtxPayloadType, mid: plan.mid, rid: plan.rid,
+            keyframeRequestMethod: plan.keyframeRequestMethod, acceptsNACK: plan.acceptsNACK,
+            headerExtensions: peer.features.extensions)
     }
 
     /// Subscribes the peer to every track its sections send that it is not yet subscribed to.
@@ -295,6 +328,10 @@ extension MediaLoop {
                 initialRTXSequenceNumber: UInt16.random(in: 0...UInt16.max, using: &random))
             do {
                 try room.subscribe(peer.participantID, to: binding.trackID, parameters: parameters, at: now)
+                if let preference = peer.videoPreference, room.track(binding.trackID)?.descriptor.kind == .video {
+                    try room.setVideoPreference(peer.participantID, track: binding.trackID, maxHeight: preference.maxHeight,
+                                                layer: preference.layer, at: now)
+                }
             } catch {
                 logger.notice("subscription failed", metadata: ["session": "\(peer.id)", "error": "\(error)"])
                 peer.sections[index].usage = .idle
@@ -363,6 +400,21 @@ extension MediaLoop {
                 logger.notice("room rejected input", metadata: ["session": "\(session)", "rejection": "\(rejection)"])
             case .trackSourceChanged(let track, let ssrc):
                 logger.debug("track source changed", metadata: ["track": "\(track)", "ssrc": "\(ssrc)"])
+            case .activeSpeakersChanged(let speakers):
+                let named = speakers.compactMap { id in
+                    host.members[id].map { ActiveSpeaker(participant: $0.participantName, user: $0.user) }
+                }
+                for member in host.orderedMembers { member.events.yield(.activeSpeakers(named)) }
+            case .videoLayerChanged(let viewer, let track, let spatial, let temporal, let width, let height, let available):
+                guard let member = host.members[viewer], let name = host.infos[track]?.trackID else { continue }
+                member.events.yield(.videoLayer(VideoLayerInfo(trackID: name, spatial: spatial, temporal: temporal,
+                                                               width: width, height: height, availableBitrate: available)))
+            case .videoPaused(let viewer, let track):
+                guard let member = host.members[viewer], let name = host.infos[track]?.trackID else { continue }
+                member.events.yield(.videoPaused(trackID: name))
+            case .videoResumed(let viewer, let track):
+                guard let member = host.members[viewer], let name = host.infos[track]?.trackID else { continue }
+                member.events.yield(.videoResumed(trackID: name))
             case .participantJoined, .participantLeft, .keyframeRequested:
                 break
             }

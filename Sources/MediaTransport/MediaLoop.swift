@@ -31,6 +31,8 @@ final class MediaLoop: @unchecked Sendable {
     /// Where each datagram is copied before anything reads it: NIO's vector-read buffer holds
     /// a whole batch, and SRTP decrypts in place, so neither is kept nor written to.
     let ingress: UnsafeMutableRawBufferPointer
+    /// Where the loop builds its own RTCP (congestion feedback) before the egress path copies it.
+    let rtcpScratch: UnsafeMutableRawBufferPointer
     var random = SystemRandomNumberGenerator()
     var nextParticipant: UInt64 = 1
     var nextTrack: UInt64 = 1
@@ -62,11 +64,16 @@ final class MediaLoop: @unchecked Sendable {
                             flushLimit: settings.egressFlushLimit)
         ingress = UnsafeMutableRawBufferPointer.allocate(byteCount: 65_536, alignment: 16)
         ingress.initializeMemory(as: UInt8.self, repeating: 0)
+        rtcpScratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 2048, alignment: 16)
+        rtcpScratch.initializeMemory(as: UInt8.self, repeating: 0)
         touchedPeers.reserveCapacity(64)
         touchedRooms.reserveCapacity(16)
     }
 
-    deinit { ingress.deallocate() }
+    deinit {
+        ingress.deallocate()
+        rtcpScratch.deallocate()
+    }
 
     // MARK: socket
 
@@ -120,6 +127,7 @@ final class MediaLoop: @unchecked Sendable {
         if let batchTime { return batchTime }
         let now = Self.now()
         batchTime = now
+        egress.now = now
         return now
     }
 

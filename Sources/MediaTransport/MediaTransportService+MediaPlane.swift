@@ -67,6 +67,14 @@ extension MediaTransportService: MediaPlane {
         }
     }
 
+    public func setVideoPreference(_ preference: VideoPreference, track trackID: String,
+                                   on session: PeerSessionID) async throws(MediaPlaneError) {
+        guard let loop = loop(of: session) else { throw .unknownSession }
+        try await onLoop(loop) { () throws(MediaPlaneError) in
+            try loop.setVideoPreference(preference, track: trackID, on: session)
+        }
+    }
+
     public func takeChatCounts() async -> [String: Int] {
         var total: [String: Int] = [:]
         for loop in state.withLockedValue({ $0.loops }) {

@@ -1,9 +1,11 @@
+import Congestion
 import DTLS
 import ICE
 import NIOCore
 import SCTP
 import SDP
 import SFU
+import RTP
 import SRTP
 import STUN
 
@@ -40,8 +42,6 @@ final class PeerConnection {
     var pendingOffer: (description: SessionDescription, sections: [SectionState])?
     /// Set when the room changed while our offer was out (glare): offer again after the answer.
     var renegotiationNeeded = false
-    /// Simulcast sections whose layer SSRC is learned from the RID extension.
-    var simulcast: SimulcastFilter
 
     let events: AsyncStream<PeerSessionEvent>.Continuation
     let openedAt: Duration
@@ -63,9 +63,28 @@ final class PeerConnection {
     /// Whether the loop has this peer on its data channel work list.
     var isDataChannelWorkQueued = false
 
+    /// Header-extension ids and feedback kinds, from the negotiated sections.
+    private(set) var features = PeerRTPFeatures()
+    /// Congestion feedback about what this peer publishes (built when it negotiated one).
+    private(set) var transportFeedback: TransportFeedbackBuilder?
+    var remoteEstimator: RemoteBitrateEstimator?
+    /// What this peer sends us, as we measure it.
+    var ingressRate = IngressRateMeter()
+    /// The SSRC of the peer's latest media packet: the "media source" our feedback names.
+    var lastMediaSSRC: UInt32 = 0
+    /// The next transport-wide sequence number we stamp on a packet to this peer.
+    var nextTransportSequenceNumber: UInt16 = 0
+    /// How fast we may send to this peer (it is a viewer here): its feedback read into one
+    /// target bitrate. Made when the peer negotiated transport-cc or REMB for what it receives.
+    private(set) var sendSideEstimator: SendSideBandwidthEstimator?
+    /// Probes for headroom towards this peer (transport-cc viewers: only their feedback can
+    /// measure a probe), and the one being sent.
+    var probes: ProbeController?
+    var activeProbe: ProbeSending?
+
     init(id: PeerSessionID, participantName: String, user: String, displayName: String?, participantID: ParticipantID,
          role: RoomRole, intent: PeerIntent, room: RoomHost, ice: ICELiteAgent, dtls: DTLSEndpoint,
-         identity: LocalIdentity, sections: [SectionState], simulcast: SimulcastFilter,
+         identity: LocalIdentity, sections: [SectionState],
          events: AsyncStream<PeerSessionEvent>.Continuation, openedAt: Duration, connectTimeout: Duration,
          chatBurst: Int) {
         self.id = id
@@ -82,7 +101,6 @@ final class PeerConnection {
         self.dtls = dtls
         self.identity = identity
         self.sections = sections
-        self.simulcast = simulcast
         self.events = events
         self.openedAt = openedAt
         self.connectDeadline = openedAt + connectTimeout
@@ -93,7 +111,85 @@ final class PeerConnection {
         var earliest = connectDeadline
         if let d = ice.nextDeadline { earliest = min(earliest ?? d, d) }
         if let d = dtls.nextDeadline { earliest = min(earliest ?? d, d) }
+        // Congestion work is only due once it can be sent: a deadline nobody acts on would fire
+        // the loop's timer back to back.
+        guard canSendMedia else { return earliest }
+        if let d = transportFeedback?.nextDeadline { earliest = min(earliest ?? d, d) }
+        if let d = remoteEstimator?.nextDeadline { earliest = min(earliest ?? d, d) }
+        if let d = activeProbe?.next ?? (canProbe ? probes?.nextDeadline : nil) { earliest = min(earliest ?? d, d) }
         return earliest
+    }
+
+    var sendsCongestionFeedback: Bool { transportFeedback != nil || remoteEstimator != nil }
+
+    func pollTransportFeedback(at now: Duration, senderSSRC: UInt32) -> TransportWideFeedback? {
+        transportFeedback?.poll(at: now, senderSSRC: senderSSRC, mediaSSRC: lastMediaSSRC)
+    }
+
+    /// Takes what negotiation agreed: extension ids, and the feedback the peer's publishing
+    /// needs (made once; a renegotiation keeps the state it has).
+    func update(features: PeerRTPFeatures) {
+        self.features = features
+        switch features.publisherFeedback {
+        case .transportCC:
+            if transportFeedback == nil { transportFeedback = TransportFeedbackBuilder() }
+        case .remb:
+            if remoteEstimator == nil { remoteEstimator = RemoteBitrateEstimator() }
+        case .none:
+            break
+        }
+        if features.viewerFeedback != .none, sendSideEstimator == nil { sendSideEstimator = SendSideBandwidthEstimator() }
+        if features.viewerFeedback == .transportCC, probes == nil { probes = ProbeController() }
+    }
+
+    /// What the session asked of every video it receives (WHEP query), applied as it subscribes.
+    var videoPreference: VideoPreference?
+
+    /// Set by the loop once the room can carry padding to this peer (a started video with RTX).
+    var canProbe = false
+
+    /// Records a packet we stamped with a transport-wide number, for the viewer's feedback.
+    func packetSent(transportSequenceNumber: UInt16, size: Int, at now: Duration, probeCluster: Int?) {
+        sendSideEstimator?.onPacketSent(transportSequenceNumber: transportSequenceNumber, size: size, at: now,
+                                        probeCluster: probeCluster)
+    }
+
+    /// Feedback from the peer about what we send it. Returns whether it was congestion feedback.
+    func readCongestionFeedback(_ packet: RTCPPacket, at now: Duration) -> Bool {
+        switch packet {
+        case .transportWideFeedback(let feedback):
+            sendSideEstimator?.onTransportFeedback(feedback, at: now)
+        case .receiverEstimatedMaxBitrate(let remb):
+            sendSideEstimator?.onREMB(bitrate: remb.bitrate, at: now)
+        case .receiverReport(let report):
+            guard let worst = report.reports.map(\.fractionLost).max() else { return false }
+            sendSideEstimator?.onReceiverReport(fractionLost: worst, at: now)
+        case .senderReport(let report):
+            guard let worst = report.reports.map(\.fractionLost).max() else { return false }
+            sendSideEstimator?.onReceiverReport(fractionLost: worst, at: now)
+        default:
+            return false
+        }
+        return true
+    }
+
+    /// Notes one decrypted RTP packet from the peer for congestion feedback: its transport-wide
+    /// number (transport-cc) or abs-send-time (REMB), and our ingress rate. No allocation.
+    func recordIngress(_ packet: UnsafeRawBufferPointer, at now: Duration) {
+        ingressRate.record(bytes: packet.count, at: now)
+        guard transportFeedback != nil || remoteEstimator != nil, let header = try? RTPHeader(parsing: packet) else { return }
+        lastMediaSSRC = header.ssrc
+        let ids = features.extensions
+        if transportFeedback != nil, ids.transportSequenceNumber != 0,
+           let range = header.extensionValueRange(id: ids.transportSequenceNumber, in: packet),
+           let number = try? TransportSequenceNumber(parsing: UnsafeRawBufferPointer(rebasing: packet[range])) {
+            transportFeedback?.packetArrived(number.value, at: now)
+        }
+        if remoteEstimator != nil, ids.absSendTime != 0,
+           let range = header.extensionValueRange(id: ids.absSendTime, in: packet),
+           let sent = try? AbsSendTime(parsing: UnsafeRawBufferPointer(rebasing: packet[range])) {
+            remoteEstimator?.onPacket(absSendTime: sent.rawValue, arrival: now, size: packet.count)
+        }
     }
 
     /// Media can be protected and has somewhere to go.
@@ -151,8 +247,26 @@ final class PeerConnection {
     }
 }
 
+/// A probe cluster going out: its bytes spread over its duration, a share per timer tick.
+struct ProbeSending: Sendable {
+    let cluster: ProbeCluster
+    var remaining: Int
+    let chunk: Int
+    let interval: Duration
+    var next: Duration
+
+    init(_ cluster: ProbeCluster, at now: Duration) {
+        self.cluster = cluster
+        remaining = cluster.minBytes
+        let packets = max(cluster.minPackets, 1)
+        chunk = max(1, (cluster.minBytes + packets - 1) / packets)
+        interval = cluster.minDuration / packets
+        next = now
+    }
+}
+
 /// Reasons a peer's input is dropped, for logging once per peer.
 enum DropReason: UInt32 {
-    case badSTUN, rtpBeforeDTLS, srtpAuthFail, srtpReplay, srtpOther, dtlsApplicationData, simulcastLayer
+    case badSTUN, rtpBeforeDTLS, srtpAuthFail, srtpReplay, srtpOther, dtlsApplicationData
     case dataChannelTransport, dataChannelRefused, chatRefused
 }

@@ -78,6 +78,14 @@ struct PublishPlan: Sendable, Equatable {
     var rid: String?
     var keyframeRequestMethod: TrackDescriptor.KeyframeRequestMethod
     var acceptsNACK: Bool
+    /// Further simulcast layers of the same section, published as layers of this one's track.
+    var moreLayers: [PublishPlan] = []
+}
+
+/// Simulcast as we take it: up to three encodings per section (RFC 8853 allows more; browsers
+/// send at most three, and every layer costs a packet cache).
+enum SimulcastLimits {
+    static let maxLayers = 3
 }
 
 extension CodecKind {

@@ -196,8 +196,35 @@ enum SessionNegotiator {
             number += 1
             mid = "s\(number)"
         }
-        return SectionState(mid: mid, kind: kind, codecs: codecs, headerExtensions: [],
+        return SectionState(mid: mid, kind: kind, codecs: codecs,
+                            headerExtensions: sendExtensions(for: kind, existing: existing),
                             usage: .sending(makeBinding(for: track, random: &random)))
+    }
+
+    /// Header extensions a section we send offers: our own abs-send-time and transport-wide
+    /// number (the viewer's estimator and ours read them) and what we pass through from
+    /// publishers. Ids the session already uses for a URI are kept (one table per bundle);
+    /// new URIs take the lowest id free in the one-byte range.
+    static func sendExtensions(for kind: SDP.MediaKind, existing: [SectionState]) -> [ExtensionMap] {
+        var common = [HeaderExtensionURI.absSendTime, HeaderExtensionURI.transportWideCC, HeaderExtensionURI.absCaptureTime]
+        common += kind == .audio ? [HeaderExtensionURI.audioLevel]
+                                 : [HeaderExtensionURI.playoutDelay, HeaderExtensionURI.videoOrientation]
+        var table: [String: UInt16] = [:]
+        for section in existing where !section.isRejected {
+            for e in section.headerExtensions where table[e.uri] == nil { table[e.uri] = e.id }
+        }
+        var used = Set(table.values)
+        var out: [ExtensionMap] = []
+        for uri in common {
+            if let id = table[uri] {
+                out.append(ExtensionMap(id: id, uri: uri))
+                continue
+            }
+            guard let free = (1...14).lazy.map(UInt16.init).first(where: { !used.contains($0) }) else { break }
+            used.insert(free)
+            out.append(ExtensionMap(id: free, uri: uri))
+        }
+        return out
     }
 
     /// Our offer for the session's sections, in order. Rejected sections keep their place with
@@ -322,10 +349,28 @@ enum SessionNegotiator {
         }
         let method: TrackDescriptor.KeyframeRequestMethod =
             primary.feedback.contains(.pli) || !primary.feedback.contains(.fir) ? .pli : .fir
-        return PublishPlan(mid: mid, codec: codec, payloadType: primary.payloadType, clockRate: primary.clockRate,
-                           ssrc: ssrc, rtxSSRC: rtxSSRC, rtxPayloadType: rtxSSRC == nil ? nil : rtxType,
-                           rid: ssrc == nil ? rid : nil, keyframeRequestMethod: method,
-                           acceptsNACK: primary.feedback.contains(.nack))
+        var plan = PublishPlan(mid: mid, codec: codec, payloadType: primary.payloadType, clockRate: primary.clockRate,
+                               ssrc: ssrc, rtxSSRC: rtxSSRC, rtxPayloadType: rtxSSRC == nil ? nil : rtxType,
+                               rid: ssrc == nil ? rid : nil, keyframeRequestMethod: method,
+                               acceptsNACK: primary.feedback.contains(.nack))
+        // The other simulcast layers: by rid (SSRCs learned from packets) or by SIM group SSRC.
+        let sim = m.ssrcGroups.first { $0.semantics == "SIM" }?.ssrcs ?? []
+        if sim.count > 1 {
+            for layer in sim.dropFirst().prefix(SimulcastLimits.maxLayers - 1) {
+                var extra = plan
+                extra.ssrc = layer
+                extra.rtxSSRC = rtxType == nil ? nil : m.rtxSSRC(for: layer)
+                extra.rtxPayloadType = extra.rtxSSRC == nil ? nil : rtxType
+                plan.moreLayers.append(extra)
+            }
+        } else if ssrc == nil, n.receiveRIDs.count > 1 {
+            for layerRID in n.receiveRIDs.dropFirst().prefix(SimulcastLimits.maxLayers - 1) {
+                var extra = plan
+                extra.rid = layerRID
+                plan.moreLayers.append(extra)
+            }
+        }
+        return plan
     }
 
     static func extensionID(_ uri: String, in media: [NegotiatedMedia]) -> UInt8? {

@@ -17,7 +17,7 @@ public struct AnswerConfiguration: Hashable, Sendable {
     public static let defaultHeaderExtensions = [
         HeaderExtensionURI.mid, HeaderExtensionURI.rtpStreamID, HeaderExtensionURI.repairedRTPStreamID,
         HeaderExtensionURI.absSendTime, HeaderExtensionURI.transportWideCC, HeaderExtensionURI.audioLevel,
-        HeaderExtensionURI.videoOrientation,
+        HeaderExtensionURI.videoOrientation, HeaderExtensionURI.absCaptureTime, HeaderExtensionURI.playoutDelay,
     ]
 
     public init(transport: LocalTransport, sessionID: UInt64, sessionVersion: UInt64 = 1,

@@ -8,4 +8,6 @@ public enum HeaderExtensionURI {
     public static let audioLevel = "urn:ietf:params:rtp-hdrext:ssrc-audio-level"
     public static let videoOrientation = "urn:3gpp:video-orientation"
     public static let timeOffset = "urn:ietf:params:rtp-hdrext:toffset"
+    public static let absCaptureTime = "http://www.webrtc.org/experiments/rtp-hdrext/abs-capture-time"
+    public static let playoutDelay = "http://www.webrtc.org/experiments/rtp-hdrext/playout-delay"
 }

@@ -10,6 +10,8 @@ struct ForwardedPacketHistory: Sendable {
     struct Entry: Sendable {
         var outputSequenceNumber: Int64
         var inputSequenceNumber: Int64
+        /// The source epoch the input came from (which layer, for a simulcast subscription).
+        var epoch: UInt32
         var rewrite: RTPRewrite
         var lastRetransmission: Duration?
     }
@@ -20,7 +22,7 @@ struct ForwardedPacketHistory: Sendable {
     init(capacity: Int) {
         let size = powerOfTwo(atLeast: capacity)
         mask = size - 1
-        entries = Array(repeating: Entry(outputSequenceNumber: .min, inputSequenceNumber: .min,
+        entries = Array(repeating: Entry(outputSequenceNumber: .min, inputSequenceNumber: .min, epoch: 0,
                                          rewrite: RTPRewrite(ssrc: 0, sequenceNumber: 0, timestamp: 0, payloadType: 0, marker: false),
                                          lastRetransmission: nil),
                         count: size)
@@ -28,9 +30,9 @@ struct ForwardedPacketHistory: Sendable {
 
     var capacity: Int { mask + 1 }
 
-    mutating func record(output: Int64, input: Int64, rewrite: RTPRewrite) {
+    mutating func record(output: Int64, input: Int64, epoch: UInt32, rewrite: RTPRewrite) {
         entries[Int(truncatingIfNeeded: output) & mask] = Entry(outputSequenceNumber: output, inputSequenceNumber: input,
-                                                                rewrite: rewrite, lastRetransmission: nil)
+                                                                epoch: epoch, rewrite: rewrite, lastRetransmission: nil)
     }
 
     /// Whether `output` was already sent for input `input`.

@@ -1,3 +1,5 @@
+import RTP
+
 /// Decides, per subscription, how each packet of a published track is rewritten for the viewer,
 /// so the viewer sees one continuous RTP stream (its own SSRC, sequence numbers and timestamps)
 /// whatever happens upstream.
@@ -37,6 +39,8 @@ public struct Forwarder: Sendable {
         public var historyCapacity: Int
         /// Drop runs remembered per segment for placing late packets.
         public var offsetRunCapacity: Int
+        /// The publisher's header-extension ids, handed to the egress path in every rewrite.
+        public var sourceExtensions = HeaderExtensionIDs()
 
         public init(kind: MediaKind, codec: CodecKind, clockRate: UInt32, ssrc: UInt32, payloadType: UInt8,
                     initialSequenceNumber: UInt16 = 0, initialTimestamp: UInt32 = 0, historyCapacity: Int = 512,
@@ -56,6 +60,7 @@ public struct Forwarder: Sendable {
             self.init(kind: track.kind, codec: track.codec, clockRate: track.clockRate, ssrc: parameters.ssrc,
                       payloadType: parameters.payloadType, initialSequenceNumber: parameters.initialSequenceNumber,
                       initialTimestamp: parameters.initialTimestamp, historyCapacity: historyCapacity)
+            sourceExtensions = track.headerExtensions
         }
     }
 
@@ -63,6 +68,8 @@ public struct Forwarder: Sendable {
     public struct ForwardedPacket: Sendable, Equatable {
         /// Track-space sequence number of the input packet (the `PacketCache` key).
         public var originalSequenceNumber: Int64
+        /// The source epoch it was forwarded from.
+        public var epoch: UInt32
         public var rewrite: RTPRewrite
     }
 
@@ -271,8 +278,9 @@ public struct Forwarder: Sendable {
         let tl0 = packet.vp8TL0PictureIndex.map { $0 &+ segment.tl0Offset }
         let rewrite = RTPRewrite(ssrc: configuration.ssrc, sequenceNumber: UInt16(truncatingIfNeeded: output),
                                  timestamp: UInt32(truncatingIfNeeded: timestamp), payloadType: configuration.payloadType,
-                                 marker: packet.marker, vp8PictureID: pictureID, vp8TL0PictureIndex: tl0)
-        history.record(output: output, input: packet.sequenceNumber, rewrite: rewrite)
+                                 marker: packet.marker, vp8PictureID: pictureID, vp8TL0PictureIndex: tl0,
+                                 sourceExtensions: configuration.sourceExtensions)
+        history.record(output: output, input: packet.sequenceNumber, epoch: packet.epoch, rewrite: rewrite)
         if inOrder {
             last = Output(sequenceNumber: output, timestamp: timestamp, anchor: packet.arrival,
                           pictureID: pictureID ?? last?.pictureID, tl0PictureIndex: tl0 ?? last?.tl0PictureIndex)
@@ -303,7 +311,7 @@ public struct Forwarder: Sendable {
             return nil
         }
         history.markRetransmitted(output: output, at: now)
-        return ForwardedPacket(originalSequenceNumber: entry.inputSequenceNumber, rewrite: entry.rewrite)
+        return ForwardedPacket(originalSequenceNumber: entry.inputSequenceNumber, epoch: entry.epoch, rewrite: entry.rewrite)
     }
 
     /// The viewer-side RTP timestamp of a source timestamp of `epoch` (for rewriting the

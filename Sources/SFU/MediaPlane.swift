@@ -37,9 +37,11 @@ public struct PeerSessionRequest: Sendable {
     /// The token's user and display name (chat is stamped with them); the participant id when unknown.
     public var user: String?
     public var name: String?
+    /// What the session wants of every video it receives (WHEP: `?maxHeight=…&layer=…`).
+    public var videoPreference: VideoPreference?
 
     public init(room: String, participant: String, role: RoomRole, intent: PeerIntent, offer: String,
-                user: String? = nil, name: String? = nil) {
+                user: String? = nil, name: String? = nil, videoPreference: VideoPreference? = nil) {
         self.room = room
         self.participant = participant
         self.role = role
@@ -47,6 +49,7 @@ public struct PeerSessionRequest: Sendable {
         self.offer = offer
         self.user = user
         self.name = name
+        self.videoPreference = videoPreference
     }
 }
 
@@ -86,6 +89,59 @@ public enum PeerSessionEvent: Sendable, Equatable {
     case trackUnpublished(trackID: String)
     /// The session ended: peer left, consent expired, or closed by the server.
     case closed(reason: String)
+    /// Who is speaking in the room, loudest first (empty when nobody is).
+    case activeSpeakers([ActiveSpeaker])
+    /// What this session now receives of a video track: the layer the SFU picked for it.
+    case videoLayer(VideoLayerInfo)
+    /// The SFU stopped (or restarted) a video track for this session because its bandwidth
+    /// does not fit even the lowest layer; audio keeps flowing.
+    case videoPaused(trackID: String)
+    case videoResumed(trackID: String)
+}
+
+/// One speaker in an `activeSpeakers` list: the participant (connection) and its user.
+public struct ActiveSpeaker: Sendable, Equatable, Codable {
+    public var participant: String
+    public var user: String
+
+    public init(participant: String, user: String) {
+        self.participant = participant
+        self.user = user
+    }
+}
+
+/// The layer of a video track one session receives.
+public struct VideoLayerInfo: Sendable, Equatable, Codable {
+    public var trackID: String
+    /// Spatial layer index (0 = lowest) and temporal layer index (0 = base frame rate).
+    public var spatial: Int
+    public var temporal: Int
+    /// The layer's size when known (the publisher's rid layers announce none).
+    public var width: Int?
+    public var height: Int?
+    /// The session's estimated available bitrate when the choice was made.
+    public var availableBitrate: UInt64?
+
+    public init(trackID: String, spatial: Int, temporal: Int, width: Int? = nil, height: Int? = nil,
+                availableBitrate: UInt64? = nil) {
+        self.trackID = trackID
+        self.spatial = spatial
+        self.temporal = temporal
+        self.width = width
+        self.height = height
+        self.availableBitrate = availableBitrate
+    }
+}
+
+/// What a viewer asks of one video track (`set_video`): a size cap, a fixed layer, or both.
+public struct VideoPreference: Sendable, Equatable {
+    public var maxHeight: Int?
+    public var layer: Int?
+
+    public init(maxHeight: Int? = nil, layer: Int? = nil) {
+        self.maxHeight = maxHeight
+        self.layer = layer
+    }
 }
 
 public struct RoomTrackInfo: Sendable, Equatable, Codable {
@@ -129,6 +185,11 @@ public protocol MediaPlane: Sendable {
     /// Closes the sessions of these participants in `room` (all of the room's sessions when
     /// `participants` is nil); each session's event stream ends with `.closed(reason:)`.
     func closeSessions(in room: String, participants: Set<String>?, reason: String) async
+
+    /// A viewer's wish for one video track it receives (`set_video`): the SFU never sends a layer
+    /// above it, and picks within it by the viewer's bandwidth.
+    func setVideoPreference(_ preference: VideoPreference, track trackID: String,
+                            on session: PeerSessionID) async throws(MediaPlaneError)
 
     /// Chat messages relayed in each room since the last call (each message is handed out once),
     /// for the session report.

@@ -20,6 +20,14 @@ public final class Participant {
     /// Smoothed round-trip time (RFC 6298-style 1/8 gain), from RR blocks answering our SRs.
     public internal(set) var roundTripTime: Duration
     var reportGenerator: ReceiverReportGenerator
+    /// The bandwidth the transport estimates towards this participant (as a viewer); nil until
+    /// its congestion feedback says, and then the room allocates it across what it receives.
+    public internal(set) var availableBitrate: UInt64?
+    var lastAllocationAt: Duration?
+    /// What the last allocation would have used with unlimited bandwidth (audio, and every video
+    /// at the best layer it allows): what probing may aim for.
+    public internal(set) var wantedBitrate: UInt64?
+    var allocator = BitrateAllocator()
     /// Kinds of rejected input already reported as an event.
     var reportedRejections: UInt8 = 0
     /// SSRCs a track was moved away from: never bound again by MID, so the last packets of an
@@ -93,6 +101,12 @@ public final class Participant {
     /// Folds a new round-trip sample into the estimate.
     func updateRoundTripTime(_ sample: Duration) {
         roundTripTime = roundTripTime * 7 / 8 + sample / 8
+    }
+
+    /// When the allocation is due again without news from the estimator.
+    func allocationDeadline(refresh: Duration) -> Duration? {
+        guard availableBitrate != nil, !subscriptionsByTrack.isEmpty else { return nil }
+        return (lastAllocationAt ?? .zero) + refresh
     }
 
     /// Whether a rejection of this kind is the first from this participant (then marks it).

@@ -1,3 +1,4 @@
+import Congestion
 import RTP
 
 /// One track a participant publishes, and everything the room keeps for it: the unwrapping
@@ -8,6 +9,18 @@ public final class PublishedTrack {
     public let publisherID: ParticipantID
     public internal(set) var isMuted = false
     public var id: TrackID { descriptor.id }
+    /// The track viewers subscribe to: this track's own id, or, for one layer of a simulcast
+    /// group, the group's (its first layer's) id.
+    public let groupID: TrackID
+    /// Order of this layer among its group's as the publisher's SDP listed them.
+    let layerOrder: Int
+    /// The size of the latest keyframe (VP8 says it in the keyframe header), for layer order,
+    /// `maxHeight` preferences and what viewers are told.
+    public internal(set) var frameWidth: Int?
+    public internal(set) var frameHeight: Int?
+    /// What this stream carries now (bits/s over the last second), for the allocator.
+    var rate = IngressRateMeter()
+    var lastPacketAt: Duration?
 
     var inbound: InboundStream
     let packetCache: PacketCache
@@ -19,9 +32,12 @@ public final class PublishedTrack {
     /// Packets accepted for this track.
     public private(set) var packetsReceived = 0
 
-    init(descriptor: TrackDescriptor, publisherID: ParticipantID, configuration: RoomConfiguration) {
+    init(descriptor: TrackDescriptor, publisherID: ParticipantID, configuration: RoomConfiguration,
+         groupID: TrackID? = nil, layerOrder: Int = 0) {
         self.descriptor = descriptor
         self.publisherID = publisherID
+        self.groupID = groupID ?? descriptor.id
+        self.layerOrder = layerOrder
         inbound = InboundStream(ssrc: descriptor.ssrc)
         let video = descriptor.kind == .video
         packetCache = PacketCache(capacity: video ? configuration.videoPacketCacheCapacity : configuration.audioPacketCacheCapacity,
@@ -56,6 +72,8 @@ public final class PublishedTrack {
             statistics = ReceiveStreamStatistics(clockRate: descriptor.clockRate)
         }
         packetsReceived += 1
+        rate.record(bytes: packet.size, at: now)
+        lastPacketAt = now
         packetCache.store(packet, bytes: bytes)
         keyframeCache?.record(packet, bytes: bytes)
         if packet.isKeyframe { keyframeRequester.keyframeArrived() }
@@ -66,5 +84,15 @@ public final class PublishedTrack {
 
     func remove(_ subscription: Subscription) {
         subscriptions.removeAll { $0 === subscription }
+    }
+
+    func add(_ subscription: Subscription) {
+        if !subscriptions.contains(where: { $0 === subscription }) { subscriptions.append(subscription) }
+    }
+
+    /// Whether the stream sent anything within `timeout` of `now`.
+    func isActive(at now: Duration, timeout: Duration) -> Bool {
+        guard let lastPacketAt else { return false }
+        return now - lastPacketAt <= timeout
     }
 }

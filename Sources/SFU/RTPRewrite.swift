@@ -18,9 +18,13 @@ public struct RTPRewrite: Sendable, Equatable {
     public var vp8TL0PictureIndex: UInt8?
     /// Set for an RTX retransmission: the OSN inserted before the payload (RFC 4588 §4).
     public var rtxOriginalSequenceNumber: UInt16?
+    /// The ids the publisher's header extensions carry, so the egress path can translate them
+    /// to the viewer's (`HeaderExtensionTranslator`).
+    public var sourceExtensions: HeaderExtensionIDs
 
     public init(ssrc: UInt32, sequenceNumber: UInt16, timestamp: UInt32, payloadType: UInt8, marker: Bool,
-                vp8PictureID: UInt16? = nil, vp8TL0PictureIndex: UInt8? = nil, rtxOriginalSequenceNumber: UInt16? = nil) {
+                vp8PictureID: UInt16? = nil, vp8TL0PictureIndex: UInt8? = nil, rtxOriginalSequenceNumber: UInt16? = nil,
+                sourceExtensions: HeaderExtensionIDs = HeaderExtensionIDs()) {
         self.ssrc = ssrc
         self.sequenceNumber = sequenceNumber
         self.timestamp = timestamp
@@ -29,6 +33,7 @@ public struct RTPRewrite: Sendable, Equatable {
         self.vp8PictureID = vp8PictureID
         self.vp8TL0PictureIndex = vp8TL0PictureIndex
         self.rtxOriginalSequenceNumber = rtxOriginalSequenceNumber
+        self.sourceExtensions = sourceExtensions
     }
 
     /// Bytes the rewrite adds to the packet (2 for RTX, else 0): the tail room the egress buffer needs.

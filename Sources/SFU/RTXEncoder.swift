@@ -26,4 +26,14 @@ public struct RTXEncoder: Sendable, Equatable {
         packetCount += 1
         return out
     }
+
+    /// The header of a padding-only RTX packet (a bandwidth probe) with the next RTX sequence
+    /// number; `timestamp` should be the media stream's latest, as libwebrtc's probes carry.
+    public mutating func padding(timestamp: UInt32) -> RTPRewrite {
+        let out = RTPRewrite(ssrc: ssrc, sequenceNumber: nextSequenceNumber, timestamp: timestamp,
+                             payloadType: payloadType, marker: false)
+        nextSequenceNumber &+= 1
+        packetCount += 1
+        return out
+    }
 }

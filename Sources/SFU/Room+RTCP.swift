@@ -67,8 +67,9 @@ extension Room {
         let track = route.track
         track.statistics.recordSenderReport(compactNTP: report.compactNTPTimestamp, at: now)
         let epoch = track.inbound.epoch
-        for subscription in track.subscriptions {
-            guard let rewritten = subscription.senderReports.rewrite(report, epoch: epoch,
+        for subscription in track.subscriptions where subscription.layer === track {
+            guard let epoch = subscription.mappedEpoch(of: track, epoch),
+                  let rewritten = subscription.senderReports.rewrite(report, epoch: epoch,
                                                                       forwarder: subscription.forwarder, at: now) else { continue }
             if sendRTCP(.senderReport(rewritten), to: subscription.subscriberID) { counters.senderReportsSent += 1 }
         }
@@ -90,8 +91,7 @@ extension Room {
     /// A viewer's NACK: each lost number goes through the reverse map to the cached packet,
     /// resent with the same rewrite (or as RTX when the viewer negotiated it).
     private func handleNACK(_ nack: GenericNACK, from viewer: Participant, at now: Duration) {
-        guard let subscription = viewer.subscription(forSSRC: nack.mediaSSRC),
-              let track = track(subscription.trackID) else {
+        guard let subscription = viewer.subscription(forSSRC: nack.mediaSSRC) else {
             counters.rtcpUnknownSSRC += 1
             return
         }
@@ -100,7 +100,9 @@ extension Room {
         nack.forEachLostSequenceNumber { sequenceNumber in
             guard let forwarded = subscription.forwarder.retransmission(of: sequenceNumber, at: now,
                                                                          suppression: suppression) else { return }
-            guard let cached = track.packetCache.packet(at: forwarded.originalSequenceNumber)
+            // The layer the packet came from: sequence numbers of different layers overlap.
+            guard let track = subscription.layer(forEpoch: forwarded.epoch),
+                  let cached = track.packetCache.packet(at: forwarded.originalSequenceNumber)
                     ?? track.keyframeCache?.packet(at: forwarded.originalSequenceNumber) else {
                 counters.retransmissionCacheMisses += 1
                 return
@@ -114,10 +116,10 @@ extension Room {
 
     /// A viewer's PLI or FIR: one throttled request upstream for the track.
     private func handleKeyframeRequest(mediaSSRC: UInt32, from viewer: Participant, at now: Duration) {
-        guard let subscription = viewer.subscription(forSSRC: mediaSSRC), let track = track(subscription.trackID) else {
+        guard let subscription = viewer.subscription(forSSRC: mediaSSRC) else {
             counters.rtcpUnknownSSRC += 1
             return
         }
-        requestKeyframe(track, at: now)
+        requestKeyframe(subscription.pendingLayer ?? subscription.layer, at: now)
     }
 }

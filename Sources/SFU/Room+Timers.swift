@@ -12,8 +12,10 @@ extension Room {
             guard let deadline else { return }
             earliest = min(earliest ?? deadline, deadline)
         }
+        consider(activeSpeakers.nextDeadline)
         for participant in participantList {
             consider(participant.reportGenerator.nextDeadline)
+            consider(participant.allocationDeadline(refresh: configuration.allocationRefresh))
             for track in participant.tracks {
                 consider(track.nackGenerator.nextDeadline)
                 consider(track.keyframeRequester.nextDeadline)
@@ -24,6 +26,8 @@ extension Room {
 
     /// Runs everything due at `now`: NACKs and pending keyframe requests upstream, receiver reports.
     public func handleTimeout(at now: Duration) {
+        pollActiveSpeakers(at: now)
+        allocateDue(at: now)
         for participant in participantList {
             for track in participant.tracks {
                 if let deadline = track.nackGenerator.nextDeadline, deadline <= now {

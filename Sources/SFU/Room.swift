@@ -28,8 +28,11 @@ public final class Room {
     private(set) var participantsByID: [ParticipantID: Participant] = [:]
     /// Participants in join order (deterministic timer and report order).
     private(set) var participantList: [Participant] = []
-    /// Who publishes each track.
+    /// Who publishes each track (every layer of a simulcast group too).
     private var trackOwners: [TrackID: Participant] = [:]
+    /// Simulcast groups: the group's id → its layers, lowest first once their sizes are known.
+    var layerGroups: [TrackID: [PublishedTrack]] = [:]
+    var activeSpeakers: ActiveSpeakerDetector
     private var events = OutputQueue<RoomEvent>(capacity: 64)
     /// Scratch for building RTCP to send (the sink copies it during the call).
     let scratch: UnsafeMutableRawBufferPointer
@@ -38,6 +41,7 @@ public final class Room {
     public init(sink: any EgressSink, configuration: RoomConfiguration = RoomConfiguration()) {
         self.sink = sink
         self.configuration = configuration
+        activeSpeakers = ActiveSpeakerDetector(configuration: configuration.activeSpeakers)
         scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 2048, alignment: 16)
         scratch.initializeMemory(as: UInt8.self, repeating: 0)
     }
@@ -51,8 +55,15 @@ public final class Room {
 
     public func participant(_ id: ParticipantID) -> Participant? { participantsByID[id] }
 
-    /// The published track with `id`, if any.
+    /// The published track with `id`, if any (for a simulcast group's id: its first layer).
     public func track(_ id: TrackID) -> PublishedTrack? { trackOwners[id]?.track(id) }
+
+    /// The streams behind a track viewers subscribe to: a simulcast group's layers (lowest
+    /// first), or the track alone.
+    public func layers(of id: TrackID) -> [PublishedTrack] {
+        if let group = layerGroups[id] { return group }
+        return track(id).map { [$0] } ?? []
+    }
 
     /// Every subscription in the room.
     public var subscriptionCount: Int { participantList.reduce(0) { $0 + $1.tracks.reduce(0) { $0 + $1.subscriptions.count } } }
@@ -98,6 +109,7 @@ public final class Room {
             participant.remove(subscription)
         }
         participant.reportGenerator.stop()
+        activeSpeakers.remove(participant: id)
         participantsByID[id] = nil
         participantList.removeAll { $0 === participant }
         emit(.participantLeft(id))
@@ -105,32 +117,54 @@ public final class Room {
 
     // MARK: tracks
 
-    /// Publishes a track of `participant`. Its SSRCs must be new for that participant.
-    public func publish(_ descriptor: TrackDescriptor, by participantID: ParticipantID, at now: Duration) throws(SFUError) {
+    /// Publishes a track of `participant`. Its SSRCs must be new for that participant. With
+    /// `layerOf`, the track is one more simulcast layer of that (already published) track of the
+    /// same participant: viewers subscribe to the group and the room picks their layer.
+    public func publish(_ descriptor: TrackDescriptor, by participantID: ParticipantID, layerOf group: TrackID? = nil,
+                        at now: Duration) throws(SFUError) {
         guard let participant = participantsByID[participantID] else { throw .unknownParticipant(participantID) }
         guard trackOwners[descriptor.id] == nil else { throw .duplicateTrack(descriptor.id) }
         try descriptor.validate()
         guard !participant.isSSRCInUse(descriptor.ssrc) else { throw .ssrcInUse(descriptor.ssrc) }
         if let rtx = descriptor.rtxSSRC, participant.isSSRCInUse(rtx) { throw .ssrcInUse(rtx) }
-        let track = PublishedTrack(descriptor: descriptor, publisherID: participantID, configuration: configuration)
+        var order = 0
+        if let group {
+            guard let first = participant.track(group), first.groupID == group, first.descriptor.kind == descriptor.kind else {
+                throw .unknownTrack(group)
+            }
+            order = layerGroups[group]?.count ?? 1
+        }
+        let track = PublishedTrack(descriptor: descriptor, publisherID: participantID, configuration: configuration,
+                                   groupID: group, layerOrder: order)
         participant.add(track)
         trackOwners[descriptor.id] = participant
-        emit(.trackPublished(descriptor.id, by: participantID))
+        if let group, let first = participant.track(group) {
+            layerGroups[group, default: [first]].append(track)
+        } else {
+            emit(.trackPublished(descriptor.id, by: participantID))
+        }
     }
 
-    /// Unpublishes a track; every subscription to it goes with it.
+    /// Unpublishes a track (with every layer of its group); every subscription to it goes with it.
     public func unpublish(_ trackID: TrackID, at now: Duration) throws(SFUError) {
-        guard let owner = trackOwners[trackID], let track = owner.track(trackID) else { throw .unknownTrack(trackID) }
+        guard let owner = trackOwners[trackID], let track = owner.track(trackID), track.groupID == trackID else {
+            throw .unknownTrack(trackID)
+        }
         removeTrack(track, of: owner)
     }
 
     private func removeTrack(_ track: PublishedTrack, of owner: Participant) {
-        for subscription in track.subscriptions {
-            participantsByID[subscription.subscriberID]?.remove(subscription)
+        // Layers go with their group; a layer alone is never removed (its group's id is the handle).
+        guard track.groupID == track.id else { return }
+        for layer in layers(of: track.id) {
+            for subscription in layer.subscriptions {
+                participantsByID[subscription.subscriberID]?.remove(subscription)
+            }
+            layer.subscriptions.removeAll()
+            owner.remove(layer)
+            trackOwners[layer.id] = nil
         }
-        track.subscriptions.removeAll()
-        owner.remove(track)
-        trackOwners[track.id] = nil
+        layerGroups[track.id] = nil
         emit(.trackUnpublished(track.id, by: owner.id))
     }
 
@@ -153,9 +187,11 @@ public final class Room {
     public func setTrackMuted(_ trackID: TrackID, _ muted: Bool, at now: Duration) throws(SFUError) {
         guard let track = track(trackID) else { throw .unknownTrack(trackID) }
         guard track.isMuted != muted else { return }
-        track.isMuted = muted
-        for subscription in track.subscriptions { subscription.updatePaused(trackMuted: muted) }
-        if !muted, track.descriptor.kind == .video, !track.subscriptions.isEmpty { requestKeyframe(track, at: now) }
+        for layer in layers(of: trackID) {
+            layer.isMuted = muted
+            for subscription in layer.subscriptions { subscription.updatePaused(trackMuted: muted) }
+            if !muted, layer.descriptor.kind == .video, !layer.subscriptions.isEmpty { requestKeyframe(layer, at: now) }
+        }
     }
 
     // MARK: subscriptions
@@ -166,13 +202,18 @@ public final class Room {
     public func subscribe(_ participantID: ParticipantID, to trackID: TrackID, parameters: SubscriptionParameters,
                           at now: Duration) throws(SFUError) {
         guard let viewer = participantsByID[participantID] else { throw .unknownParticipant(participantID) }
-        guard let track = track(trackID) else { throw .unknownTrack(trackID) }
+        guard let first = track(trackID), first.groupID == trackID else { throw .unknownTrack(trackID) }
         guard viewer.subscription(to: trackID) == nil else { throw .alreadySubscribed(participantID, trackID) }
         try parameters.validate()
         guard viewer.isSubscriptionSSRCFree(parameters.ssrc) else { throw .ssrcInUse(parameters.ssrc) }
         if let rtx = parameters.rtxSSRC, !viewer.isSubscriptionSSRCFree(rtx) { throw .ssrcInUse(rtx) }
-        let subscription = Subscription(subscriberID: participantID, track: track.descriptor, parameters: parameters,
-                                        historyCapacity: configuration.forwarderHistoryCapacity)
+        let group = layers(of: trackID)
+        let track = initialLayer(of: group, for: viewer, at: now)
+        let subscription = Subscription(subscriberID: participantID, track: track, groupID: trackID,
+                                        isLayered: layerGroups[trackID] != nil, parameters: parameters,
+                                        historyCapacity: configuration.forwarderHistoryCapacity,
+                                        selector: configuration.layerSelector)
+        subscription.startSelector(at: spatialIndex(of: track, in: group), now: now)
         subscription.updatePaused(trackMuted: track.isMuted)
         track.subscriptions.append(subscription)
         viewer.add(subscription)
@@ -184,7 +225,8 @@ public final class Room {
     public func unsubscribe(_ participantID: ParticipantID, from trackID: TrackID, at now: Duration) throws(SFUError) {
         guard let viewer = participantsByID[participantID] else { throw .unknownParticipant(participantID) }
         guard let subscription = viewer.subscription(to: trackID) else { throw .notSubscribed(participantID, trackID) }
-        track(trackID)?.remove(subscription)
+        subscription.layer.remove(subscription)
+        subscription.pendingLayer?.remove(subscription)
         viewer.remove(subscription)
     }
 
@@ -192,9 +234,10 @@ public final class Room {
     public func setSubscriptionPaused(_ participantID: ParticipantID, track trackID: TrackID, _ paused: Bool,
                                       at now: Duration) throws(SFUError) {
         guard participantsByID[participantID] != nil else { throw .unknownParticipant(participantID) }
-        guard let subscription = subscription(of: participantID, to: trackID), let track = track(trackID) else {
+        guard let subscription = subscription(of: participantID, to: trackID) else {
             throw .notSubscribed(participantID, trackID)
         }
+        let track = subscription.layer
         guard subscription.isPausedByViewer != paused else { return }
         subscription.isPausedByViewer = paused
         subscription.updatePaused(trackMuted: track.isMuted)
@@ -203,10 +246,21 @@ public final class Room {
         }
     }
 
+    /// A viewer's wish for one video it receives: never a layer above `layer` or taller than
+    /// `maxHeight` (nil: no limit). Takes effect at the next allocation.
+    public func setVideoPreference(_ participantID: ParticipantID, track trackID: TrackID, maxHeight: Int?, layer: Int?,
+                                   at now: Duration) throws(SFUError) {
+        guard let subscription = subscription(of: participantID, to: trackID) else {
+            throw .notSubscribed(participantID, trackID)
+        }
+        subscription.maxHeight = maxHeight
+        subscription.requestedLayer = layer
+    }
+
     /// Replays the cached keyframe and the packets after it to one subscription; false when
     /// there is nothing usable to replay: no keyframe of the current source, the packets after
     /// it no longer cached, or (a viewer resuming) a keyframe older than what it already saw.
-    private func replayKeyframe(_ track: PublishedTrack, to subscription: Subscription, at now: Duration) -> Bool {
+    func replayKeyframe(_ track: PublishedTrack, to subscription: Subscription, at now: Duration) -> Bool {
         guard let cache = track.keyframeCache, let epoch = cache.epoch, epoch == track.inbound.epoch,
               let first = cache.firstSequenceNumber, let last = cache.lastSequenceNumber,
               let highest = track.packetCache.highestSequenceNumber,
@@ -219,15 +273,15 @@ public final class Room {
         }
         let viewer = subscription.subscriberID
         cache.forEachPacket { packet, bytes in
-            if case .forward(let rewrite) = subscription.forwarder.translate(packet, at: now) {
+            if case .forward(let rewrite) = translate(packet, of: track, for: subscription, at: now) {
                 sink.forward(to: viewer, source: bytes, rewrite: rewrite)
             }
         }
-        guard subscription.forwarder.hasStarted else { return false }
+        guard subscription.forwarder.hasStarted, subscription.layer === track else { return false }
         if highest > last {
             for sequenceNumber in last + 1...highest {
                 guard let cached = track.packetCache.packet(at: sequenceNumber) else { continue }
-                if case .forward(let rewrite) = subscription.forwarder.translate(cached.packet, at: now) {
+                if case .forward(let rewrite) = translate(cached.packet, of: track, for: subscription, at: now) {
                     sink.forward(to: viewer, source: cached.bytes, rewrite: rewrite)
                 }
             }

@@ -25,6 +25,21 @@ public struct RoomConfiguration: Sendable, Equatable {
     public var minimumRetransmissionSpacing: Duration = .milliseconds(10)
     /// Events kept for `pollEvent` at most; older ones are dropped (and counted) beyond it.
     public var maxPendingEvents = 1024
+    /// How often a viewer's bandwidth is shared out again across its tracks while its estimate
+    /// keeps arriving (at most), and at least (so hysteresis timers advance without feedback).
+    public var allocationInterval: Duration = .milliseconds(100)
+    public var allocationRefresh: Duration = .milliseconds(500)
+    /// A layer with no packet for this long is not offered to the allocator (the publisher's
+    /// encoder turned it off).
+    public var layerIdleTimeout: Duration = .milliseconds(1500)
+    public var layerSelector = LayerSelector.Configuration()
+    /// Levels alone decide who speaks: aiortc and other senders write the level but never set
+    /// the RFC 6464 voice-activity flag.
+    public var activeSpeakers: ActiveSpeakerDetector.Configuration = {
+        var configuration = ActiveSpeakerDetector.Configuration()
+        configuration.trustsVoiceActivity = false
+        return configuration
+    }()
 
     public init() {}
 }

@@ -31,6 +31,8 @@ public struct RoomCounters: Sendable, Equatable {
     public var staleKeyframeReplaysSkipped = 0
     public var receiverReportsSent = 0
     public var senderReportsSent = 0
+    /// Padding-only packets sent to viewers as bandwidth probes.
+    public var paddingPacketsSent = 0
     /// RTCP that did not fit the room's scratch buffer (should stay 0).
     public var rtcpBuildFailures = 0
     /// Events dropped because nobody drained them (`RoomConfiguration.maxPendingEvents`).

@@ -14,6 +14,15 @@ public enum RoomEvent: Sendable, Equatable {
     /// The first input of this kind the room rejected from the participant; later ones of the
     /// same kind are only counted (house rule 4: counted, logged once, dropped).
     case inputRejected(ParticipantID, InputRejection)
+    /// Who speaks now, loudest first (at most four times a second, only when it changed).
+    case activeSpeakersChanged([ParticipantID])
+    /// What a viewer now receives of a video track (a simulcast group's id for layered tracks).
+    case videoLayerChanged(ParticipantID, TrackID, spatial: Int, temporal: Int, width: Int?, height: Int?,
+                           availableBitrate: UInt64?)
+    /// A viewer's bandwidth does not fit even the lowest layer of the track: its video stops,
+    /// audio goes on; `videoResumed` when a layer fits again.
+    case videoPaused(ParticipantID, TrackID)
+    case videoResumed(ParticipantID, TrackID)
 }
 
 /// Why the room dropped something a participant sent.

@@ -1,3 +1,5 @@
+import RTP
+
 /// What the control plane negotiated for one published track (from the publisher's SDP).
 ///
 /// The SSRCs route incoming packets to the track; `rtxSSRC`/`rtxPayloadType` mark the RFC 4588
@@ -29,10 +31,14 @@ public struct TrackDescriptor: Sendable, Equatable {
     public var keyframeRequestMethod: KeyframeRequestMethod
     /// The publisher accepts generic NACKs (`a=rtcp-fb:* nack`); browsers offer it for video.
     public var acceptsNACK: Bool
+    /// The header-extension ids the publisher writes: what a forwarded packet's extensions
+    /// are translated from.
+    public var headerExtensions: HeaderExtensionIDs
 
     public init(id: TrackID, codec: CodecKind, payloadType: UInt8, clockRate: UInt32? = nil, ssrc: UInt32,
                 rtxSSRC: UInt32? = nil, rtxPayloadType: UInt8? = nil, mid: String? = nil, rid: String? = nil,
-                keyframeRequestMethod: KeyframeRequestMethod = .pli, acceptsNACK: Bool? = nil) {
+                keyframeRequestMethod: KeyframeRequestMethod = .pli, acceptsNACK: Bool? = nil,
+                headerExtensions: HeaderExtensionIDs = HeaderExtensionIDs()) {
         self.id = id
         self.kind = codec.mediaKind
         self.codec = codec
@@ -45,6 +51,7 @@ public struct TrackDescriptor: Sendable, Equatable {
         self.rid = rid
         self.keyframeRequestMethod = keyframeRequestMethod
         self.acceptsNACK = acceptsNACK ?? (codec.mediaKind == .video)
+        self.headerExtensions = headerExtensions
     }
 
     /// Throws when the descriptor cannot work: payload types over 127, a zero clock rate, an RTX

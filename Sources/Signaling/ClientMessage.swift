@@ -9,6 +9,9 @@ public enum ClientMessage: Sendable, Equatable {
     case answer(sdp: String)
     /// A trickled candidate (`candidate:` prefix optional); an empty one ends the candidates.
     case candidate(candidate: String, mid: String?)
+    /// What the client wants of one video track it receives: at most this height, and/or this
+    /// spatial layer (0 = lowest). Neither: back to the SFU's own choice.
+    case setVideo(trackID: String, maxHeight: Int?, layer: Int?)
     case leave
     case ping
 
@@ -19,6 +22,7 @@ public enum ClientMessage: Sendable, Equatable {
         case .offer: "offer"
         case .answer: "answer"
         case .candidate: "candidate"
+        case .setVideo: "set_video"
         case .leave: "leave"
         case .ping: "ping"
         }

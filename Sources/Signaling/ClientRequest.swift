@@ -66,6 +66,11 @@ public struct ClientRequest: Sendable, Equatable {
         case "candidate":
             let candidate = try required(try bounded(wire.candidate, "candidate", Limits.maxCandidateLength), "candidate")
             message = .candidate(candidate: candidate, mid: try bounded(wire.mid, "mid", Limits.maxMidLength))
+        case "set_video":
+            let track = try required(try bounded(wire.trackId, "trackId", Limits.maxMidLength), "trackId")
+            if let height = wire.maxHeight, !(1...8192).contains(height) { throw ClientMessageError(.invalidField("maxHeight"), id: id) }
+            if let layer = wire.layer, !(0...2).contains(layer) { throw ClientMessageError(.invalidField("layer"), id: id) }
+            message = .setVideo(trackID: track, maxHeight: wire.maxHeight, layer: wire.layer)
         case "leave":
             message = .leave
         case "ping":
@@ -86,6 +91,9 @@ public struct ClientRequest: Sendable, Equatable {
         var room: String?
         var token: String?
         var `protocol`: Int?
+        var trackId: String?
+        var maxHeight: Int?
+        var layer: Int?
     }
 
     /// Just the id, for error replies to messages whose other fields did not decode.

@@ -22,6 +22,12 @@ public enum ServerMessage: Sendable, Equatable {
     case roomEvent(LiveSessionEvent)
     /// This connection's role changed (a guest removed by the host is a viewer again).
     case roleChanged(RoomRole)
+    /// Who speaks in the room now, loudest first (at most 4 times a second).
+    case activeSpeakers([ActiveSpeaker])
+    /// The layer of a video track this connection now receives.
+    case videoLayer(VideoLayerInfo)
+    case videoPaused(trackID: String)
+    case videoResumed(trackID: String)
 
     public struct Joined: Sendable, Equatable {
         public var room: String
@@ -57,6 +63,10 @@ public enum ServerMessage: Sendable, Equatable {
         case .pong: "pong"
         case .roomEvent(let event): event.type
         case .roleChanged: "role_changed"
+        case .activeSpeakers: "active_speakers"
+        case .videoLayer: "video_layer"
+        case .videoPaused: "video_paused"
+        case .videoResumed: "video_resumed"
         }
     }
 
@@ -77,7 +87,8 @@ public enum ServerMessage: Sendable, Equatable {
 
         enum Key: String, CodingKey {
             case type, id, requestId, sdp, track, trackId, participant, user, role, room, tracks,
-                 participants, code, message, reason, `protocol`, viewerCount, guestCount, kind, muted, report
+                 participants, code, message, reason, `protocol`, viewerCount, guestCount, kind, muted, report,
+                 speakers, spatial, temporal, width, height, availableBitrate
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -111,6 +122,17 @@ public enum ServerMessage: Sendable, Equatable {
                 break
             case .roleChanged(let role):
                 try container.encode(role, forKey: .role)
+            case .activeSpeakers(let speakers):
+                try container.encode(speakers, forKey: .speakers)
+            case .videoLayer(let layer):
+                try container.encode(layer.trackID, forKey: .trackId)
+                try container.encode(layer.spatial, forKey: .spatial)
+                try container.encode(layer.temporal, forKey: .temporal)
+                try container.encodeIfPresent(layer.width, forKey: .width)
+                try container.encodeIfPresent(layer.height, forKey: .height)
+                try container.encodeIfPresent(layer.availableBitrate, forKey: .availableBitrate)
+            case .videoPaused(let trackID), .videoResumed(let trackID):
+                try container.encode(trackID, forKey: .trackId)
             case .roomEvent(let event):
                 switch event {
                 case .viewerJoined(let user, let count), .viewerLeft(let user, let count):

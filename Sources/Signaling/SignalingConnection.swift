@@ -155,7 +155,7 @@ final class SignalingConnection {
             guard case .proceed = await send(.closed(reason: "left"), id: id) else { return .stop }
             try? await outbound.close(.normalClosure, reason: "left")
             return .stop
-        case .offer, .answer, .candidate:
+        case .offer, .answer, .candidate, .setVideo:
             guard let member else {
                 return await send(.error(code: .notJoined, message: "join first"), id: id)
             }
@@ -163,6 +163,8 @@ final class SignalingConnection {
             case .offer(let sdp): return await offer(sdp, member: member, id: id, group: &group)
             case .answer(let sdp): return await answer(sdp, member: member, id: id)
             case .candidate(let candidate, let mid): return await trickle(candidate, mid: mid, id: id)
+            case .setVideo(let track, let maxHeight, let layer):
+                return await setVideo(VideoPreference(maxHeight: maxHeight, layer: layer), track: track, id: id)
             default: return .proceed
             }
         }
@@ -182,6 +184,14 @@ final class SignalingConnection {
             // The socket stays: the client may send a new offer to start again.
             session = nil
             return await send(.closed(reason: reason))
+        case .activeSpeakers(let speakers):
+            return await send(.activeSpeakers(speakers))
+        case .videoLayer(let layer):
+            return await send(.videoLayer(layer))
+        case .videoPaused(let trackID):
+            return await send(.videoPaused(trackID: trackID))
+        case .videoResumed(let trackID):
+            return await send(.videoResumed(trackID: trackID))
         }
     }
 
@@ -270,6 +280,16 @@ final class SignalingConnection {
         }
         do {
             try await mediaPlane.addRemoteCandidate(String(value), mid: mid, to: session)
+            return .proceed
+        } catch {
+            return await reportMediaError(error, id: id)
+        }
+    }
+
+    private func setVideo(_ preference: VideoPreference, track: String, id: RequestID?) async -> Outcome {
+        guard let session else { return await send(.error(code: .noSession, message: "no session: send an offer first"), id: id) }
+        do {
+            try await mediaPlane.setVideoPreference(preference, track: track, on: session)
             return .proceed
         } catch {
             return await reportMediaError(error, id: id)

@@ -53,11 +53,18 @@ struct WISHHandler: Sendable {
         }
         let participant = ParticipantInfo(participant: "p-" + RandomIdentifier.hex(byteCount: 8),
                                           user: token.user, role: token.role, name: token.name)
+        // WHEP viewers choose their video size in the query: ?maxHeight=360 and/or ?layer=0..2.
+        let query = request.uri.queryParameters
+        let maxHeight = query["maxHeight"].flatMap { Int(String($0)) }
+        let layer = query["layer"].flatMap { Int(String($0)) }
+        if let maxHeight, !(1...8192).contains(maxHeight) { return responses.failure(.badRequest, "maxHeight must be 1...8192") }
+        if let layer, !(0...2).contains(layer) { return responses.failure(.badRequest, "layer must be 0, 1 or 2") }
+        let preference = maxHeight == nil && layer == nil ? nil : VideoPreference(maxHeight: maxHeight, layer: layer)
         let answer: PeerSessionAnswer
         do {
             answer = try await mediaPlane.openSession(PeerSessionRequest(
                 room: room, participant: participant.participant, role: token.role,
-                intent: endpoint.intent, offer: offer, user: token.user, name: token.name))
+                intent: endpoint.intent, offer: offer, user: token.user, name: token.name, videoPreference: preference))
         } catch {
             return responses.mediaFailure(error)
         }

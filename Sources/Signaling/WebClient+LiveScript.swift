@@ -10,14 +10,14 @@ extension WebClient {
     (function () {
       const $ = (id) => document.getElementById(id);
       const chobi = window.chobi;
-      const { setState, setError, waitForIceGathering } = chobi.kit;
+      const { setState, setError, waitForIceGathering, sendInit, remoteSDP } = chobi.kit;
       const live = {
         user: null, token: null, sessions: [], nextCursor: null, paged: false,
         session: null, role: null, me: null, ws: null, pc: null, localStream: null,
         participants: new Map(), tracks: new Map(), tiles: new Map(), names: new Map(),
         invitedUsers: new Set(), viewerCount: 0, guestCount: 0, invited: false, followingHost: false,
         awaitingClose: false, reconnects: 0, reconnectTimer: null, peopleTimer: null, report: null, events: [], queue: Promise.resolve(),
-        chat: null, chatMessages: [],
+        chat: null, chatMessages: [], speakers: [], videoLayers: new Map(), pausedVideo: new Set(),
       };
       chobi.live = live;
 
@@ -282,7 +282,7 @@ extension WebClient {
             await startPeer();
             break;
           case 'answer':
-            if (live.pc) await live.pc.setRemoteDescription({ type: 'answer', sdp: message.sdp });
+            if (live.pc) await live.pc.setRemoteDescription({ type: 'answer', sdp: remoteSDP(message.sdp) });
             break;
           case 'offer':
             await answerOffer(message.sdp);
@@ -296,6 +296,20 @@ extension WebClient {
             live.tracks.delete(message.trackId);
             schedulePeople();
             break;
+          case 'active_speakers':
+            live.speakers = (message.speakers || []).map((s) => s.participant);
+            markSpeakers();
+            break;
+          case 'video_layer':
+            live.videoLayers.set(message.trackId, message);
+            break;
+          case 'video_paused':
+          case 'video_resumed': {
+            if (message.type === 'video_paused') live.pausedVideo.add(message.trackId);
+            else live.pausedVideo.delete(message.trackId);
+            renderTileLabels();
+            break;
+          }
           case 'participant_joined':
             addParticipant(message.participant);
             schedulePeople();
@@ -369,7 +383,7 @@ extension WebClient {
         openChat(pc);
         if (live.role !== 'viewer' && live.localStream) {
           for (const track of live.localStream.getTracks()) {
-            pc.addTransceiver(track, { direction: 'sendonly', streams: [live.localStream] });
+            pc.addTransceiver(track, sendInit(track, live.localStream));
           }
         } else {
           pc.addTransceiver('video', { direction: 'recvonly' });
@@ -384,7 +398,7 @@ extension WebClient {
       async function answerOffer(sdp) {
         const pc = live.pc;
         if (!pc) return;
-        await pc.setRemoteDescription({ type: 'offer', sdp });
+        await pc.setRemoteDescription({ type: 'offer', sdp: remoteSDP(sdp) });
         await pc.setLocalDescription(await pc.createAnswer());
         if (live.pc === pc) send({ type: 'answer', sdp: pc.localDescription.sdp });
       }
@@ -434,7 +448,7 @@ extension WebClient {
       }
 
       async function openCamera() {
-        const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
+        const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { frameRate: { ideal: 30 } } });
         live.localStream = stream;
         const tile = createTile('local');
         tile.video.muted = true;
@@ -655,6 +669,15 @@ extension WebClient {
         renderTileLabels();
       }
 
+      // The tile of whoever speaks loudest gets a highlight (the server's active_speakers list).
+      function markSpeakers() {
+        const first = live.speakers[0];
+        for (const [key, tile] of live.tiles) {
+          const who = key === 'local' ? live.me : key;
+          tile.node.classList.toggle('speaking', first !== undefined && who === first);
+        }
+      }
+
       function renderTileLabels() {
         for (const [key, tile] of live.tiles) {
           let text;
@@ -667,9 +690,12 @@ extension WebClient {
             text = participant ? displayName(participant.user) + ' (' + participant.role + ')' : 'participant';
             const muted = [...live.tracks.values()].filter((t) => t.participant === key && t.muted).map((t) => t.kind);
             if (muted.length) text += ' · muted: ' + muted.join(', ');
+            const paused = [...live.tracks.values()].some((t) => t.participant === key && live.pausedVideo.has(t.trackId));
+            if (paused) text += ' · video paused (low bandwidth)';
           }
           tile.label.textContent = text;
         }
+        markSpeakers();
       }
 
       function formatSeconds(value) {

@@ -46,6 +46,7 @@ extension WebClient {
       #tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(280px, 1fr)); gap: 8px; margin: 12px 0; }
       .tile { position: relative; background: #000; border-radius: 6px; overflow: hidden; aspect-ratio: 16 / 9; }
       .tile video { width: 100%; height: 100%; object-fit: cover; }
+      .tile.speaking { outline: 3px solid #4ade80; outline-offset: -3px; }
       .tile .label { position: absolute; left: 8px; bottom: 8px; background: rgba(0,0,0,.6); padding: 2px 8px;
                      border-radius: 4px; font-size: 13px; }
       #report-figures { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; }

@@ -6,8 +6,24 @@ extension WebClient {
     'use strict';
     (function () {
       const $ = (id) => document.getElementById(id);
-      const chobi = { pc: null, state: 'idle', lastError: null, resource: null, mode: null, stream: null };
+      const chobi = { pc: null, state: 'idle', lastError: null, resource: null, mode: null, stream: null,
+                      simulcast: new URLSearchParams(window.location.search).get('simulcast') === '1' };
       window.chobi = chobi;
+
+      // How a local track is sent: video as three simulcast layers (quarter, half and full size,
+      // RFC 8853 rids) when the page was opened with simulcast=1, so the SFU can give each viewer
+      // the layer its bandwidth carries; everything else as one stream.
+      function sendInit(track, stream) {
+        const init = { direction: 'sendonly', streams: [stream] };
+        if (chobi.simulcast && track.kind === 'video') {
+          init.sendEncodings = [
+            { rid: 'q', scaleResolutionDownBy: 4, maxBitrate: 200000 },
+            { rid: 'h', scaleResolutionDownBy: 2, maxBitrate: 700000 },
+            { rid: 'f', maxBitrate: 2500000 },
+          ];
+        }
+        return init;
+      }
 
       function setState(state) {
         chobi.state = state;
@@ -18,6 +34,12 @@ extension WebClient {
         const message = error ? String((error && error.message) || error) : '';
         chobi.lastError = error ? message : null;
         $('error').textContent = message;
+      }
+
+      // Every SDP from the server passes here: a test may set `chobi.remoteFilter` to route the
+      // page's media through an impairment relay (it rewrites the candidate's port).
+      function remoteSDP(sdp) {
+        return typeof chobi.remoteFilter === 'function' ? chobi.remoteFilter(sdp) : sdp;
       }
 
       function setBusy(busy) {
@@ -75,7 +97,7 @@ extension WebClient {
         }
         const location = response.headers.get('Location');
         chobi.resource = location ? new URL(location, window.location.href).href : null;
-        await pc.setRemoteDescription({ type: 'answer', sdp: body });
+        await pc.setRemoteDescription({ type: 'answer', sdp: remoteSDP(body) });
       }
 
       async function start(mode, body) {
@@ -114,14 +136,14 @@ extension WebClient {
       async function goLive() {
         await start('host', async () => {
           credentials();
-          const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
+          const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { frameRate: { ideal: 30 } } });
           chobi.stream = stream;
           const video = $('video');
           video.muted = true;
           video.srcObject = stream;
           const pc = newPeerConnection();
           for (const track of stream.getTracks()) {
-            pc.addTransceiver(track, { direction: 'sendonly', streams: [stream] });
+            pc.addTransceiver(track, sendInit(track, stream));
           }
           await exchange('whip', pc);
         });
@@ -145,7 +167,7 @@ extension WebClient {
       }
 
       // live.js (the app) shares these, and the state, error and peer connection they keep.
-      chobi.kit = { setState, setError, waitForIceGathering };
+      chobi.kit = { setState, setError, waitForIceGathering, sendInit, remoteSDP };
 
       $('live').addEventListener('click', goLive);
       $('watch').addEventListener('click', watch);

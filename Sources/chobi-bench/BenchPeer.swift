@@ -24,6 +24,8 @@ final class BenchPeer {
     private(set) var dtls: DTLSEndpoint?
 
     static let midExtensionID: UInt8 = 4
+    /// With feedback on (`CHOBI_FWD_FEEDBACK=1`): the transport-wide sequence number's id.
+    static let transportCCExtensionID: UInt8 = 3
 
     init(certificate: DTLSCertificate, receiveBuffer: Int32 = 1 << 20) throws(ForwardBenchFailure) {
         self.certificate = certificate
@@ -61,9 +63,14 @@ final class BenchPeer {
                      "a=rtcp:9 IN IP4 0.0.0.0", "a=ice-ufrag:\(credentials.ufrag)", "a=ice-pwd:\(credentials.password)",
                      "a=fingerprint:\(certificate.fingerprint.sdpValue)", "a=setup:actpass", "a=mid:0",
                      "a=extmap:\(Self.midExtensionID) urn:ietf:params:rtp-hdrext:sdes:mid"]
+        if ForwardBenchmark.feedback {
+            lines += ["a=extmap:\(Self.transportCCExtensionID) http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01",
+                      "a=extmap:2 http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time"]
+        }
         lines.append(ssrc == nil ? "a=recvonly" : "a=sendonly")
         if ssrc != nil { lines.append("a=msid:bench track0") }
         lines += ["a=rtcp-mux", "a=rtcp-rsize", "a=rtpmap:96 VP8/90000", "a=rtcp-fb:96 nack", "a=rtcp-fb:96 nack pli"]
+        if ForwardBenchmark.feedback { lines.append("a=rtcp-fb:96 transport-cc") }
         if let ssrc { lines.append("a=ssrc:\(ssrc) cname:bench") }
         if dataChannel {
             lines += ["m=application 9 UDP/DTLS/SCTP webrtc-datachannel", "c=IN IP4 0.0.0.0",

@@ -30,6 +30,10 @@ enum ForwardBenchmark {
     static let payloadBytes = 1000
     /// Forwards kept queued in front of the server during the saturation run.
     static let windowForwards = Int(getenv("CHOBI_FWD_WINDOW").map { atoi($0) } ?? 2000)
+    /// `CHOBI_FWD_FEEDBACK=1`: every peer negotiates transport-cc and abs-send-time, the publisher
+    /// stamps transport-wide numbers, so the server builds feedback for it and stamps, translates
+    /// and records every forwarded packet for each subscriber's estimator.
+    static let feedback = getenv("CHOBI_FWD_FEEDBACK").map { atoi($0) == 1 } ?? false
 
     static func run(subscriberCounts: [Int] = [10, 100, 1000]) async throws -> [BenchResult] {
         var results = [srtpAllocations()]

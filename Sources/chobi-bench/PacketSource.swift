@@ -28,9 +28,10 @@ final class PacketSource: @unchecked Sendable {
         self.session = session
         func template(_ descriptor: [UInt8]) throws -> [UInt8] {
             let payload = descriptor + [UInt8](repeating: 0x5A, count: ForwardBenchmark.payloadBytes - descriptor.count)
+            var extensions = [RTPHeaderExtension(id: BenchPeer.midExtensionID, value: Array("0".utf8))]
+            if ForwardBenchmark.feedback { extensions.append(RTPHeaderExtension(id: BenchPeer.transportCCExtensionID, value: [0, 0])) }
             return try RTPPacketBuilder(payloadType: 96, sequenceNumber: 0, timestamp: 0, ssrc: ForwardBenchmark.publisherSSRC,
-                                        marker: true,
-                                        extensions: [RTPHeaderExtension(id: BenchPeer.midExtensionID, value: Array("0".utf8))])
+                                        marker: true, extensions: extensions)
                 .build(payload: payload)
         }
         keyframe = try template([0x10, 0x50, 0x2A, 0x00, 0x9D, 0x01, 0x2A, 0x80, 0x02, 0xE0, 0x01])
@@ -101,6 +102,8 @@ final class PacketSource: @unchecked Sendable {
         try work.withUnsafeMutableBytes { raw throws in
             template.withUnsafeBytes { raw.copyMemory(from: $0) }
             raw.storeBytes(of: sequence.bigEndian, toByteOffset: 2, as: UInt16.self)
+            // The transport-wide number (one-byte form: block at 12, mid element 16-17, ours at 18).
+            if ForwardBenchmark.feedback { raw.storeBytes(of: sequence.bigEndian, toByteOffset: 19, as: UInt16.self) }
             raw.storeBytes(of: timestamp.bigEndian, toByteOffset: 4, as: UInt32.self)
             raw.storeBytes(of: monotonicNanos(), toByteOffset: template.count - 8, as: UInt64.self)
             let length = try session?.protectRTP(raw, length: template.count) ?? template.count

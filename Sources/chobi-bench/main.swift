@@ -1,4 +1,4 @@
-// chobi-bench [rtp|srtp|dtls|room|events|forward|chat|api|all]: prints one line per figure. Run through tools/bench (release).
+// chobi-bench [rtp|srtp|dtls|room|events|congestion|forward|chat|api|all]: prints one line per figure. Run through tools/bench (release).
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -9,6 +9,8 @@ let suites: [(String, () async throws -> [BenchResult])] = [
     ("dtls", DTLSBenchmark.run),
     ("room", { try RoomForwardBenchmark.run() }),
     ("events", RoomEventsBenchmark.run),
+    // What congestion control adds per packet (feedback, estimation, extension translation).
+    ("congestion", CongestionBenchmark.run),
     // Through the real server on loopback (ICE+DTLS peers, sockets); takes a minute or two.
     ("forward", { try await ForwardBenchmark.run() }),
     // Room chat over data channels through the real server (ICE+DTLS+SCTP peers); under a minute.

@@ -69,6 +69,10 @@ enum MetricsRoutes {
         family("chobi_chat_messages_total", "Chat messages over data channels, relayed to the room or refused.", [
             ("outcome=\"relayed\"", c.chatRelayed), ("outcome=\"refused\"", c.chatRefused),
         ])
+        family("chobi_congestion_feedback_total", "Congestion feedback: sent to publishers (transport-cc, REMB), read from viewers, or unbuildable.", [
+            ("direction=\"sent\"", c.feedbackSent), ("direction=\"received\"", c.feedbackReceived),
+            ("direction=\"unbuildable\"", c.feedbackUnbuildable),
+        ])
         return out
     }
 

@@ -23,13 +23,16 @@ def only_loopback() -> bool:
 
 
 class Browser:
-    def __init__(self):
+    def __init__(self, extra_flags: tuple[str, ...] = ()):
         if not only_loopback():
             pytest.skip("Chromium runs only inside a loopback-only network namespace (tools/test)")
         self.profile = tempfile.mkdtemp(prefix="chobi-chromium-")
         opts = webdriver.ChromeOptions()
         opts.binary_location = "/usr/bin/chromium"
-        for flag in FLAGS + [f"--user-data-dir={self.profile}"]:
+        # An extra flag replaces a default one of the same name (e.g. a fake camera with fps=30).
+        names = {f.split("=", 1)[0] for f in extra_flags}
+        flags = [f for f in FLAGS if f.split("=", 1)[0] not in names] + list(extra_flags)
+        for flag in flags + [f"--user-data-dir={self.profile}"]:
             opts.add_argument(flag)
         self.driver = webdriver.Chrome(options=opts, service=Service(executable_path="/usr/bin/chromedriver"))
         self.driver.set_script_timeout(20)
@@ -63,6 +66,39 @@ class Browser:
                 done(n);
             }).catch(() => done(-2));
         """)
+
+    def rtp_stats(self, kind: str = "video") -> dict:
+        """Chromium's own verdict on its RTP streams: every outbound-rtp and inbound-rtp entry of
+        `kind` with the fields the media-quality tests read, plus the selected candidate pair's
+        availableOutgoingBitrate (the sender's bandwidth estimate)."""
+        return self.driver.execute_async_script("""
+            const kind = arguments[0];
+            const done = arguments[arguments.length - 1];
+            if (!window.chobi || !window.chobi.pc) { done({outbound: [], inbound: [], pair: null}); return; }
+            window.chobi.pc.getStats().then(stats => {
+                const out = {outbound: [], inbound: [], pair: null, at: performance.now()};
+                stats.forEach(s => {
+                    if (s.type === 'outbound-rtp' && s.kind === kind)
+                        out.outbound.push({rid: s.rid || null, frameWidth: s.frameWidth || 0, frameHeight: s.frameHeight || 0,
+                            framesPerSecond: s.framesPerSecond || 0, framesSent: s.framesSent || 0,
+                            framesEncoded: s.framesEncoded || 0, bytesSent: s.bytesSent || 0,
+                            packetsSent: s.packetsSent || 0,
+                            targetBitrate: s.targetBitrate || 0,
+                            qualityLimitationReason: s.qualityLimitationReason || null});
+                    if (s.type === 'inbound-rtp' && s.kind === kind)
+                        out.inbound.push({mid: s.mid || null, frameWidth: s.frameWidth || 0, frameHeight: s.frameHeight || 0,
+                            framesPerSecond: s.framesPerSecond || 0, framesDecoded: s.framesDecoded || 0,
+                            framesReceived: s.framesReceived || 0, packetsReceived: s.packetsReceived || 0,
+                            bytesReceived: s.bytesReceived || 0, audioLevel: s.audioLevel,
+                            totalSamplesReceived: s.totalSamplesReceived || 0,
+                            freezeCount: s.freezeCount || 0, totalFreezesDuration: s.totalFreezesDuration || 0});
+                    if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded')
+                        out.pair = {availableOutgoingBitrate: s.availableOutgoingBitrate || 0,
+                                    availableIncomingBitrate: s.availableIncomingBitrate || 0};
+                });
+                done(out);
+            }).catch(e => done({outbound: [], inbound: [], pair: null, error: String(e)}));
+        """, kind)
 
     def script(self, source: str, *args):
         return self.driver.execute_script(source, *args)

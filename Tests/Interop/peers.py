@@ -46,15 +46,18 @@ def read_index(frame: av.VideoFrame) -> int:
     return value
 
 
-async def decode_frames(track, on_video, on_audio=None):
+async def decode_frames(track, on_video, on_audio=None, on_size=None):
     """Pulls decoded frames from a remote track until it ends: each video frame's drawn index
-    and arrival time go to `on_video`, each audio frame to `on_audio`."""
+    and arrival time go to `on_video` (its width and height to `on_size`), each audio frame to
+    `on_audio`."""
     while True:
         try:
             frame = await track.recv()
         except Exception:
             return
         if track.kind == "video":
+            if on_size:
+                on_size(frame.width, frame.height, time.monotonic())
             on_video(read_index(frame), time.monotonic())
         elif on_audio:
             on_audio()
@@ -87,6 +90,7 @@ class ToneAudioTrack(MediaStreamTrack):
         super().__init__()
         self.samples = 0
         self.start = None
+        self.gain = 1.0   # 0 sends digital silence (audio level 127), e.g. a guest who is not speaking
 
     async def recv(self):
         if self.start is None:
@@ -97,7 +101,7 @@ class ToneAudioTrack(MediaStreamTrack):
         if delay > 0:
             await asyncio.sleep(delay)
         t = (np.arange(n) + self.samples) / 48000
-        pcm = (np.sin(2 * math.pi * 440 * t) * 8000).astype(np.int16)
+        pcm = (np.sin(2 * math.pi * 440 * t) * 8000 * self.gain).astype(np.int16)
         frame = av.AudioFrame.from_ndarray(pcm.reshape(1, -1), format="s16", layout="mono")
         frame.sample_rate = 48000
         frame.pts = self.samples
@@ -156,6 +160,7 @@ class Viewer:
         self.base, self.room, self.token = base, room, token
         self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
         self.video_frames: list[tuple[int, float]] = []   # (index, monotonic time)
+        self.video_sizes: list[tuple[int, int, float]] = []   # (width, height, monotonic time)
         self.audio_frames = 0
         self.answer_at = None
         self.answer_sdp = None
@@ -170,7 +175,8 @@ class Viewer:
     async def _consume(self, track):
         def audio():
             self.audio_frames += 1
-        await decode_frames(track, lambda index, t: self.video_frames.append((index, t)), audio)
+        await decode_frames(track, lambda index, t: self.video_frames.append((index, t)), audio,
+                            lambda w, h, t: self.video_sizes.append((w, h, t)))
 
     async def start(self):
         self.pc.addTransceiver("video", direction="recvonly")

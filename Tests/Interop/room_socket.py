@@ -14,10 +14,12 @@ from peers import decode_frames
 
 
 class RoomWatcher:
-    def __init__(self, base: str, room_token: str, chat: bool = False):
+    def __init__(self, base: str, room_token: str, chat: bool = False, sdp_filter=None):
         host = base.removeprefix("http://")
         self.url = f"ws://{host}/rtc?token={room_token}"
         self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+        self.sdp_filter = sdp_filter or (lambda sdp: sdp)   # e.g. an impairment relay's rewrite
+        self.audio_frames: list[float] = []  # monotonic arrival time of each decoded audio frame
         self.frames: list[tuple[int, float]] = []  # (index, monotonic time)
         self.video_tracks: list[list[float]] = []  # per received video track, its frames' times
         self.events: list[dict] = []
@@ -44,7 +46,8 @@ class RoomWatcher:
             def on_video(index, t):
                 self.frames.append((index, t))
                 times.append(t)
-            self._tasks.append(asyncio.ensure_future(decode_frames(track, on_video)))
+            self._tasks.append(asyncio.ensure_future(
+                decode_frames(track, on_video, lambda: self.audio_frames.append(time.monotonic()))))
 
 
     def count(self, predicate, since: float = 0.0) -> int:
@@ -89,12 +92,13 @@ class RoomWatcher:
         try:
             async for text in self._ws:
                 msg = json.loads(text)
+                msg["_at"] = time.monotonic()   # when it arrived, for latency checks
                 self.events.append(msg)
                 kind = msg.get("type")
                 if kind == "answer":
-                    await self.pc.setRemoteDescription(RTCSessionDescription(msg["sdp"], "answer"))
+                    await self.pc.setRemoteDescription(RTCSessionDescription(self.sdp_filter(msg["sdp"]), "answer"))
                 elif kind == "offer":
-                    await self.pc.setRemoteDescription(RTCSessionDescription(msg["sdp"], "offer"))
+                    await self.pc.setRemoteDescription(RTCSessionDescription(self.sdp_filter(msg["sdp"]), "offer"))
                     await self.pc.setLocalDescription(await self.pc.createAnswer())
                     await self._ws.send(json.dumps({"type": "answer", "sdp": self.pc.localDescription.sdp}))
                 elif kind == "closed":

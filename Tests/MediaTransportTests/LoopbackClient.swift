@@ -31,6 +31,9 @@ final class LoopbackClient: @unchecked Sendable {
         var midExtension = true
         /// Whether a sending section announces a track (msid); false for a transceiver without one.
         var announcesTrack = true
+        /// Further header extensions offered (id, URI), and feedback types for the codec.
+        var extensions: [(id: UInt8, uri: String)] = []
+        var feedback: [String] = []
     }
 
     let channel: any Channel
@@ -43,6 +46,7 @@ final class LoopbackClient: @unchecked Sendable {
     private(set) var srtp: SRTPSession?
     /// Datagrams received that were neither STUN nor DTLS (SRTP/SRTCP), in arrival order.
     private(set) var media: [[UInt8]] = []
+    private var rtcp: [[UInt8]] = []
     private(set) var stunResponses: [STUNMessage] = []
 
     static let videoPayloadType: UInt8 = 96
@@ -93,6 +97,7 @@ final class LoopbackClient: @unchecked Sendable {
                       "a=ice-options:trickle", "a=fingerprint:\(fingerprint)", "a=setup:actpass", "a=mid:\(index)"]
             if section.midExtension { lines.append("a=extmap:\(midExtensionID) urn:ietf:params:rtp-hdrext:sdes:mid") }
             if !section.rids.isEmpty { lines.append("a=extmap:10 urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id") }
+            for e in section.extensions { lines.append("a=extmap:\(e.id) \(e.uri)") }
             lines.append("a=\(section.direction.rawValue)")
             if section.direction.sends, section.announcesTrack { lines.append("a=msid:client track\(index)") }
             lines += ["a=rtcp-mux", "a=rtcp-rsize"]
@@ -102,6 +107,7 @@ final class LoopbackClient: @unchecked Sendable {
             } else {
                 lines += ["a=rtpmap:111 opus/48000/2", "a=fmtp:111 minptime=10;useinbandfec=1"]
             }
+            for fb in section.feedback { lines.append("a=rtcp-fb:\(video ? videoPayloadType : audioPayloadType) \(fb)") }
             for rid in section.rids { lines.append("a=rid:\(rid) send") }
             if !section.rids.isEmpty { lines.append("a=simulcast:send \(section.rids.joined(separator: ";"))") }
             if section.direction.sends, let ssrc = section.ssrc {
@@ -245,16 +251,28 @@ final class LoopbackClient: @unchecked Sendable {
         try await send(bytes)
     }
 
-    /// RTP packets received since the last call, decrypted (RTCP and undecryptable ones skipped).
+    /// RTP packets received since the last call, decrypted (RTCP and undecryptable ones skipped;
+    /// decrypted RTCP is kept for `takeRTCP`).
     func takeRTP() -> [[UInt8]] {
         pump()
         guard let srtp else { return [] }
         var out: [[UInt8]] = []
-        for var datagram in media where datagram.count > 1 && !(192...223).contains(datagram[1]) {
-            if (try? srtp.unprotectRTP(&datagram)) != nil { out.append(datagram) }
+        for var datagram in media where datagram.count > 1 {
+            if (192...223).contains(datagram[1]) {
+                if (try? srtp.unprotectRTCP(&datagram)) != nil { rtcp.append(datagram) }
+            } else if (try? srtp.unprotectRTP(&datagram)) != nil {
+                out.append(datagram)
+            }
         }
         media.removeAll()
         return out
+    }
+
+    /// RTCP packets received (decrypted) since the last call, each datagram's packets decoded.
+    func takeRTCP() -> [RTCPPacket] {
+        _ = takeRTP()
+        defer { rtcp.removeAll() }
+        return rtcp.flatMap { (try? RTCPCompoundPacket(parsing: $0).packets) ?? [] }
     }
 
     /// Waits until `count` RTP packets arrived (decrypted), or the timeout.

@@ -38,7 +38,9 @@ let sfuStream = OutgoingStream(streamID: "sfu-stream", trackID: "sfu-video", ssr
         #expect(video.codec(payloadType: 97)?.feedback == [])
         #expect(video.codec(payloadType: 108)?.parameters == [Parameter("level-asymmetry-allowed", "1"),
             Parameter("packetization-mode", "1"), Parameter("profile-level-id", "42e01f")])
-        #expect(video.extensionMaps.map(\.id) == [2, 13, 3, 4, 10, 11])
+        // playout-delay (5) is answered now: the SFU passes it from publishers to viewers.
+        #expect(video.extensionMaps.map(\.id) == [2, 13, 3, 5, 4, 10, 11])
+        #expect(result.media[1].extensionID(HeaderExtensionURI.playoutDelay) == 5)
         #expect(result.media[1].extensionID(HeaderExtensionURI.transportWideCC) == 3)
         #expect(result.media[1].extensionID(HeaderExtensionURI.mid) == 4)
         #expect(result.media[1].extensionID(HeaderExtensionURI.timeOffset) == nil)

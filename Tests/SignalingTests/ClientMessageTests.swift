@@ -17,6 +17,10 @@ import TestSupport
                 == .candidate(candidate: "candidate:1 1 udp 1 1.2.3.4 5 typ host", mid: "0"))
         #expect(try decode(#"{"type":"candidate","candidate":""}"#).message == .candidate(candidate: "", mid: nil))
         #expect(try decode(#"{"type":"leave"}"#).message == .leave)
+        #expect(try decode(#"{"type":"set_video","trackId":"t3","maxHeight":360}"#).message
+                == .setVideo(trackID: "t3", maxHeight: 360, layer: nil))
+        #expect(try decode(#"{"type":"set_video","trackId":"t3","layer":0}"#).message
+                == .setVideo(trackID: "t3", maxHeight: nil, layer: 0))
         #expect(try decode(#"{"type":"ping","id":-3,"future":"field"}"#) == ClientRequest(id: .number(-3), message: .ping))
     }
 
@@ -36,6 +40,9 @@ import TestSupport
             (#"{"type":"ping","id":{"a":1}}"#, .init(.invalidField("id"))),
             (#"{"type":"join","room":"a/b"}"#, .init(.invalidField("room"))),
             (#"{"type":"candidate","mid":"0"}"#, .init(.missingField("candidate"))),
+            (#"{"type":"set_video","layer":1}"#, .init(.missingField("trackId"))),
+            (#"{"type":"set_video","trackId":"t","layer":3}"#, .init(.invalidField("layer"))),
+            (#"{"type":"set_video","trackId":"t","maxHeight":0}"#, .init(.invalidField("maxHeight"))),
             (#"{"type":"candidate","candidate":"\#(String(repeating: "c", count: 1025))"}"#, .init(.invalidField("candidate"))),
             (#"{"type":"ping","id":"\#(String(repeating: "i", count: 129))"}"#, .init(.invalidField("id"))),
         ]
@@ -97,6 +104,10 @@ import TestSupport
         case .candidate(let candidate, let mid):
             object["candidate"] = candidate
             object["mid"] = mid
+        case .setVideo(let track, let maxHeight, let layer):
+            object["trackId"] = track
+            object["maxHeight"] = maxHeight
+            object["layer"] = layer
         case .leave, .ping:
             break
         }
@@ -151,6 +162,9 @@ import TestSupport
             (.trackPublished(.init(trackID: "t", participant: "p", kind: "audio", muted: true)), "track_published"),
             (.trackUnpublished(trackID: "t"), "track_unpublished"), (.participantJoined(info), "participant_joined"),
             (.participantLeft(info), "participant_left"), (.closed(reason: "bye"), "closed"),
+            (.activeSpeakers([.init(participant: "p1", user: "a")]), "active_speakers"), (.videoPaused(trackID: "t"), "video_paused"),
+            (.videoResumed(trackID: "t"), "video_resumed"),
+            (.videoLayer(.init(trackID: "t", spatial: 1, temporal: 2, width: 640, height: 360)), "video_layer"),
         ]
         for (message, type) in expected {
             #expect(try object(message.encoded())["type"] as? String == type)
@@ -158,5 +172,13 @@ import TestSupport
         #expect(try object(ServerMessage.offer(sdp: "v=0\r\n").encoded())["sdp"] as? String == "v=0\r\n")
         #expect(try object(ServerMessage.trackUnpublished(trackID: "t9").encoded())["trackId"] as? String == "t9")
         #expect((try object(ServerMessage.participantLeft(info).encoded())["participant"] as? [String: Any])?["user"] as? String == "u")
+        let speakers = try object(ServerMessage.activeSpeakers([.init(participant: "p1", user: "a"),
+                                                                .init(participant: "p2", user: "b")]).encoded())["speakers"]
+        #expect((speakers as? [[String: String]])?.map { $0["user"] } == ["a", "b"])
+        #expect((speakers as? [[String: String]])?.map { $0["participant"] } == ["p1", "p2"])
+        let layer = try object(ServerMessage.videoLayer(.init(trackID: "t", spatial: 1, temporal: 2, width: 640, height: 360,
+                                                             availableBitrate: 900_000)).encoded())
+        #expect(layer["trackId"] as? String == "t" && layer["spatial"] as? Int == 1 && layer["temporal"] as? Int == 2)
+        #expect(layer["width"] as? Int == 640 && layer["height"] as? Int == 360 && layer["availableBitrate"] as? Int == 900_000)
     }
 }

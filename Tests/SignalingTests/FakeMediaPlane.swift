@@ -12,6 +12,7 @@ final class FakeMediaPlane: MediaPlane {
         case close(PeerSessionID)
         case setMuted(Bool, kind: String, participants: Set<String>, room: String)
         case closeSessions(room: String, participants: Set<String>?, reason: String)
+        case setVideoPreference(VideoPreference, track: String, PeerSessionID)
     }
 
     /// `PeerSessionRequest` is not Equatable; this is its recorded form.
@@ -161,6 +162,15 @@ final class FakeMediaPlane: MediaPlane {
             continuation.yield(.closed(reason: reason))
             continuation.finish()
         }
+    }
+
+    func setVideoPreference(_ preference: VideoPreference, track trackID: String,
+                            on session: PeerSessionID) async throws(MediaPlaneError) {
+        let known = state.withLock { state in
+            state.calls.append(.setVideoPreference(preference, track: trackID, session))
+            return state.sessions[session] != nil
+        }
+        guard known else { throw .unknownSession }
     }
 
     /// The fake carries no data channels, so it relays no chat.
