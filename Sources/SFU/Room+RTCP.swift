@@ -96,6 +96,9 @@ extension Room {
             return
         }
         counters.nacksReceived += 1
+        // A paused video (bandwidth too low, or muted) sends nothing, repairs included: resending
+        // old frames would only load the link the pause is relieving.
+        guard !subscription.isPausedByAllocation else { return }
         let suppression = max(configuration.minimumRetransmissionSpacing, viewer.roundTripTime / 2)
         nack.forEachLostSequenceNumber { sequenceNumber in
             guard let forwarded = subscription.forwarder.retransmission(of: sequenceNumber, at: now,

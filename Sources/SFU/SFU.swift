@@ -12,7 +12,13 @@
 // and keeps the reverse map that turns a viewer's NACK back into a cached packet (`RTXEncoder`
 // for RFC 4588 retransmissions). `SenderReportRewriter` maps the publisher's SRs per viewer.
 //
+// Simulcast layers are tracks of one group (`Room.layers(of:)`); each viewer follows one layer
+// and switches at a keyframe (`Subscription`). Per viewer, `BitrateAllocator` shares the
+// bandwidth the transport estimates (`Room.setAvailableBitrate`) across its tracks — audio, then
+// the active speakers' video (`ActiveSpeakerDetector`), then the rest — and `LayerSelector` turns
+// allocations into switches, pauses and resumes with hysteresis.
+//
 // What it does not: no sockets, clocks, threads, SRTP, ICE/DTLS, SDP negotiation, header
-// extension id rewriting, congestion control, simulcast layer selection or active-speaker
-// detection. A room lives on one event loop: nothing here locks, awaits or allocates per
+// extension id rewriting or bandwidth estimation (the `Congestion` module estimates; the
+// transport feeds the room its figures). A room lives on one event loop: nothing here locks, awaits or allocates per
 // forwarded packet; buffers are sized when a track or subscription is created.

@@ -135,10 +135,18 @@ class ShapingRelay(Relay):
         self.max_queue = max_queue
         self.dropped = 0
         self.passed = 0
+        # RTP headers travel in the clear under SRTP: what the SFU sent is countable on the wire.
+        self.video_types: set[int] = set()
+        self.video_passed = 0
         self._queue: list[tuple[float, bytes]] = []
         self._free_at = 0.0
         self._wake = threading.Condition()
         self._threads.append(threading.Thread(target=self._send, daemon=True))
+
+    def rewrite(self, sdp: str) -> str:
+        """Points the viewer at the relay and learns the video payload types (to count them)."""
+        self.video_types |= video_payload_types(sdp)
+        return super().rewrite(sdp)
 
     def set_rate(self, rate: float | None):
         with self._wake:
@@ -189,5 +197,8 @@ class ShapingRelay(Relay):
                 try:
                     self.viewer_side.sendto(data, self.viewer)
                     self.passed += 1
+                    if len(data) >= 12 and 128 <= data[0] <= 191 and not (192 <= data[1] <= 223) \
+                            and data[1] & 0x7F in self.video_types:
+                        self.video_passed += 1
                 except OSError:
                     return
