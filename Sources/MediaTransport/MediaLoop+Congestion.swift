@@ -10,6 +10,9 @@ import SFU
 extension MediaLoop {
     /// Loss a REMB-only viewer must report before its REMB limits what it gets.
     static let rembLossThreshold = 0.1
+    /// How long heavy loss keeps a REMB viewer limited after it stops (a paused video stops the
+    /// loss it caused; resuming at once would bring it back).
+    static let rembLossMemory: Duration = .seconds(10)
     /// What a viewer is given while nothing limits it (room for every layer of every track).
     static let unlimitedBitrate: UInt64 = 10_000_000_000
 
@@ -54,7 +57,9 @@ extension MediaLoop {
         // viewer's own guess, and a busy receiver's (aiortc in Python) guesses low while it
         // decodes everything: it limits the viewer only while the viewer also reports loss.
         if read, let estimator = peer.sendSideEstimator, estimator.hasTransportFeedback || estimator.rembBitrate != nil {
-            let congested = estimator.hasTransportFeedback || estimator.lossRatio >= Self.rembLossThreshold
+            if estimator.lossRatio >= Self.rembLossThreshold { peer.lastHeavyLoss = now }
+            let congested = estimator.hasTransportFeedback
+                || peer.lastHeavyLoss.map { now - $0 < Self.rembLossMemory } ?? false
             let estimate = congested ? estimator.targetBitrate : Self.unlimitedBitrate
             let room = peer.room.room
             room.setAvailableBitrate(peer.participantID, estimate, at: now)

@@ -142,6 +142,8 @@ final class PeerConnection {
         if features.viewerFeedback == .transportCC, probes == nil { probes = ProbeController() }
     }
 
+    /// When this viewer last reported heavy loss (REMB viewers are limited while it is recent).
+    var lastHeavyLoss: Duration?
     /// What the session asked of every video it receives (WHEP query), applied as it subscribes.
     var videoPreference: VideoPreference?
 

@@ -103,6 +103,28 @@ public final class Participant {
         roundTripTime = roundTripTime * 7 / 8 + sample / 8
     }
 
+    /// Bytes of retransmissions this viewer may still get now (a token bucket refilled at a share
+    /// of its available bitrate): a lossy link must not be flooded with repairs.
+    var retransmissionTokens = 0.0
+    var retransmissionRefilledAt: Duration?
+
+    /// Takes `bytes` from the retransmission budget; true when they fit. Unlimited while the
+    /// viewer has no estimate.
+    func spendRetransmission(_ bytes: Int, share: Double, burst: Duration, at now: Duration) -> Bool {
+        guard let available = availableBitrate else { return true }
+        let rate = Double(available) / 8 * share  // bytes per second
+        let capacity = rate * Double(burst / .seconds(1))
+        if let last = retransmissionRefilledAt, now > last {
+            retransmissionTokens = min(capacity, retransmissionTokens + rate * Double((now - last) / .seconds(1)))
+        } else if retransmissionRefilledAt == nil {
+            retransmissionTokens = capacity
+        }
+        retransmissionRefilledAt = now
+        guard retransmissionTokens >= Double(bytes) else { return false }
+        retransmissionTokens -= Double(bytes)
+        return true
+    }
+
     /// When the allocation is due again without news from the estimator.
     func allocationDeadline(refresh: Duration) -> Duration? {
         guard availableBitrate != nil, !subscriptionsByTrack.isEmpty else { return nil }

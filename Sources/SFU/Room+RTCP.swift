@@ -110,6 +110,11 @@ extension Room {
                 counters.retransmissionCacheMisses += 1
                 return
             }
+            guard viewer.spendRetransmission(cached.bytes.count, share: configuration.retransmissionShare,
+                                             burst: configuration.retransmissionBurst, at: now) else {
+                counters.retransmissionsThrottled += 1
+                return
+            }
             var rewrite = forwarded.rewrite
             if subscription.rtx != nil, let encoded = subscription.rtx?.encode(rewrite) { rewrite = encoded }
             counters.retransmissionsSent += 1

@@ -33,6 +33,10 @@ public struct RoomConfiguration: Sendable, Equatable {
     /// encoder turned it off).
     public var layerIdleTimeout: Duration = .milliseconds(1500)
     public var layerSelector = LayerSelector.Configuration()
+    /// Retransmissions to a viewer with an estimate use at most this share of it, with bursts of
+    /// up to `retransmissionBurst` of that rate.
+    public var retransmissionShare = 0.25
+    public var retransmissionBurst: Duration = .milliseconds(500)
     /// Levels alone decide who speaks: aiortc and other senders write the level but never set
     /// the RFC 6464 voice-activity flag.
     public var activeSpeakers: ActiveSpeakerDetector.Configuration = {

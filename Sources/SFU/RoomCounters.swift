@@ -33,6 +33,8 @@ public struct RoomCounters: Sendable, Equatable {
     public var senderReportsSent = 0
     /// Padding-only packets sent to viewers as bandwidth probes.
     public var paddingPacketsSent = 0
+    /// NACKed packets not resent: the viewer's retransmission budget was spent.
+    public var retransmissionsThrottled = 0
     /// RTCP that did not fit the room's scratch buffer (should stay 0).
     public var rtcpBuildFailures = 0
     /// Events dropped because nobody drained them (`RoomConfiguration.maxPendingEvents`).

@@ -9,6 +9,17 @@ import threading
 import time
 
 
+def video_ssrcs(sdp: str) -> set[int]:
+    """The SSRCs announced (`a=ssrc`) in the video sections of an SDP: what the sender sends."""
+    video, ssrcs = False, set()
+    for line in sdp.splitlines():
+        if line.startswith("m="):
+            video = line.startswith("m=video")
+        elif video and line.startswith("a=ssrc:"):
+            ssrcs.add(int(line[len("a=ssrc:"):].split()[0]))
+    return ssrcs
+
+
 def video_payload_types(sdp: str) -> set[int]:
     """Payload types of the video codecs (not RTX) in an SDP: what a viewer NACKs."""
     video, types = False, set()
@@ -135,17 +146,18 @@ class ShapingRelay(Relay):
         self.max_queue = max_queue
         self.dropped = 0
         self.passed = 0
-        # RTP headers travel in the clear under SRTP: what the SFU sent is countable on the wire.
-        self.video_types: set[int] = set()
-        self.video_passed = 0
+        # RTP headers travel in the clear under SRTP: what the SFU sent is countable on the wire
+        # (counted as it arrives from the SFU, before the bottleneck).
+        self.video_ssrcs: set[int] = set()
+        self.video_from_sfu = 0
         self._queue: list[tuple[float, bytes]] = []
         self._free_at = 0.0
         self._wake = threading.Condition()
         self._threads.append(threading.Thread(target=self._send, daemon=True))
 
     def rewrite(self, sdp: str) -> str:
-        """Points the viewer at the relay and learns the video payload types (to count them)."""
-        self.video_types |= video_payload_types(sdp)
+        """Points the viewer at the relay and learns the SFU's video SSRCs (to count them)."""
+        self.video_ssrcs |= video_ssrcs(sdp)
         return super().rewrite(sdp)
 
     def set_rate(self, rate: float | None):
@@ -166,6 +178,9 @@ class ShapingRelay(Relay):
                 return
             if data is None:
                 continue
+            if len(data) >= 12 and 128 <= data[0] <= 191 and not (192 <= data[1] <= 223) \
+                    and int.from_bytes(data[8:12], "big") in self.video_ssrcs:
+                self.video_from_sfu += 1
             now = time.monotonic()
             with self._wake:
                 if self.rate is None:
@@ -197,8 +212,5 @@ class ShapingRelay(Relay):
                 try:
                     self.viewer_side.sendto(data, self.viewer)
                     self.passed += 1
-                    if len(data) >= 12 and 128 <= data[0] <= 191 and not (192 <= data[1] <= 223) \
-                            and data[1] & 0x7F in self.video_types:
-                        self.video_passed += 1
                 except OSError:
                     return

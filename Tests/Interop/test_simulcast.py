@@ -137,14 +137,14 @@ def test_a_viewer_below_the_lowest_layer_gets_video_paused_and_keeps_audio(serve
                 await asyncio.sleep(3.0)
                 audio = sum(1 for a in watcher.audio_frames if a >= t)
                 video = sum(1 for _, v in watcher.frames if v >= t)
-                wire_paused = relay.video_passed
+                wire_paused = relay.video_from_sfu
                 await asyncio.sleep(2.0)
-                wire_paused = relay.video_passed - wire_paused
+                wire_paused = relay.video_from_sfu - wire_paused
                 relay.set_rate(None)
                 resumed = await watcher.wait_event("video_resumed", timeout=25)
-                wire_resumed = relay.video_passed
+                wire_resumed = relay.video_from_sfu
                 await asyncio.sleep(3.0)
-                wire_resumed = relay.video_passed - wire_resumed
+                wire_resumed = relay.video_from_sfu - wire_resumed
                 return paused, audio, video, resumed, (wire_paused, wire_resumed)
             finally:
                 await watcher.close()
@@ -156,8 +156,10 @@ def test_a_viewer_below_the_lowest_layer_gets_video_paused_and_keeps_audio(serve
         assert audio >= 100, f"audio stopped with the video: {audio} frames in 3 s"
         assert video <= 5, f"video kept coming while paused: {video} frames in 3 s"
         assert wire_paused <= 5, f"the SFU sent {wire_paused} video packets while paused"
-        # How much video flows after a REMB viewer resumes is printed, not asserted: see the
-        # closing note of this change (the resume itself is pinned by the SFU suite).
+        # After the resume the SFU sends the video again (~30 frames a second of packets). What
+        # aiortc then decodes is not asserted: the Python relay shares the process with aiortc's
+        # decoder and falls behind at full rate, so it, not the SFU, limits what arrives.
+        assert wire_resumed >= 150, f"the SFU sent only {wire_resumed} video packets in 3 s after resuming"
     finally:
         host.close()
         relay.stop()

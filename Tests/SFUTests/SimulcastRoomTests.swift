@@ -253,3 +253,33 @@ struct RoomActiveSpeakerTests {
         #expect(room.drainEvents().contains { $0 == .activeSpeakersChanged([]) })
     }
 }
+
+@Suite("Retransmission budget: repairs to a viewer with an estimate stay within a share of it")
+struct RetransmissionBudgetTests {
+    @Test("a NACK for 90 packets gets only what a quarter of a 100 kbit/s estimate allows; without an estimate, all")
+    func budget() throws {
+        for limited in [true, false] {
+            let room = RoomHarness()
+            try room.addPublisher()
+            try room.addViewer(2)
+            let plan = MediaStreamPlan(keyframeInterval: 1000, start: room.now)
+            _ = try room.sendVideo(plan.frames(30))
+            if limited { room.room.setAvailableBitrate(2, 100_000, at: room.now) }
+            let forwarded = room.sink.packets(to: 2)
+            #expect(forwarded.count == 90)
+            room.sink.removeAll()
+            let nack = GenericNACK(senderSSRC: 2, mediaSSRC: RoomHarness.parameters(for: 2, video: true).ssrc,
+                                   lostSequenceNumbers: forwarded.map(\.header.sequenceNumber))
+            try room.rtcp([.nack(nack)], from: 2)
+            let resent = room.sink.packets(to: 2)
+            let bytes = resent.reduce(0) { $0 + $1.bytes.count }
+            if limited {
+                // 100 kbit/s × 25 % = 3,125 B/s; a burst of 0.5 s of it.
+                #expect(bytes <= 1_563 && !resent.isEmpty, "\(resent.count) packets, \(bytes) bytes")
+                #expect(room.room.counters.retransmissionsThrottled == 90 - resent.count)
+            } else {
+                #expect(resent.count == 90)
+            }
+        }
+    }
+}
