@@ -9,7 +9,7 @@ import SFU
 
 extension MediaLoop {
     /// Loss a REMB-only viewer must report before its REMB limits what it gets.
-    static let rembLossThreshold = 0.1
+    static let rembLossThreshold = 0.2
     /// How long heavy loss keeps a REMB viewer limited after it stops (a paused video stops the
     /// loss it caused; resuming at once would bring it back).
     static let rembLossMemory: Duration = .seconds(10)

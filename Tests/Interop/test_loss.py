@@ -39,7 +39,9 @@ def test_viewer_recovers_from_five_percent_loss(server, run):
     finally:
         relay.stop()
 
-    assert relay.dropped > 15, f"relay dropped only {relay.dropped} packets"
+    # The publisher's bitrate follows the SFU's REMB (aiortc obeys it), so the packet count, and
+    # with it the number dropped, varies with the machine's load.
+    assert relay.dropped >= 8, f"relay dropped only {relay.dropped} packets"
     rtx = sum(n for pt, n in relay.by_payload_type.items() if pt in rtx_payload_types(answer))
     retransmissions = rtx + relay.duplicates
     # Each dropped packet the viewer NACKs comes back once more, over RTX or with its own number.
