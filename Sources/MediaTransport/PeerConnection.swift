@@ -81,6 +81,12 @@ final class PeerConnection {
     /// measure a probe), and the one being sent.
     var probes: ProbeController?
     var activeProbe: ProbeSending?
+    /// Set by the loop once the room can carry padding to this peer (a started video with RTX).
+    var canProbe = false
+    /// When this viewer last reported heavy loss (REMB viewers are limited while it is recent).
+    var lastHeavyLoss: Duration?
+    /// What the session asked of every video it receives (WHEP query), applied as it subscribes.
+    var videoPreference: VideoPreference?
 
     init(id: PeerSessionID, participantName: String, user: String, displayName: String?, participantID: ParticipantID,
          role: RoomRole, intent: PeerIntent, room: RoomHost, ice: ICELiteAgent, dtls: DTLSEndpoint,
@@ -141,14 +147,6 @@ final class PeerConnection {
         if features.viewerFeedback != .none, sendSideEstimator == nil { sendSideEstimator = SendSideBandwidthEstimator() }
         if features.viewerFeedback == .transportCC, probes == nil { probes = ProbeController() }
     }
-
-    /// When this viewer last reported heavy loss (REMB viewers are limited while it is recent).
-    var lastHeavyLoss: Duration?
-    /// What the session asked of every video it receives (WHEP query), applied as it subscribes.
-    var videoPreference: VideoPreference?
-
-    /// Set by the loop once the room can carry padding to this peer (a started video with RTX).
-    var canProbe = false
 
     /// Records a packet we stamped with a transport-wide number, for the viewer's feedback.
     func packetSent(transportSequenceNumber: UInt16, size: Int, at now: Duration, probeCluster: Int?) {
