@@ -15,6 +15,8 @@ extension MediaLoop {
     static let rembLossMemory: Duration = .seconds(10)
     /// What a viewer is given while nothing limits it (room for every layer of every track).
     static let unlimitedBitrate: UInt64 = 10_000_000_000
+    /// How long a viewer's feedback is read before its estimate limits what it gets.
+    static let estimateWarmUp: Duration = .seconds(2)
 
     func sendCongestionFeedback(to peer: PeerConnection, at now: Duration) {
         guard peer.canSendMedia, let participant = peer.room.room.participant(peer.participantID) else { return }
@@ -51,23 +53,26 @@ extension MediaLoop {
                 if congestion { counters.feedbackReceived += 1 }
             }
         }
+        guard read, let estimator = peer.sendSideEstimator else { return }
+        if peer.firstViewerFeedbackAt == nil { peer.firstViewerFeedbackAt = now }
+        if estimator.lossRatio >= Self.rembLossThreshold { peer.lastHeavyLoss = now }
+        let room = peer.room.room
+        // Probing starts at once: the start probes are what settle the first estimate.
+        peer.probes?.onEstimate(estimator.targetBitrate, at: now)
+        peer.probes?.setWantedBitrate(room.participant(peer.participantID)?.wantedBitrate, at: now)
+        peer.canProbe = room.canSendPadding(to: peer.participantID)
+        touch(peer)
         // Receiver reports alone say loss, not capacity: a loss-based bound that starts at a
         // guess would pause video that flows fine, so the room allocates only on a delay-based
         // signal. Transport-wide feedback is ours to measure and is trusted. A REMB is the
         // viewer's own guess, and a busy receiver's (aiortc in Python) guesses low while it
         // decodes everything: it limits the viewer only while the viewer also reports loss.
-        if read, let estimator = peer.sendSideEstimator, estimator.hasTransportFeedback || estimator.rembBitrate != nil {
-            if estimator.lossRatio >= Self.rembLossThreshold { peer.lastHeavyLoss = now }
-            let congested = estimator.hasTransportFeedback
-                || peer.lastHeavyLoss.map { now - $0 < Self.rembLossMemory } ?? false
-            let estimate = congested ? estimator.targetBitrate : Self.unlimitedBitrate
-            let room = peer.room.room
-            room.setAvailableBitrate(peer.participantID, estimate, at: now)
-            peer.probes?.onEstimate(estimate, at: now)
-            peer.probes?.setWantedBitrate(room.participant(peer.participantID)?.wantedBitrate, at: now)
-            peer.canProbe = room.canSendPadding(to: peer.participantID)
-            touch(peer)
-        }
+        // And the first estimate is a start value, not a measurement: allocating from it before
+        // the probes settled it would pause a new viewer's videos for nothing.
+        guard estimator.hasTransportFeedback || estimator.rembBitrate != nil,
+              let first = peer.firstViewerFeedbackAt, now - first >= Self.estimateWarmUp else { return }
+        let congested = estimator.hasTransportFeedback || peer.lastHeavyLoss.map { now - $0 < Self.rembLossMemory } ?? false
+        room.setAvailableBitrate(peer.participantID, congested ? estimator.targetBitrate : Self.unlimitedBitrate, at: now)
     }
 
     /// Sends what is due of the peer's probes: a planned cluster starts, a running one sends its

@@ -83,6 +83,8 @@ final class PeerConnection {
     var activeProbe: ProbeSending?
     /// Set by the loop once the room can carry padding to this peer (a started video with RTX).
     var canProbe = false
+    /// When this viewer's first congestion feedback arrived (its estimate warms up from there).
+    var firstViewerFeedbackAt: Duration?
     /// When this viewer last reported heavy loss (REMB viewers are limited while it is recent).
     var lastHeavyLoss: Duration?
     /// What the session asked of every video it receives (WHEP query), applied as it subscribes.

@@ -137,6 +137,8 @@ extension Room {
         layerGroups[groupID] = ordered
         for layer in ordered {
             for subscription in layer.subscriptions where subscription.layer === layer {
+                // A switch under way was planned with the old indices: drop it, start over.
+                if let dropped = subscription.beginSwitch(to: nil), dropped !== subscription.layer { dropped.remove(subscription) }
                 subscription.startSelector(at: spatialIndex(of: layer, in: ordered))
             }
         }
