@@ -4,7 +4,7 @@
 // arrival times of transport-wide sequence numbers into RTCP transport-wide feedback (RTPFB 15)
 // so the publisher's own estimator (GoogCC in browsers) can ramp; `RemoteBitrateEstimator` turns
 // abs-send-time into a REMB bitrate for publishers without transport-cc; `IngressRateMeter` keeps
-// the SFU's own view of what each publisher sends. Towards viewers, the SFU is the sender:
+// the SFU's own view of what each published stream sends (the allocator reads it). Towards viewers, the SFU is the sender:
 // `SendSideBandwidthEstimator` reads the viewer's transport-wide feedback, REMB or receiver-report
 // loss into one target bitrate (delay-based and loss-based), `ProbeController` plans probes for
 // headroom, and `PacingBudget` says how many bytes may go now.

@@ -1,16 +1,13 @@
-/// The SFU's own view of what one peer sends it: bytes and packets over the last second, in ten
-/// 100 ms buckets, so the rate follows changes within a bucket's time without keeping a sample
+/// The SFU's own view of what one stream sends it: bytes over the last second, in ten 100 ms
+/// buckets, so the rate follows changes within a bucket's time without keeping a sample
 /// per packet. O(1) per packet, no allocation.
 public struct IngressRateMeter: Sendable {
     static let bucketCount = 10
     static let bucketLength: Duration = .milliseconds(100)
 
     private var bytes = [Int](repeating: 0, count: bucketCount)
-    private var packets = [Int](repeating: 0, count: bucketCount)
     /// Index (time / bucket length) of the newest bucket written.
     private var newest: Int64?
-    public private(set) var totalBytes = 0
-    public private(set) var totalPackets = 0
 
     public init() {}
 
@@ -18,21 +15,12 @@ public struct IngressRateMeter: Sendable {
         advance(to: now)
         let index = Int((newest ?? 0) % Int64(Self.bucketCount))
         bytes[index] += count
-        packets[index] += 1
-        totalBytes += count
-        totalPackets += 1
     }
 
     /// Bits per second over the last second (the current bucket counts in full).
     public mutating func bitrate(at now: Duration) -> UInt64 {
         advance(to: now)
         return UInt64(max(0, bytes.reduce(0, +))) * 8
-    }
-
-    /// Packets per second over the last second.
-    public mutating func packetRate(at now: Duration) -> Int {
-        advance(to: now)
-        return packets.reduce(0, +)
     }
 
     /// Clears buckets that fell out of the window since the last call.
@@ -47,7 +35,6 @@ public struct IngressRateMeter: Sendable {
         for step in 1...stale {
             let index = Int((last + step) % Int64(Self.bucketCount))
             bytes[index] = 0
-            packets[index] = 0
         }
         newest = current
     }

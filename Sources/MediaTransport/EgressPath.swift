@@ -8,9 +8,10 @@ import SRTP
 /// `forward` copies the source bytes into the loop's egress slab with room for the rewrite and
 /// the SRTP tag, translating the header extensions from the publisher's ids to the viewer's
 /// (`HeaderExtensionTranslator`) and stamping our own abs-send-time and transport-wide sequence
-/// number, applies the forwarder's rewrite, protects in place and queues the datagram. The loop flushes at the end of each read batch and after timer and control
-/// work, and the path itself every `flushLimit` datagrams: one `sendmmsg` per batch, yet the first
-/// viewers of a 1→1000 fan-out do not wait for the thousandth copy.
+/// number, applies the forwarder's rewrite, protects in place and queues the datagram. The loop
+/// flushes at the end of each read batch and after timer and control work, and the path itself
+/// every `flushLimit` datagrams: one `sendmmsg` per batch, yet the first viewers of a 1→1000
+/// fan-out do not wait for the thousandth copy.
 final class EgressPath: EgressSink {
     /// Everyone on the loop who can be sent to, by participant (ids are unique per loop).
     var peers: [ParticipantID: PeerConnection] = [:]

@@ -68,8 +68,6 @@ final class PeerConnection {
     /// Congestion feedback about what this peer publishes (built when it negotiated one).
     private(set) var transportFeedback: TransportFeedbackBuilder?
     var remoteEstimator: RemoteBitrateEstimator?
-    /// What this peer sends us, as we measure it.
-    var ingressRate = IngressRateMeter()
     /// The SSRC of the peer's latest media packet: the "media source" our feedback names.
     var lastMediaSSRC: UInt32 = 0
     /// The next transport-wide sequence number we stamp on a packet to this peer.
@@ -176,9 +174,9 @@ final class PeerConnection {
     }
 
     /// Notes one decrypted RTP packet from the peer for congestion feedback: its transport-wide
-    /// number (transport-cc) or abs-send-time (REMB), and our ingress rate. No allocation.
+    /// number (transport-cc) or abs-send-time (REMB). No allocation. (The SFU's view of what a
+    /// publisher sends is per track, `PublishedTrack.rate`, which the allocator reads.)
     func recordIngress(_ packet: UnsafeRawBufferPointer, at now: Duration) {
-        ingressRate.record(bytes: packet.count, at: now)
         guard transportFeedback != nil || remoteEstimator != nil, let header = try? RTPHeader(parsing: packet) else { return }
         lastMediaSSRC = header.ssrc
         let ids = features.extensions
