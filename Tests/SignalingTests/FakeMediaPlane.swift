@@ -22,6 +22,7 @@ final class FakeMediaPlane: MediaPlane {
         var role: RoomRole
         var intent: PeerIntent
         var offer: String
+        var videoPreference: VideoPreference? = nil
     }
 
     private struct Session {
@@ -79,7 +80,8 @@ final class FakeMediaPlane: MediaPlane {
 
     func openSession(_ request: PeerSessionRequest) async throws(MediaPlaneError) -> PeerSessionAnswer {
         let record = PeerSessionRequestRecord(room: request.room, participant: request.participant,
-                                              role: request.role, intent: request.intent, offer: request.offer)
+                                              role: request.role, intent: request.intent, offer: request.offer,
+                                              videoPreference: request.videoPreference)
         let result: Result<PeerSessionID, MediaPlaneError> = state.withLock { state in
             state.calls.append(.open(record))
             if let error = state.openError { return .failure(error) }

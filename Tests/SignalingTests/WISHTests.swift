@@ -64,6 +64,20 @@ import Testing
         #expect(harness.media.openRequests.map(\.role) == [.host, .guest, .viewer])
     }
 
+    @Test func whepTakesTheViewersVideoSizeFromTheQuery() async throws {
+        let harness = await SignalingHarness()
+        let token = try await harness.token(role: .viewer)
+        try await harness.application().test(.router) { client async throws in
+            let ok = try await post(client, "/whep/studio?maxHeight=360&layer=1", token: token, body: SDPSamples.whepOffer)
+            #expect(ok.status == .created)
+            for bad in ["/whep/studio?layer=3", "/whep/studio?maxHeight=0", "/whep/studio?maxHeight=99999"] {
+                #expect(try await post(client, bad, token: token, body: SDPSamples.whepOffer).status == .badRequest, "\(bad)")
+            }
+            #expect(try await post(client, "/whep/studio", token: token, body: SDPSamples.whepOffer).status == .created)
+        }
+        #expect(harness.media.openRequests.map(\.videoPreference) == [VideoPreference(maxHeight: 360, layer: 1), nil])
+    }
+
     @Test func deleteEndsTheSessionOnceThen404() async throws {
         let harness = await SignalingHarness()
         let token = try await harness.token(role: .guest)
