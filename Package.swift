@@ -67,7 +67,7 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                "STUN", "ICE", "SDP", "RTP", "DTLS", "SRTP", "SCTP", "SFU", "Congestion",
+                "STUN", "ICE", "SDP", "RTP", "DTLS", "SRTP", "SCTP", "SFU", "Congestion", "OutputQueue",
             ]
         ),
         .target(

@@ -13,8 +13,8 @@ import SRTP
 /// every `flushLimit` datagrams: one `sendmmsg` per batch, yet the first viewers of a 1→1000
 /// fan-out do not wait for the thousandth copy.
 final class EgressPath: EgressSink {
-    /// Everyone on the loop who can be sent to, by participant (ids are unique per loop).
-    var peers: [ParticipantID: PeerConnection] = [:]
+    /// The loop's peers; the room names who to send to by participant.
+    let peers: PeerRegistry<PeerConnection>
     /// Set when the listener joins the pipeline; writes go through it.
     var context: ChannelHandlerContext?
     private(set) var counters = DatagramCounters()
@@ -29,10 +29,10 @@ final class EgressPath: EgressSink {
     private var queue: EgressQueue
     private let flushLimit: Int
 
-    init(allocator: ByteBufferAllocator, slabCapacity: Int, flushLimit: Int) {
+    init(peers: PeerRegistry<PeerConnection>, allocator: ByteBufferAllocator, slabCapacity: Int, flushLimit: Int) {
+        self.peers = peers
         queue = EgressQueue(allocator: allocator, capacity: slabCapacity)
         self.flushLimit = max(1, flushLimit)
-        peers.reserveCapacity(64)
     }
 
     var queuedCount: Int { queue.count }
@@ -40,7 +40,7 @@ final class EgressPath: EgressSink {
     // MARK: EgressSink (packet path)
 
     func forward(to participant: ParticipantID, source: UnsafeRawBufferPointer, rewrite: RTPRewrite) {
-        guard let peer = peers[participant], let srtp = peer.srtp, let destination = peer.destination else {
+        guard let peer = peers.peer(participant: participant), let srtp = peer.srtp, let destination = peer.destination else {
             counters.egressNotReady += 1
             return
         }
@@ -75,7 +75,7 @@ final class EgressPath: EgressSink {
     }
 
     func sendRTCP(to participant: ParticipantID, bytes: UnsafeRawBufferPointer) {
-        guard let peer = peers[participant], let srtp = peer.srtp, let destination = peer.destination else {
+        guard let peer = peers.peer(participant: participant), let srtp = peer.srtp, let destination = peer.destination else {
             counters.egressNotReady += 1
             return
         }

@@ -7,7 +7,7 @@ import SRTP
 import STUN
 
 // The packet path in: RFC 7983 demux, routing by 5-tuple (or by ufrag for STUN from an unbound
-// address), then ICE, DTLS or SRTP → room. Nothing here throws, locks or allocates per media
+// address), then STUN and DTLS to the peer's driver, SRTP → room. Nothing here throws, locks or allocates per media
 // packet; bad input is counted, logged once per peer (or rate-limited when no peer owns it) and
 // dropped.
 
@@ -43,7 +43,7 @@ extension MediaLoop {
         case .rtpOrRTCP:
             receiveMedia(datagram, from: source)
         case .zrtp, .turnChannel:
-            if router.peer(for: source) == nil { dropUnknownSource(source) } else { counters.unknownClass += 1 }
+            if peers.peer(for: source) == nil { dropUnknownSource(source) } else { counters.unknownClass += 1 }
         case .unknown:
             counters.unknownClass += 1
         }
@@ -57,16 +57,14 @@ extension MediaLoop {
             return
         }
         let now = currentTime
-        if let peer = router.peer(for: source) {
+        if let peer = peers.peer(for: source) {
             counters.stun += 1
-            peer.ice.handle(datagram: datagram, from: source, at: now)
-            drainICE(peer, source: source, socket: socket, at: now)
-            touch(peer)
+            peer.receiveSTUN(datagram, from: source, socket: socket, at: now)
+            drive(peer)
             return
         }
-        let (route, owner) = router.routeUnboundSTUN(datagram, from: source) { peer in
-            peer.ice.handle(datagram: datagram, from: source, at: now)
-            return peer.ice.isAuthorized(source)
+        let (route, owner) = peers.routeUnboundSTUN(datagram, from: source) { peer in
+            peer.receiveSTUN(datagram, from: source, socket: socket, at: now)
         }
         switch route {
         case .unknownUfrag:
@@ -78,52 +76,21 @@ extension MediaLoop {
             }
         case .rejected:
             counters.badSTUN += 1
-            if let owner, owner.shouldLog(.badSTUN) {
-                logger.notice("connectivity check refused", metadata: ["session": "\(owner.id)", "from": "\(source)"])
-            }
+            owner?.noteDrop(.badSTUN, "connectivity check refused from \(source)")
         case .bound:
             counters.stun += 1
             if let owner {
-                owner.remember(socket, for: source)
-                logger.debug("address bound", metadata: ["session": "\(owner.id)", "from": "\(source)"])
+                owner.bound(source, socket: socket)
+                owner.logger.debug("address bound", metadata: ["from": "\(source)"])
             }
         }
-        if let owner {
-            drainICE(owner, source: source, socket: socket, at: now)
-            touch(owner)
-        }
-    }
-
-    /// Acts on what the agent produced: responses, selection, consent expiry.
-    func drainICE(_ peer: PeerConnection, source: TransportAddress?, socket: SocketAddress?, at now: Duration) {
-        while let output = peer.ice.pollOutput() {
-            switch output {
-            case .transmit(let bytes, let to):
-                let destination = to == source ? socket : peer.socketAddress(for: to)
-                if let destination { egress.send(bytes, to: destination) }
-            case .event(.selected(let address)):
-                peer.select(address)
-                logger.debug("ICE selected", metadata: ["session": "\(peer.id)", "address": "\(address)"])
-                if peer.dtls.role == .client, peer.dtls.state == .new {
-                    peer.dtls.start(at: now)
-                    drainDTLS(peer, at: now)
-                    if peer.isClosed { return }
-                }
-                reportConnectedIfReady(peer, at: now)
-            case .event(.consentExpired):
-                peer.select(nil)
-                close(peer, reason: "ICE consent expired")
-                return
-            case .event(.stateChanged(let state)):
-                logger.debug("ICE state", metadata: ["session": "\(peer.id)", "state": "\(state)"])
-            }
-        }
+        if let owner { drive(owner) }
     }
 
     // MARK: DTLS
 
     private func receiveDTLS(_ datagram: UnsafeRawBufferPointer, from source: TransportAddress, socket: SocketAddress) {
-        guard let peer = router.peer(for: source) else {
+        guard let peer = peers.peer(for: source) else {
             counters.dtlsBeforeICE += 1
             let now = currentTime
             if unknownSourceLog.allow(at: now) {
@@ -134,58 +101,20 @@ extension MediaLoop {
             return
         }
         counters.dtls += 1
-        let now = currentTime
-        peer.dtlsReturnAddress = socket
-        peer.dtls.handle(datagram: datagram, at: now)
-        drainDTLS(peer, at: now)
-        touch(peer)
-    }
-
-    /// Sends DTLS flights and acts on handshake events.
-    func drainDTLS(_ peer: PeerConnection, at now: Duration) {
-        while let output = peer.dtls.pollOutput() {
-            switch output {
-            case .transmit(let bytes):
-                if let destination = peer.destination ?? peer.dtlsReturnAddress { egress.send(bytes, to: destination) }
-            case .event(.connected(let keys)):
-                do {
-                    try peer.startSRTP(keys)
-                } catch {
-                    close(peer, reason: "SRTP setup failed: \(error)")
-                    return
-                }
-                logger.debug("DTLS connected", metadata: ["session": "\(peer.id)", "profile": "\(keys.profile)"])
-                reportConnectedIfReady(peer, at: now)
-                startDataChannelsIfReady(peer)
-            case .event(.failed(let error)):
-                close(peer, reason: "DTLS failed: \(error)")
-                return
-            case .event(.closed):
-                close(peer, reason: "DTLS closed by the peer")
-                return
-            case .applicationData(let packet):
-                if let sctp = peer.sctp {
-                    sctp.handle(packet: packet)
-                    scheduleDataChannels(peer)
-                } else if peer.shouldLog(.dtlsApplicationData) {
-                    logger.notice("DTLS application data ignored (no data channel section)", metadata: ["session": "\(peer.id)"])
-                }
-            }
-        }
+        peer.receiveDTLS(datagram, socket: socket, at: currentTime)
+        drive(peer)
     }
 
     // MARK: SRTP
 
     private func receiveMedia(_ datagram: UnsafeMutableRawBufferPointer, from source: TransportAddress) {
-        guard let peer = router.peer(for: source) else {
+        guard let peer = peers.peer(for: source) else {
             dropUnknownSource(source)
             return
         }
         guard let srtp = peer.srtp else {
             counters.rtpBeforeDTLS += 1
-            if peer.shouldLog(.rtpBeforeDTLS) {
-                logger.notice("RTP before DTLS dropped", metadata: ["session": "\(peer.id)"])
-            }
+            peer.noteDrop(.rtpBeforeDTLS, "RTP before DTLS dropped")
             return
         }
         let now = currentTime
@@ -231,9 +160,7 @@ extension MediaLoop {
             counters.srtpOther += 1
             reason = .srtpOther
         }
-        if peer.shouldLog(reason) {
-            logger.notice("SRTP packet dropped", metadata: ["session": "\(peer.id)", "error": "\(error)"])
-        }
+        peer.noteDrop(reason, "SRTP packet dropped: \(error)")
     }
 
     private func dropUnknownSource(_ source: TransportAddress) {

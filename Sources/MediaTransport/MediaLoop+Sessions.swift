@@ -39,22 +39,20 @@ extension MediaLoop {
         } catch {
             throw .unavailable("room refused the participant: \(error)")
         }
-        let peer = PeerConnection(
+        let peer = PeerConnection(PeerConnection.Setup(
             id: id, participantName: request.participant, user: request.user ?? request.participant,
             displayName: request.name, participantID: participant, role: request.role,
             intent: request.intent, room: host,
             ice: ICELiteAgent(local: credentials, remote: outcome.remoteCredentials, consentTimeout: settings.consentTimeout),
             dtls: dtls, identity: identity, sections: outcome.sections,
-            events: events, openedAt: now, connectTimeout: settings.connectTimeout, chatBurst: settings.chat.burst)
-        guard router.register(ufrag: credentials.ufrag, for: peer) else {
+            events: events, openedAt: now, connectTimeout: settings.connectTimeout, chat: settings.chat,
+            logger: logger, wakeDataChannels: dataChannelWaker(for: id)))
+        guard peers.insert(peer, ufrag: credentials.ufrag) else {
             host.room.removeParticipant(participant, at: now)
             throw .unavailable("no free ufrag")
         }
         peer.update(features: PeerRTPFeatures(sections: outcome.sections))
         peer.videoPreference = request.videoPreference
-        peers[id] = peer
-        egress.peers[participant] = peer
-        host.add(peer)
         rooms[host.name] = host
         do {
             try publish(outcome.publishes, of: peer, at: now)
@@ -75,7 +73,7 @@ extension MediaLoop {
 
     /// A client offer on an existing session (new tracks, removed tracks, ICE restart).
     func renegotiate(_ id: PeerSessionID, offer: SessionDescription) throws(MediaPlaneError) -> String {
-        guard let peer = peers[id], !peer.isClosed else { throw .unknownSession }
+        guard let peer = peers.peer(session: id), !peer.isClosed else { throw .unknownSession }
         guard peer.pendingOffer == nil else { throw .conflict("a server offer is waiting for its answer") }
         let now = currentTime
         let host = peer.room
@@ -93,11 +91,11 @@ extension MediaLoop {
         }
         peer.sessionVersion += 1
         if restarting {
-            router.unregister(ufrag: peer.identity.credentials.ufrag)
-            _ = router.register(ufrag: identity.credentials.ufrag, for: peer)
-            peer.ice.restart(localCredentials: identity.credentials, remote: outcome.remoteCredentials)
-            peer.identity = identity
-            logger.info("ICE restart", metadata: ["session": "\(id)"])
+            guard peers.changeUfrag(of: peer, from: peer.identity.credentials.ufrag, to: identity.credentials.ufrag) else {
+                throw .unavailable("no free ufrag")
+            }
+            peer.restartICE(local: identity.credentials, remote: outcome.remoteCredentials, identity: identity)
+            peer.logger.info("ICE restart")
         }
         for track in outcome.unpublishes {
             try? host.room.unpublish(track, at: now)
@@ -106,7 +104,8 @@ extension MediaLoop {
         peer.update(features: PeerRTPFeatures(sections: outcome.sections))
         try publish(outcome.publishes, of: peer, at: now)
         if peer.connectedReported { subscribePending(peer, at: now) }
-        startDataChannelsIfReady(peer)
+        peer.startDataChannelsIfReady()
+        drive(peer)
         drainEvents(of: host)
         finishBatch()
         return outcome.answer.serialized()
@@ -114,7 +113,7 @@ extension MediaLoop {
 
     /// The client's answer to our last offer.
     func applyAnswer(_ answer: SessionDescription, to id: PeerSessionID) throws(MediaPlaneError) {
-        guard let peer = peers[id], !peer.isClosed else { throw .unknownSession }
+        guard let peer = peers.peer(session: id), !peer.isClosed else { throw .unknownSession }
         guard let pending = peer.pendingOffer else { throw .conflict("no server offer is waiting for an answer") }
         let sections = try SessionNegotiator.readAnswer(answer, to: pending.description, sections: pending.sections,
                                                        identity: peer.identity, tracks: peer.room.tracks,
@@ -129,7 +128,7 @@ extension MediaLoop {
     }
 
     func addRemoteCandidate(_ candidate: String, to id: PeerSessionID) throws(MediaPlaneError) {
-        guard peers[id] != nil else { throw .unknownSession }
+        guard peers.peer(session: id) != nil else { throw .unknownSession }
         do {
             _ = try SDPCandidate(parsing: candidate)
         } catch {
@@ -139,7 +138,7 @@ extension MediaLoop {
     }
 
     func closeSession(_ id: PeerSessionID, reason: String) {
-        guard let peer = peers[id] else { return }
+        guard let peer = peers.peer(session: id) else { return }
         close(peer, reason: reason)
         finishBatch()
         rearm()
@@ -147,7 +146,7 @@ extension MediaLoop {
 
     /// A viewer's `set_video` for one track it receives.
     func setVideoPreference(_ preference: VideoPreference, track name: String, on id: PeerSessionID) throws(MediaPlaneError) {
-        guard let peer = peers[id], !peer.isClosed else { throw .unknownSession }
+        guard let peer = peers.peer(session: id), !peer.isClosed else { throw .unknownSession }
         let host = peer.room
         guard let track = host.trackID(named: name), host.infos[track]?.kind == "video" else {
             throw .badOffer("no video track \(name) in this room")
@@ -188,7 +187,7 @@ extension MediaLoop {
     /// Closes some or all sessions of a room (a kick, a guest removed, the session ended).
     func closeSessions(in room: String, participants: Set<String>?, reason: String) {
         guard let host = rooms[room] else { return }
-        for peer in host.orderedMembers where participants?.contains(peer.participantName) ?? true {
+        for peer in peers.members(ofRoom: host.name) where participants?.contains(peer.participantName) ?? true {
             close(peer, reason: reason)
         }
         finishBatch()
@@ -201,23 +200,16 @@ extension MediaLoop {
     /// subjects, events. Idempotent.
     func close(_ peer: PeerConnection, reason: String) {
         guard !peer.isClosed else { return }
-        peer.markClosed()
         let now = currentTime
-        peer.stopDataChannels()
-        peer.dtls.close(at: now)
-        while let output = peer.dtls.pollOutput() {
-            if case .transmit(let bytes) = output, let destination = peer.destination ?? peer.dtlsReturnAddress {
-                egress.send(bytes, to: destination)
-            }
+        peer.shutdown(at: now)
+        while let output = peer.pollOutput() {
+            if case .transmit(let bytes, let to) = output { egress.send(bytes, to: to) }
         }
-        router.removeAll(of: peer)
-        peers[peer.id] = nil
-        egress.peers[peer.participantID] = nil
+        peers.remove(peer)
         let host = peer.room
         host.room.removeParticipant(peer.participantID, at: now)
-        host.remove(peer)
         drainEvents(of: host)
-        if host.isEmpty, rooms[host.name] === host { rooms[host.name] = nil }
+        if !peers.hasMembers(inRoom: host.name), rooms[host.name] === host { rooms[host.name] = nil }
         peer.events.yield(.closed(reason: reason))
         peer.events.finish()
         onSessionClosed(peer.id, host.name)
@@ -225,33 +217,17 @@ extension MediaLoop {
     }
 
     func handleTimeout(of peer: PeerConnection, at now: Duration) {
-        if let deadline = peer.connectDeadline, deadline <= now {
-            close(peer, reason: "not connected within \(settings.connectTimeout)")
-            return
-        }
-        if let deadline = peer.ice.nextDeadline, deadline <= now {
-            peer.ice.handleTimeout(at: now)
-            drainICE(peer, source: nil, socket: nil, at: now)
-            if peer.isClosed { return }
-            // Addresses whose consent ran out stop routing to the peer.
-            for address in router.addresses(of: peer) where !peer.ice.isAuthorized(address) {
-                router.unbind(address)
-                peer.forget(address)
-            }
-        }
-        if let deadline = peer.dtls.nextDeadline, deadline <= now {
-            peer.dtls.handleTimeout(at: now)
-            drainDTLS(peer, at: now)
-            if peer.isClosed { return }
-        }
+        peer.handleTimeout(at: now)
+        drive(peer)
+        if peer.isClosed { return }
         sendCongestionFeedback(to: peer, at: now)
         sendProbes(to: peer, at: now)
         touch(peer)
     }
 
-    func reportConnectedIfReady(_ peer: PeerConnection, at now: Duration) {
-        guard peer.becameConnected() else { return }
-        logger.info("session connected", metadata: ["session": "\(peer.id)", "after": "\(now - peer.openedAt)"])
+    /// The driver said the session is connected: it gets the room's tracks.
+    func reportConnected(_ peer: PeerConnection, at now: Duration) {
+        peer.logger.info("session connected", metadata: ["after": "\(now - peer.openedAt)"])
         peer.events.yield(.connected)
         subscribePending(peer, at: now)
         // Interactive sessions get the room's tracks by a server offer, sent once the client
@@ -264,7 +240,7 @@ extension MediaLoop {
     private func freshCredentials() -> ICECredentials {
         while true {
             let credentials = ICECredentials.random(using: &random)
-            if let key = PeerRouter<PeerConnection>.key(credentials.ufrag), router.byUfrag[key] == nil { return credentials }
+            if !peers.isUfragTaken(credentials.ufrag) { return credentials }
         }
     }
 
@@ -385,35 +361,35 @@ extension MediaLoop {
             switch event {
             case .trackPublished(let track, let publisher):
                 guard let info = host.infos[track] else { continue }
-                for member in host.orderedMembers where member.participantID != publisher {
+                for member in peers.members(ofRoom: host.name) where member.participantID != publisher {
                     member.events.yield(.trackPublished(info))
                     offerIfNeeded(member)
                 }
             case .trackUnpublished(let track, let publisher):
                 guard let info = host.forget(track) else { continue }
-                for member in host.orderedMembers where member.participantID != publisher {
+                for member in peers.members(ofRoom: host.name) where member.participantID != publisher {
                     member.events.yield(.trackUnpublished(trackID: info.trackID))
                     if member.sections.contains(where: { $0.sentTrack == track }) { offerIfNeeded(member) }
                 }
             case .inputRejected(let participant, let rejection):
-                let session = egress.peers[participant]?.id.rawValue ?? "?"
+                let session = peers.peer(participant: participant)?.id.rawValue ?? "?"
                 logger.notice("room rejected input", metadata: ["session": "\(session)", "rejection": "\(rejection)"])
             case .trackSourceChanged(let track, let ssrc):
                 logger.debug("track source changed", metadata: ["track": "\(track)", "ssrc": "\(ssrc)"])
             case .activeSpeakersChanged(let speakers):
                 let named = speakers.compactMap { id in
-                    host.members[id].map { ActiveSpeaker(participant: $0.participantName, user: $0.user) }
+                    peers.peer(participant: id).map { ActiveSpeaker(participant: $0.participantName, user: $0.user) }
                 }
-                for member in host.orderedMembers { member.events.yield(.activeSpeakers(named)) }
+                for member in peers.members(ofRoom: host.name) { member.events.yield(.activeSpeakers(named)) }
             case .videoLayerChanged(let viewer, let track, let spatial, let temporal, let width, let height, let available):
-                guard let member = host.members[viewer], let name = host.infos[track]?.trackID else { continue }
+                guard let member = peers.peer(participant: viewer), let name = host.infos[track]?.trackID else { continue }
                 member.events.yield(.videoLayer(VideoLayerInfo(trackID: name, spatial: spatial, temporal: temporal,
                                                                width: width, height: height, availableBitrate: available)))
             case .videoPaused(let viewer, let track):
-                guard let member = host.members[viewer], let name = host.infos[track]?.trackID else { continue }
+                guard let member = peers.peer(participant: viewer), let name = host.infos[track]?.trackID else { continue }
                 member.events.yield(.videoPaused(trackID: name))
             case .videoResumed(let viewer, let track):
-                guard let member = host.members[viewer], let name = host.infos[track]?.trackID else { continue }
+                guard let member = peers.peer(participant: viewer), let name = host.infos[track]?.trackID else { continue }
                 member.events.yield(.videoResumed(trackID: name))
             case .participantJoined, .participantLeft, .keyframeRequested:
                 break

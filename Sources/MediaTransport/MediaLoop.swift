@@ -5,8 +5,8 @@ import NIOPosix
 import SFU
 
 /// Everything one event loop owns: one UDP socket (one port), the rooms assigned to the loop,
-/// their peers, the routing table, the egress path and one timer armed at the earliest deadline
-/// of all of them. A room never spans loops, so the packet path never crosses threads.
+/// their peers (one registry, which routes too), the egress path and one timer armed at the
+/// earliest deadline of all of them. A room never spans loops, so the packet path never crosses threads.
 ///
 /// Threading: every mutable field is touched only on `eventLoop`. The packet path (the
 /// listener's `channelRead`) runs there; control-plane calls hop there with `submit`. That is
@@ -24,8 +24,7 @@ final class MediaLoop: @unchecked Sendable {
     private(set) var channel: (any Channel)?
     private(set) var port = 0
 
-    var router = PeerRouter<PeerConnection>()
-    var peers: [PeerSessionID: PeerConnection] = [:]
+    let peers = PeerRegistry<PeerConnection>()
     var rooms: [String: RoomHost] = [:]
     var counters = DatagramCounters()
     /// Where each datagram is copied before anything reads it: NIO's vector-read buffer holds
@@ -41,9 +40,10 @@ final class MediaLoop: @unchecked Sendable {
     private var batchTime: Duration?
     private var touchedPeers: [PeerConnection] = []
     private var touchedRooms: [RoomHost] = []
-    /// Sessions with data channel output to move (MediaLoop+DataChannels.swift).
-    var dataChannelWork: [PeerConnection] = []
-    var isDrainingDataChannels = false
+    /// Peers to run (MediaLoop+Drive.swift): one list, so a peer's outputs that give other
+    /// peers work (a chat line relayed to every member) never recurse.
+    var driveQueue: [PeerConnection] = []
+    var isDriving = false
     /// Chat messages relayed per room since the service last took them (kept past a room's end).
     var chatCounts: [String: Int] = [:]
     private var timer: Scheduled<Void>?
@@ -60,7 +60,7 @@ final class MediaLoop: @unchecked Sendable {
         logger[metadataKey: "loop"] = "\(index)"
         self.logger = logger
         self.onSessionClosed = onSessionClosed
-        egress = EgressPath(allocator: ByteBufferAllocator(), slabCapacity: settings.egressSlabBytes,
+        egress = EgressPath(peers: peers, allocator: ByteBufferAllocator(), slabCapacity: settings.egressSlabBytes,
                             flushLimit: settings.egressFlushLimit)
         ingress = UnsafeMutableRawBufferPointer.allocate(byteCount: 65_536, alignment: 16)
         ingress.initializeMemory(as: UInt8.self, repeating: 0)
@@ -104,7 +104,7 @@ final class MediaLoop: @unchecked Sendable {
     /// Ends every session, stops the timer and closes the socket.
     func shutdown() async {
         let channel: (any Channel)? = try? await eventLoop.submit { () -> (any Channel)? in
-            for peer in Array(self.peers.values) { self.close(peer, reason: "server shutting down") }
+            for peer in Array(self.peers.all) { self.close(peer, reason: "server shutting down") }
             self.timer?.cancel()
             self.timer = nil
             self.armedDeadline = nil
@@ -190,7 +190,7 @@ final class MediaLoop: @unchecked Sendable {
         armedDeadline = nil
         batchTime = nil
         let now = currentTime
-        for peer in Array(peers.values) where !peer.isClosed {
+        for peer in Array(peers.all) where !peer.isClosed {
             if let deadline = peer.nextDeadline, deadline <= now { handleTimeout(of: peer, at: now) }
         }
         for room in rooms.values {
@@ -207,7 +207,7 @@ final class MediaLoop: @unchecked Sendable {
     /// The earliest deadline of every peer and room on the loop.
     private var earliestDeadline: Duration? {
         var earliest: Duration?
-        for peer in peers.values { if let d = peer.nextDeadline { earliest = min(earliest ?? d, d) } }
+        for peer in peers.all { if let d = peer.nextDeadline { earliest = min(earliest ?? d, d) } }
         for room in rooms.values { if let d = room.room.nextDeadline { earliest = min(earliest ?? d, d) } }
         return earliest
     }
@@ -227,13 +227,12 @@ final class MediaLoop: @unchecked Sendable {
         var routes: Int
         var ufrags: Int
         var rooms: Int
-        var egressPeers: Int
         var timerArmed: Bool
     }
 
     func census() -> Census {
-        Census(peers: peers.count, routes: router.addressCount, ufrags: router.ufragCount, rooms: rooms.count,
-               egressPeers: egress.peers.count, timerArmed: timer != nil)
+        Census(peers: peers.count, routes: peers.router.addressCount, ufrags: peers.router.ufragCount, rooms: rooms.count,
+               timerArmed: timer != nil)
     }
 
     func snapshot() -> DatagramCounters {

@@ -134,14 +134,13 @@ public final class MediaTransportService: Service, Sendable {
 
     /// What every loop holds right now (tests: cleanup must bring it back to zero).
     func census() async throws -> MediaLoop.Census {
-        var total = MediaLoop.Census(peers: 0, routes: 0, ufrags: 0, rooms: 0, egressPeers: 0, timerArmed: false)
+        var total = MediaLoop.Census(peers: 0, routes: 0, ufrags: 0, rooms: 0, timerArmed: false)
         for loop in state.withLockedValue({ $0.loops }) {
             let c = try await loop.eventLoop.submit { loop.census() }.get()
             total.peers += c.peers
             total.routes += c.routes
             total.ufrags += c.ufrags
             total.rooms += c.rooms
-            total.egressPeers += c.egressPeers
             total.timerArmed = total.timerArmed || c.timerArmed
         }
         return total

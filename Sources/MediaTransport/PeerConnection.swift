@@ -1,4 +1,6 @@
 import Congestion
+import Logging
+import OutputQueue
 import DTLS
 import ICE
 import NIOCore
@@ -9,10 +11,16 @@ import RTP
 import SRTP
 import STUN
 
-/// One client's peer connection: its ICE-lite agent, DTLS endpoint and (once DTLS connects)
-/// SRTP session, the addresses it proved it owns, its participant in the room, and its
-/// negotiation state. A state container driven by its `MediaLoop`; it lives on that loop only.
-final class PeerConnection {
+/// One client's peer connection, and the driver of everything it owns: its ICE-lite agent, DTLS
+/// endpoint, SRTP session, SCTP association with its data channels, and congestion estimators.
+///
+/// The loop hands it input (`receiveSTUN`, `receiveDTLS`, `handleTimeout`), then `run`s it: the
+/// driver drains each core, moves DTLS application data and SCTP packets between the two through
+/// its own record queue (neither core calls the other), and queues what concerns the loop
+/// (`PeerOutput`) for `pollOutput`. Media is not driven here: the loop's packet path unprotects
+/// with `srtp` and hands packets to the room, the egress path protects what the room forwards.
+/// Lives on its loop only.
+final class PeerConnection: RegisteredPeer {
     let id: PeerSessionID
     let participantName: String
     /// Who the session's token names, for stamping chat (`displayName` only when the token has one).
@@ -23,17 +31,22 @@ final class PeerConnection {
     let intent: PeerIntent
     /// Strong while the session lives; the room drops the peer when it closes.
     let room: RoomHost
+    var roomName: String { room.name }
+    let logger: Logger
 
     var ice: ICELiteAgent
     let dtls: DTLSEndpoint
     private(set) var srtp: SRTPSession?
 
     /// Where media goes: the ICE-selected address, as NIO wants it (converted once per selection).
-    private(set) var destination: SocketAddress?
+    var destination: SocketAddress?
     /// Where DTLS answers go before a selection: the last authorized address DTLS came from.
     var dtlsReturnAddress: SocketAddress?
     /// Socket addresses of the remote addresses bound to this peer.
-    private(set) var socketAddresses: [TransportAddress: SocketAddress] = [:]
+    var socketAddresses: [TransportAddress: SocketAddress] = [:]
+    /// Where the STUN datagram being answered came from (a refused check's error response goes
+    /// back there though the address is not bound).
+    var stunReturn: (address: TransportAddress, socket: SocketAddress)?
 
     /// Negotiation: our transport identity, the sections agreed so far, and a pending server offer.
     var identity: LocalIdentity
@@ -49,24 +62,31 @@ final class PeerConnection {
     var connectDeadline: Duration?
     private(set) var connectedReported = false
     private(set) var isClosed = false
+    /// Set once the driver said `failed`: it runs nothing more, and the loop closes it.
+    private var hasFailed = false
     /// Kinds of dropped input already logged for this peer (house rule 4: log once).
     private var loggedDrops: UInt32 = 0
-    /// Whether the loop has this peer in its batch's touched list.
+    /// Whether the loop has this peer in its batch's touched list, and on its drive list.
     var isTouched = false
+    var isDriveQueued = false
+
+    private var outputs = OutputQueue<PeerOutput>(capacity: 8)
+    var records = OutputQueue<PeerRecord>(capacity: 8)
 
     /// Data channels: the SCTP association (once DTLS is up and a section agreed), its DCEP
     /// state, the channel chat uses and the chat rate allowance.
     var sctp: SCTPAssociation?
     var dataChannels: DataChannels
     var chatChannel: UInt16?
+    let chat: ChatConfiguration
     var chatAllowance: ChatAllowance
-    /// Whether the loop has this peer on its data channel work list.
-    var isDataChannelWorkQueued = false
+    /// Called from usrsctp's timer thread when the association has output outside our calls.
+    let wakeDataChannels: @Sendable () -> Void
 
     /// Header-extension ids and feedback kinds, from the negotiated sections.
-    private(set) var features = PeerRTPFeatures()
+    var features = PeerRTPFeatures()
     /// Congestion feedback about what this peer publishes (built when it negotiated one).
-    private(set) var transportFeedback: TransportFeedbackBuilder?
+    var transportFeedback: TransportFeedbackBuilder?
     var remoteEstimator: RemoteBitrateEstimator?
     /// The SSRC of the peer's latest media packet: the "media source" our feedback names.
     var lastMediaSSRC: UInt32 = 0
@@ -74,7 +94,7 @@ final class PeerConnection {
     var nextTransportSequenceNumber: UInt16 = 0
     /// How fast we may send to this peer (it is a viewer here): its feedback read into one
     /// target bitrate. Made when the peer negotiated transport-cc or REMB for what it receives.
-    private(set) var sendSideEstimator: SendSideBandwidthEstimator?
+    var sendSideEstimator: SendSideBandwidthEstimator?
     /// Probes for headroom towards this peer (transport-cc viewers: only their feedback can
     /// measure a probe), and the one being sent.
     var probes: ProbeController?
@@ -88,28 +108,50 @@ final class PeerConnection {
     /// What the session asked of every video it receives (WHEP query), applied as it subscribes.
     var videoPreference: VideoPreference?
 
-    init(id: PeerSessionID, participantName: String, user: String, displayName: String?, participantID: ParticipantID,
-         role: RoomRole, intent: PeerIntent, room: RoomHost, ice: ICELiteAgent, dtls: DTLSEndpoint,
-         identity: LocalIdentity, sections: [SectionState],
-         events: AsyncStream<PeerSessionEvent>.Continuation, openedAt: Duration, connectTimeout: Duration,
-         chatBurst: Int) {
-        self.id = id
-        self.participantName = participantName
-        self.user = user
-        self.displayName = displayName
-        self.chatAllowance = ChatAllowance(burst: chatBurst)
-        self.dataChannels = DataChannels(isDTLSClient: dtls.role == .client)
-        self.participantID = participantID
-        self.role = role
-        self.intent = intent
-        self.room = room
-        self.ice = ice
-        self.dtls = dtls
-        self.identity = identity
-        self.sections = sections
-        self.events = events
-        self.openedAt = openedAt
-        self.connectDeadline = openedAt + connectTimeout
+    struct Setup {
+        var id: PeerSessionID
+        var participantName: String
+        var user: String
+        var displayName: String?
+        var participantID: ParticipantID
+        var role: RoomRole
+        var intent: PeerIntent
+        var room: RoomHost
+        var ice: ICELiteAgent
+        var dtls: DTLSEndpoint
+        var identity: LocalIdentity
+        var sections: [SectionState]
+        var events: AsyncStream<PeerSessionEvent>.Continuation
+        var openedAt: Duration
+        var connectTimeout: Duration
+        var chat: ChatConfiguration
+        var logger: Logger
+        var wakeDataChannels: @Sendable () -> Void
+    }
+
+    init(_ setup: Setup) {
+        id = setup.id
+        participantName = setup.participantName
+        user = setup.user
+        displayName = setup.displayName
+        participantID = setup.participantID
+        role = setup.role
+        intent = setup.intent
+        room = setup.room
+        ice = setup.ice
+        dtls = setup.dtls
+        identity = setup.identity
+        sections = setup.sections
+        events = setup.events
+        openedAt = setup.openedAt
+        connectDeadline = setup.openedAt + setup.connectTimeout
+        chat = setup.chat
+        chatAllowance = ChatAllowance(burst: setup.chat.burst)
+        dataChannels = DataChannels(isDTLSClient: setup.dtls.role == .client)
+        var logger = setup.logger
+        logger[metadataKey: "session"] = "\(setup.id)"
+        self.logger = logger
+        wakeDataChannels = setup.wakeDataChannels
     }
 
     /// The earliest time the loop must call back for this peer.
@@ -126,97 +168,73 @@ final class PeerConnection {
         return earliest
     }
 
-    var sendsCongestionFeedback: Bool { transportFeedback != nil || remoteEstimator != nil }
+    // MARK: driving
 
-    func pollTransportFeedback(at now: Duration, senderSSRC: UInt32) -> TransportWideFeedback? {
-        transportFeedback?.poll(at: now, senderSSRC: senderSSRC, mediaSSRC: lastMediaSSRC)
-    }
-
-    /// Takes what negotiation agreed: extension ids, and the feedback the peer's publishing
-    /// needs (made once; a renegotiation keeps the state it has).
-    func update(features: PeerRTPFeatures) {
-        self.features = features
-        switch features.publisherFeedback {
-        case .transportCC:
-            if transportFeedback == nil { transportFeedback = TransportFeedbackBuilder() }
-        case .remb:
-            if remoteEstimator == nil { remoteEstimator = RemoteBitrateEstimator() }
-        case .none:
-            break
-        }
-        if features.viewerFeedback != .none, sendSideEstimator == nil { sendSideEstimator = SendSideBandwidthEstimator() }
-        if features.viewerFeedback == .transportCC, probes == nil { probes = ProbeController(configuration: Self.probing) }
-    }
-
-    /// A viewer held below a layer it wants (a cap that lifted, a Wi-Fi that recovered) finds the
-    /// headroom only by probing: every 2 s rather than libwebrtc's 5 s, so a viewer climbs back
-    /// to the best layer within seconds. Each probe is 15 ms at twice the estimate, about 1.5 %
-    /// on top of the stream.
-    static let probing: ProbeController.Configuration = {
-        var configuration = ProbeController.Configuration()
-        configuration.allocationProbeInterval = .seconds(2)
-        return configuration
-    }()
-
-    /// Records a packet we stamped with a transport-wide number, for the viewer's feedback.
-    func packetSent(transportSequenceNumber: UInt16, size: Int, at now: Duration, probeCluster: Int?) {
-        sendSideEstimator?.onPacketSent(transportSequenceNumber: transportSequenceNumber, size: size, at: now,
-                                        probeCluster: probeCluster)
-    }
-
-    /// Feedback from the peer about what we send it. Returns whether it was congestion feedback.
-    func readCongestionFeedback(_ packet: RTCPPacket, at now: Duration) -> Bool {
-        switch packet {
-        case .transportWideFeedback(let feedback):
-            sendSideEstimator?.onTransportFeedback(feedback, at: now)
-        case .receiverEstimatedMaxBitrate(let remb):
-            sendSideEstimator?.onREMB(bitrate: remb.bitrate, at: now)
-        case .receiverReport(let report):
-            guard let worst = report.reports.map(\.fractionLost).max() else { return false }
-            sendSideEstimator?.onReceiverReport(fractionLost: worst, at: now)
-        case .senderReport(let report):
-            guard let worst = report.reports.map(\.fractionLost).max() else { return false }
-            sendSideEstimator?.onReceiverReport(fractionLost: worst, at: now)
-        default:
-            return false
-        }
-        return true
-    }
-
-    /// Notes one decrypted RTP packet from the peer for congestion feedback: its transport-wide
-    /// number (transport-cc) or abs-send-time (REMB). No allocation. (The SFU's view of what a
-    /// publisher sends is per track, `PublishedTrack.rate`, which the allocator reads.)
-    func recordIngress(_ packet: UnsafeRawBufferPointer, at now: Duration) {
-        guard transportFeedback != nil || remoteEstimator != nil, let header = try? RTPHeader(parsing: packet) else { return }
-        lastMediaSSRC = header.ssrc
-        let ids = features.extensions
-        if transportFeedback != nil, ids.transportSequenceNumber != 0,
-           let range = header.extensionValueRange(id: ids.transportSequenceNumber, in: packet),
-           let number = try? TransportSequenceNumber(parsing: UnsafeRawBufferPointer(rebasing: packet[range])) {
-            transportFeedback?.packetArrived(number.value, at: now)
-        }
-        if remoteEstimator != nil, ids.absSendTime != 0,
-           let range = header.extensionValueRange(id: ids.absSendTime, in: packet),
-           let sent = try? AbsSendTime(parsing: UnsafeRawBufferPointer(rebasing: packet[range])) {
-            remoteEstimator?.onPacket(absSendTime: sent.rawValue, arrival: now, size: packet.count)
+    /// Runs every core until none has anything left to move. What concerns the loop is queued
+    /// for `pollOutput`.
+    func run(at now: Duration) {
+        var progressed = true
+        while progressed, !isStopped {
+            progressed = false
+            if drainICE(at: now) { progressed = true }
+            if drainDTLS(at: now) { progressed = true }
+            if drainSCTP(at: now) { progressed = true }
+            if drainDataChannels(at: now) { progressed = true }
+            while !isStopped, let record = records.next() {
+                progressed = true
+                deliver(record, at: now)
+            }
         }
     }
+
+    func pollOutput() -> PeerOutput? { outputs.next() }
+
+    func emit(_ output: PeerOutput) { outputs.append(output) }
+
+    /// Says `failed` once; nothing runs after it.
+    func fail(_ reason: String) {
+        guard !hasFailed else { return }
+        hasFailed = true
+        outputs.append(.failed(reason: reason))
+    }
+
+    private var isStopped: Bool { hasFailed || isClosed }
+
+    private func deliver(_ record: PeerRecord, at now: Duration) {
+        switch record {
+        case .toSCTP(let packet):
+            sctp?.handle(packet: packet)
+        case .toDTLS(let packet):
+            do {
+                try dtls.send(applicationData: packet, at: now)
+            } catch {
+                noteDrop(.dataChannelTransport, "SCTP packet not sent over DTLS: \(error)")
+            }
+        }
+    }
+
+    /// Ends everything the peer owns: its channels are aborted, DTLS says close_notify (queued
+    /// as a `transmit`; every other output still queued is dropped).
+    func shutdown(at now: Duration) {
+        guard !isClosed else { return }
+        isClosed = true
+        connectDeadline = nil
+        stopDataChannels()
+        dtls.close(at: now)
+        var kept = OutputQueue<PeerOutput>()
+        while let output = outputs.next() { if case .transmit = output { kept.append(output) } }
+        outputs = kept
+        while let output = dtls.pollOutput() {
+            if case .transmit(let bytes) = output, let to = destination ?? dtlsReturnAddress {
+                outputs.append(.transmit(bytes, to: to))
+            }
+        }
+    }
+
+    // MARK: addresses and keys
 
     /// Media can be protected and has somewhere to go.
     var canSendMedia: Bool { srtp != nil && destination != nil }
-
-    func remember(_ socket: SocketAddress, for address: TransportAddress) {
-        if socketAddresses[address] == nil { socketAddresses[address] = socket }
-    }
-
-    func forget(_ address: TransportAddress) { socketAddresses[address] = nil }
-
-    func socketAddress(for address: TransportAddress) -> SocketAddress? { socketAddresses[address] }
-
-    /// Points media at the ICE-selected address (nil after consent expiry).
-    func select(_ address: TransportAddress?) {
-        destination = address.flatMap { socketAddresses[$0] }
-    }
 
     /// Keys SRTP from what DTLS exported (profiles map 1:1 by IANA number).
     func startSRTP(_ keys: SRTPKeyingMaterial) throws(SRTPError) {
@@ -225,28 +243,12 @@ final class PeerConnection {
                                remoteKey: keys.remoteKey, remoteSalt: keys.remoteSalt)
     }
 
-    /// True exactly once: when ICE has a selection and SRTP keys exist.
-    func becameConnected() -> Bool {
-        guard !connectedReported, srtp != nil, destination != nil else { return false }
+    /// Says `connected` exactly once: when ICE has a selection and SRTP keys exist.
+    func reportConnectedIfReady() {
+        guard !connectedReported, srtp != nil, destination != nil else { return }
         connectedReported = true
         connectDeadline = nil
-        return true
-    }
-
-    func markClosed() { isClosed = true }
-
-    /// The client's SCTP port when the session agreed a data channel section.
-    var dataChannelRemotePort: UInt16? {
-        for section in sections { if case .dataChannel(let port) = section.usage { return port } }
-        return nil
-    }
-
-    /// Ends the association (aborted; the client sees its channels close) and forgets its channels.
-    func stopDataChannels() {
-        sctp?.close()
-        sctp = nil
-        chatChannel = nil
-        dataChannels = DataChannels(isDTLSClient: dtls.role == .client)
+        outputs.append(.connected)
     }
 
     /// True the first time a drop of `reason` is seen for this peer.
@@ -254,6 +256,11 @@ final class PeerConnection {
         let bit = UInt32(1) << reason.rawValue
         defer { loggedDrops |= bit }
         return loggedDrops & bit == 0
+    }
+
+    func noteDrop(_ reason: DropReason, _ message: @autoclosure () -> String) {
+        guard shouldLog(reason) else { return }
+        logger.notice("\(message())")
     }
 }
 

@@ -1,11 +1,10 @@
 import SFU
 
-/// One room on one loop: the SFU `Room` and what the transport keeps beside it — the peers in it
-/// (by participant) and the published tracks as signaling names them.
+/// One room on one loop: the SFU `Room` and what the transport keeps beside it, the published
+/// tracks as signaling names them. Its members are filed in the loop's `PeerRegistry`.
 final class RoomHost {
     let name: String
     let room: Room
-    private(set) var members: [ParticipantID: PeerConnection] = [:]
     /// Published tracks, in publish order.
     private(set) var tracks: [RoomTrackSnapshot] = []
     private(set) var infos: [TrackID: RoomTrackInfo] = [:]
@@ -16,15 +15,6 @@ final class RoomHost {
         self.name = name
         room = Room(sink: sink, configuration: configuration)
     }
-
-    var isEmpty: Bool { members.isEmpty }
-
-    /// Members in a stable order (by participant id).
-    var orderedMembers: [PeerConnection] { members.values.sorted { $0.participantID < $1.participantID } }
-
-    func add(_ peer: PeerConnection) { members[peer.participantID] = peer }
-
-    func remove(_ peer: PeerConnection) { members[peer.participantID] = nil }
 
     func record(_ track: RoomTrackSnapshot, info: RoomTrackInfo) {
         tracks.append(track)

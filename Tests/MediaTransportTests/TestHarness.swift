@@ -44,10 +44,10 @@ enum TestHarness {
         return try await probe()
     }
 
-    /// Waits until the service holds nothing: no peers, routes, ufrags, rooms, egress entries, timer.
+    /// Waits until the service holds nothing: no peers, routes, ufrags, rooms, timer.
     static func expectEmpty(_ service: MediaTransportService, sourceLocation: SourceLocation = #_sourceLocation) async throws {
         let empty = try await eventually {
-            try await service.census() == MediaLoop.Census(peers: 0, routes: 0, ufrags: 0, rooms: 0, egressPeers: 0,
+            try await service.census() == MediaLoop.Census(peers: 0, routes: 0, ufrags: 0, rooms: 0,
                                                            timerArmed: false)
         }
         let census = try await service.census()
