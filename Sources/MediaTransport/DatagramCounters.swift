@@ -41,6 +41,8 @@ public struct DatagramCounters: Sendable, Equatable {
     public var egressNotReady = 0
     /// Packets whose rewrite or protection failed (should stay 0).
     public var egressFailed = 0
+    /// Forwarded packets a viewer's pacer held back for a few milliseconds.
+    public var paced = 0
 
     // Data channels.
     /// Messages that arrived over SCTP (DCEP included).
@@ -91,6 +93,7 @@ public struct DatagramCounters: Sendable, Equatable {
         s.sent += rhs.sent
         s.egressNotReady += rhs.egressNotReady
         s.egressFailed += rhs.egressFailed
+        s.paced += rhs.paced
         s.dataChannelMessages += rhs.dataChannelMessages
         s.dataChannelRefused += rhs.dataChannelRefused
         s.dataChannelSendFailed += rhs.dataChannelSendFailed

@@ -5,7 +5,8 @@ import SRTP
 
 /// The way out of one loop, which the SFU calls for every packet it forwards (`EgressSink`).
 ///
-/// `forward` copies the source bytes into the loop's egress slab with room for the rewrite and
+/// `forward` holds a packet back when its viewer is paced and over budget (`PacedQueue`), else
+/// copies the source bytes into the loop's egress slab with room for the rewrite and
 /// the SRTP tag, translating the header extensions from the publisher's ids to the viewer's
 /// (`HeaderExtensionTranslator`) and stamping our own abs-send-time and transport-wide sequence
 /// number, applies the forwarder's rewrite, protects in place and queues the datagram. The loop
@@ -28,19 +29,45 @@ final class EgressPath: EgressSink {
     var probeCluster: Int?
     private var queue: EgressQueue
     private let flushLimit: Int
+    private var paced: PacedQueue
+    private var lastPacedRelease: Duration = .zero
 
-    init(peers: PeerRegistry<PeerConnection>, allocator: ByteBufferAllocator, slabCapacity: Int, flushLimit: Int) {
+    init(peers: PeerRegistry<PeerConnection>, allocator: ByteBufferAllocator, slabCapacity: Int, flushLimit: Int,
+         pacedSlots: Int = 1024, pacedSlotSize: Int = 1500) {
         self.peers = peers
         queue = EgressQueue(allocator: allocator, capacity: slabCapacity)
+        paced = PacedQueue(slots: pacedSlots, slotSize: pacedSlotSize)
         self.flushLimit = max(1, flushLimit)
     }
+
+    deinit { paced.deallocate() }
 
     var queuedCount: Int { queue.count }
 
     // MARK: EgressSink (packet path)
 
     func forward(to participant: ParticipantID, source: UnsafeRawBufferPointer, rewrite: RTPRewrite) {
-        guard let peer = peers.peer(participant: participant), let srtp = peer.srtp, let destination = peer.destination else {
+        guard let peer = peers.peer(participant: participant), peer.canSendMedia else {
+            counters.egressNotReady += 1
+            return
+        }
+        // A paced viewer's packet waits when its budget is spent, or when earlier ones wait
+        // (order); probes go at their own rate, which is what they measure.
+        if probeCluster == nil, peer.pacer != nil,
+           peer.pacedWaiting > 0 || !(peer.pacer?.canSend(bytes: source.count, at: now) ?? true) {
+            if paced.enqueue(source, to: participant, rewrite: rewrite, ingressNanoseconds: ingressNanoseconds) {
+                peer.pacedWaiting += 1
+                counters.paced += 1
+                return
+            }
+        }
+        transmit(to: peer, source: source, rewrite: rewrite, ingressNanoseconds: ingressNanoseconds)
+    }
+
+    /// Translates, stamps, rewrites and protects one packet into the slab, queued to go.
+    private func transmit(to peer: PeerConnection, source: UnsafeRawBufferPointer, rewrite: RTPRewrite,
+                          ingressNanoseconds: UInt64) {
+        guard let srtp = peer.srtp, let destination = peer.destination else {
             counters.egressNotReady += 1
             return
         }
@@ -64,6 +91,7 @@ final class EgressPath: EgressSink {
         }
         if queued {
             counters.sent += 1
+            peer.pacer?.consume(bytes: size, at: now)
             if let sequenceNumber {
                 peer.nextTransportSequenceNumber = sequenceNumber &+ 1
                 peer.packetSent(transportSequenceNumber: sequenceNumber, size: size, at: now, probeCluster: probeCluster)
@@ -72,6 +100,29 @@ final class EgressPath: EgressSink {
             counters.egressFailed += 1
         }
         if queue.count >= flushLimit { flush() }
+    }
+
+    // MARK: pacing
+
+    /// When held-back packets should be looked at again; nil when none wait.
+    var nextPacedRelease: Duration? { paced.isEmpty ? nil : lastPacedRelease + Self.pacingTick }
+
+    /// Every 5 ms while packets wait: fine enough that a paced frame leaves as a steady stream,
+    /// coarse enough that the timer costs little.
+    static let pacingTick: Duration = .milliseconds(5)
+
+    /// Sends what the viewers' budgets allow now, oldest first; drops what waits for a viewer
+    /// that left.
+    func releasePaced() {
+        lastPacedRelease = now
+        guard !paced.isEmpty else { return }
+        paced.release { entry, bytes in
+            guard let peer = peers.peer(participant: entry.participant) else { return true }
+            guard peer.pacer?.canSend(bytes: entry.length, at: now) ?? true else { return false }
+            peer.pacedWaiting -= 1
+            transmit(to: peer, source: bytes, rewrite: entry.rewrite, ingressNanoseconds: entry.ingressNanoseconds)
+            return true
+        }
     }
 
     func sendRTCP(to participant: ParticipantID, bytes: UnsafeRawBufferPointer) {

@@ -15,6 +15,9 @@ extension MediaLoop {
     static let rembLossMemory: Duration = .seconds(10)
     /// What a viewer is given while nothing limits it (room for every layer of every track).
     static let unlimitedBitrate: UInt64 = 10_000_000_000
+    /// The pacing target never goes below this: a collapsed estimate must not turn a keyframe
+    /// into a second-long trickle (the allocator has already chosen a layer that fits).
+    static let minimumPacingBitrate: UInt64 = 300_000
     /// How long a viewer's feedback is read before its estimate limits what it gets.
     static let estimateWarmUp: Duration = .seconds(2)
 
@@ -71,6 +74,11 @@ extension MediaLoop {
         // the probes settled it would pause a new viewer's videos for nothing.
         guard estimator.hasTransportFeedback || estimator.rembBitrate != nil,
               let first = peer.firstViewerFeedbackAt, now - first >= Self.estimateWarmUp else { return }
+        if estimator.hasTransportFeedback {
+            let target = max(estimator.targetBitrate, Self.minimumPacingBitrate)
+            if peer.pacer == nil { peer.pacer = PacingBudget(targetBitrate: target) }
+            peer.pacer?.setRates(target: target, at: now)
+        }
         let congested = estimator.hasTransportFeedback || peer.lastHeavyLoss.map { now - $0 < Self.rembLossMemory } ?? false
         room.setAvailableBitrate(peer.participantID, congested ? estimator.targetBitrate : Self.unlimitedBitrate, at: now)
     }

@@ -166,6 +166,7 @@ final class MediaLoop: @unchecked Sendable {
             if let deadline = peer.nextDeadline { arm(at: deadline) }
         }
         touchedPeers.removeAll(keepingCapacity: true)
+        if let release = egress.nextPacedRelease { arm(at: release) }
         egress.flush()
         egress.ingressNanoseconds = 0  // what timers send later was not forwarded from this batch
         batchTime = nil
@@ -190,6 +191,7 @@ final class MediaLoop: @unchecked Sendable {
         armedDeadline = nil
         batchTime = nil
         let now = currentTime
+        if let release = egress.nextPacedRelease, release <= now { egress.releasePaced() }
         for peer in Array(peers.all) where !peer.isClosed {
             if let deadline = peer.nextDeadline, deadline <= now { handleTimeout(of: peer, at: now) }
         }
@@ -209,6 +211,7 @@ final class MediaLoop: @unchecked Sendable {
         var earliest: Duration?
         for peer in peers.all { if let d = peer.nextDeadline { earliest = min(earliest ?? d, d) } }
         for room in rooms.values { if let d = room.room.nextDeadline { earliest = min(earliest ?? d, d) } }
+        if let d = egress.nextPacedRelease { earliest = min(earliest ?? d, d) }
         return earliest
     }
 
@@ -241,6 +244,7 @@ final class MediaLoop: @unchecked Sendable {
         c.sent += e.sent
         c.egressNotReady += e.egressNotReady
         c.egressFailed += e.egressFailed
+        c.paced += e.paced
         return c
     }
 

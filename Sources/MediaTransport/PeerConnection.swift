@@ -105,6 +105,11 @@ final class PeerConnection: RegisteredPeer {
     var firstViewerFeedbackAt: Duration?
     /// When this viewer last reported heavy loss (REMB viewers are limited while it is recent).
     var lastHeavyLoss: Duration?
+    /// Paces what is forwarded to this viewer at 2.5 × its estimate, once the estimate is its
+    /// own measurement (transport-wide feedback, warmed up); nil: sent as forwarded.
+    var pacer: PacingBudget?
+    /// Its packets the egress path holds back now.
+    var pacedWaiting = 0
     /// What the session asked of every video it receives (WHEP query), applied as it subscribes.
     var videoPreference: VideoPreference?
 

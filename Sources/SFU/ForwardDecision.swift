@@ -28,4 +28,7 @@ public enum DropReason: Sendable, Equatable, Hashable, CaseIterable {
     case tooOld
     /// A packet from a source epoch the forwarder already left.
     case staleSource
+    /// A VP8 frame of a temporal layer above what the viewer gets now; the sequence numbers and
+    /// picture ids close over it.
+    case temporalLayer
 }

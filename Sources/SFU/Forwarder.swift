@@ -82,6 +82,7 @@ public struct Forwarder: Sendable {
         public var duplicate = 0
         public var tooOld = 0
         public var staleSource = 0
+        public var temporalLayer = 0
         /// NACKed sequence numbers the reverse map no longer (or never) knew.
         public var retransmissionsUnknown = 0
         /// NACKed packets not resent because they were resent moments ago.
@@ -95,6 +96,7 @@ public struct Forwarder: Sendable {
             case .duplicate: duplicate
             case .tooOld: tooOld
             case .staleSource: staleSource
+            case .temporalLayer: temporalLayer
             }
         }
 
@@ -106,6 +108,7 @@ public struct Forwarder: Sendable {
             case .duplicate: duplicate += 1
             case .tooOld: tooOld += 1
             case .staleSource: staleSource += 1
+            case .temporalLayer: temporalLayer += 1
             }
         }
     }
@@ -140,6 +143,14 @@ public struct Forwarder: Sendable {
     public private(set) var payloadOctetCount: UInt64 = 0
     /// When the last packet was forwarded (idle detection for the viewer's stream).
     public private(set) var lastForwardedAt: Duration?
+
+    /// The highest VP8 temporal layer forwarded now, and the one asked for: lowered at the next
+    /// frame start, raised at a frame of a higher layer that is a layer sync point (or a keyframe),
+    /// where the viewer can decode it without the frames it missed.
+    public private(set) var temporalLimit: UInt8 = .max
+    private var temporalTarget: UInt8 = .max
+    /// The picture id of the frame being dropped (its packets close one picture id, once).
+    private var droppedPictureID: UInt16?
 
     private var segment: Segment?
     /// Set by a pause: the next packet must start a new segment.
@@ -181,6 +192,10 @@ public struct Forwarder: Sendable {
         isPaused = paused
     }
 
+    /// Asks for VP8 temporal layers up to `layer` (`.max`: all); takes effect at a frame
+    /// boundary, see `temporalLimit`.
+    public mutating func setTemporalTarget(_ layer: UInt8) { temporalTarget = layer }
+
     // MARK: the decision
 
     /// Decides how `packet` goes to the viewer, updating the offsets (see the type's comment).
@@ -221,6 +236,15 @@ public struct Forwarder: Sendable {
             if packet.isPaddingOnly {
                 offsets.recordDrop(sequenceNumber)
                 return .drop(.paddingOnly)
+            }
+            if let layer = packet.vp8TemporalLayer, !admitsTemporalLayer(layer, of: packet) {
+                offsets.recordDrop(sequenceNumber)
+                if let pictureID = packet.vp8PictureID, pictureID != droppedPictureID {
+                    droppedPictureID = pictureID
+                    current.pictureIDOffset &-= 1
+                    segment = current
+                }
+                return .drop(.temporalLayer)
             }
             return forward(packet, segment: current, output: sequenceNumber + offsets.currentOffset, inOrder: true)
         }
@@ -269,6 +293,21 @@ public struct Forwarder: Sendable {
                           pictureIDOffset: pictureIDOffset, tl0Offset: tl0Offset)
         offsets.reset(first: packet.sequenceNumber, offset: sequenceOffset)
         restartPending = false
+        // A keyframe depends on nothing: every layer asked for can be decoded from here.
+        temporalLimit = temporalTarget
+        droppedPictureID = nil
+    }
+
+    /// Moves the temporal limit at a frame start, then says whether a packet of `layer` goes.
+    private mutating func admitsTemporalLayer(_ layer: UInt8, of packet: IncomingPacket) -> Bool {
+        if packet.startsFrame, temporalTarget != temporalLimit {
+            if temporalTarget < temporalLimit || packet.isKeyframe {
+                temporalLimit = temporalTarget
+            } else if layer > temporalLimit, layer <= temporalTarget, packet.vp8LayerSync {
+                temporalLimit = layer
+            }
+        }
+        return layer <= temporalLimit
     }
 
     private mutating func forward(_ packet: IncomingPacket, segment: Segment, output: Int64,

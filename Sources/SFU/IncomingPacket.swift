@@ -24,6 +24,11 @@ public struct IncomingPacket: Sendable, Equatable {
     public var vp8TL0PictureIndex: UInt8?
     /// VP8 temporal layer id, when the descriptor carries one.
     public var vp8TemporalLayer: UInt8?
+    /// VP8 layer sync (Y): the frame depends only on the base layer, so a viewer can start
+    /// receiving this temporal layer here.
+    public var vp8LayerSync: Bool
+    /// The packet starts a frame (VP8: first packet of partition 0; other codecs: false).
+    public var startsFrame: Bool
     public var headerLength: Int
     /// Payload bytes, after the header and before any padding.
     public var payloadRange: Range<Int>
@@ -44,7 +49,7 @@ public struct IncomingPacket: Sendable, Equatable {
 
     public init(ssrc: UInt32, epoch: UInt32, sequenceNumber: Int64, timestamp: Int64, marker: Bool, payloadType: UInt8,
                 isKeyframe: Bool, vp8PictureID: UInt16? = nil, vp8TL0PictureIndex: UInt8? = nil,
-                vp8TemporalLayer: UInt8? = nil, headerLength: Int, payloadRange: Range<Int>, size: Int,
+                vp8TemporalLayer: UInt8? = nil, vp8LayerSync: Bool = false, startsFrame: Bool = false, headerLength: Int, payloadRange: Range<Int>, size: Int,
                 arrival: Duration, isRetransmission: Bool = false) {
         self.ssrc = ssrc
         self.epoch = epoch
@@ -56,6 +61,8 @@ public struct IncomingPacket: Sendable, Equatable {
         self.vp8PictureID = vp8PictureID
         self.vp8TL0PictureIndex = vp8TL0PictureIndex
         self.vp8TemporalLayer = vp8TemporalLayer
+        self.vp8LayerSync = vp8LayerSync
+        self.startsFrame = startsFrame
         self.headerLength = headerLength
         self.payloadRange = payloadRange
         self.size = size
@@ -77,6 +84,8 @@ public struct IncomingPacket: Sendable, Equatable {
         var pictureID: UInt16?
         var tl0: UInt8?
         var temporalLayer: UInt8?
+        var layerSync = false
+        var startsFrame = false
         let range = header.payloadRange
         if !range.isEmpty {
             let payload = UnsafeRawBufferPointer(rebasing: packet[range])
@@ -88,6 +97,8 @@ public struct IncomingPacket: Sendable, Equatable {
                     pictureID = descriptor.pictureID
                     tl0 = descriptor.tl0PictureIndex
                     temporalLayer = descriptor.temporalLayer
+                    layerSync = descriptor.layerSync
+                    startsFrame = descriptor.startOfPartition && descriptor.partitionIndex == 0
                 case .h264:
                     keyframe = try H264Payload(parsing: payload).isKeyframe
                 case .opus:
@@ -100,7 +111,7 @@ public struct IncomingPacket: Sendable, Equatable {
         self.init(ssrc: header.ssrc, epoch: unwrapped.epoch, sequenceNumber: unwrapped.sequenceNumber,
                   timestamp: unwrapped.timestamp, marker: header.marker, payloadType: header.payloadType,
                   isKeyframe: keyframe, vp8PictureID: pictureID, vp8TL0PictureIndex: tl0,
-                  vp8TemporalLayer: temporalLayer, headerLength: header.headerLength, payloadRange: range,
+                  vp8TemporalLayer: temporalLayer, vp8LayerSync: layerSync, startsFrame: startsFrame, headerLength: header.headerLength, payloadRange: range,
                   size: packet.count, arrival: arrival, isRetransmission: isRetransmission)
     }
 }

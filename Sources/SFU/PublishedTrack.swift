@@ -21,6 +21,15 @@ public final class PublishedTrack {
     /// What this stream carries now (bits/s over the last second), for the allocator.
     var rate = IngressRateMeter()
     var lastPacketAt: Duration?
+    /// What each VP8 temporal layer carries (index = layer id), and when a packet last said it
+    /// has temporal layers: the allocator offers T0, T0+T1, ... as cheaper steps of this layer.
+    var temporalRates = [IngressRateMeter](repeating: IngressRateMeter(), count: PublishedTrack.temporalLayerLimit)
+    var highestTemporalLayer: UInt8 = 0
+    var temporalLayersSeenAt: Duration?
+    /// Set when a packet showed a temporal layer above any before: the layers offered changed
+    /// meaning (T0 was the whole stream), so the viewers' selectors start over.
+    var temporalLayersGrew = false
+    static let temporalLayerLimit = 4
 
     var inbound: InboundStream
     let packetCache: PacketCache
@@ -74,6 +83,14 @@ public final class PublishedTrack {
         packetsReceived += 1
         rate.record(bytes: packet.size, at: now)
         lastPacketAt = now
+        if let layer = packet.vp8TemporalLayer, Int(layer) < Self.temporalLayerLimit {
+            temporalRates[Int(layer)].record(bytes: packet.size, at: now)
+            if layer > highestTemporalLayer {
+                highestTemporalLayer = layer
+                temporalLayersGrew = true
+            }
+            temporalLayersSeenAt = now
+        }
         packetCache.store(packet, bytes: bytes)
         keyframeCache?.record(packet, bytes: bytes)
         if packet.isKeyframe { keyframeRequester.keyframeArrived() }
@@ -88,6 +105,19 @@ public final class PublishedTrack {
 
     func add(_ subscription: Subscription) {
         if !subscriptions.contains(where: { $0 === subscription }) { subscriptions.append(subscription) }
+    }
+
+    /// The cumulative bitrate of temporal layers 0...`layer` now; one entry when the stream has
+    /// no temporal layers (or said none within `timeout`).
+    func temporalBitrates(at now: Duration, timeout: Duration) -> [UInt64] {
+        guard let seen = temporalLayersSeenAt, now - seen <= timeout, highestTemporalLayer > 0 else {
+            return [rate.bitrate(at: now)]
+        }
+        var total: UInt64 = 0
+        return (0...Int(highestTemporalLayer)).map { layer in
+            total += temporalRates[layer].bitrate(at: now)
+            return total
+        }
     }
 
     /// Whether the stream sent anything within `timeout` of `now`.

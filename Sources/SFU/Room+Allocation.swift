@@ -61,12 +61,16 @@ extension Room {
     }
 
     /// The layers of a video the allocator may choose from: those sending now, with their
-    /// measured bitrate and size, indexed by their place in the group (lowest first).
+    /// measured bitrate and size, indexed by their place in the group (lowest first), each with
+    /// its VP8 temporal layers (T0, T0+T1, ...) when it has them.
     private func offeredLayers(of groupID: TrackID, at now: Duration) -> [VideoLayer] {
         var out: [VideoLayer] = []
-        for (index, layer) in layers(of: groupID).enumerated() where layer.isActive(at: now, timeout: configuration.layerIdleTimeout) {
-            out.append(VideoLayer(spatial: index, temporal: 0, width: layer.frameWidth ?? 0, height: layer.frameHeight ?? 0,
-                                  bitrate: max(1, layer.rate.bitrate(at: now))))
+        let timeout = configuration.layerIdleTimeout
+        for (index, layer) in layers(of: groupID).enumerated() where layer.isActive(at: now, timeout: timeout) {
+            for (temporal, bitrate) in layer.temporalBitrates(at: now, timeout: timeout).enumerated() {
+                out.append(VideoLayer(spatial: index, temporal: temporal, width: layer.frameWidth ?? 0,
+                                      height: layer.frameHeight ?? 0, bitrate: max(1, bitrate)))
+            }
         }
         return out
     }
@@ -85,6 +89,7 @@ extension Room {
             }
             requestKeyframe(target, at: now)
         case .layerChanged(let spatial, let temporal):
+            subscription.forwarder.setTemporalTarget(UInt8(clamping: temporal))
             announceLayer(of: subscription, spatial: spatial, temporal: temporal)
         case .paused:
             if let dropped = subscription.beginSwitch(to: nil), dropped !== subscription.layer { dropped.remove(subscription) }
@@ -92,6 +97,7 @@ extension Room {
             subscription.updatePaused(trackMuted: subscription.layer.isMuted)
             emit(.videoPaused(subscription.subscriberID, subscription.trackID))
         case .resumed(let spatial, let temporal):
+            subscription.forwarder.setTemporalTarget(UInt8(clamping: temporal))
             emit(.videoResumed(subscription.subscriberID, subscription.trackID))
             announceLayer(of: subscription, spatial: spatial, temporal: temporal)
         }
@@ -124,6 +130,17 @@ extension Room {
         return active.last { $0.rate.bitrate(at: now) <= available } ?? lowest
     }
 
+    /// The track showed more temporal layers than before: its viewers' selectors start over on
+    /// all of them (what their forwarders send), unless a switch is under way.
+    func restartSelectors(following track: PublishedTrack, at now: Duration) {
+        track.temporalLayersGrew = false
+        let group = layers(of: track.groupID)
+        for subscription in track.subscriptions where subscription.layer === track && subscription.selector.keyframeNeeded == nil {
+            guard subscription.selector.current != .paused else { continue }
+            subscription.startSelector(at: spatialIndex(of: track, in: group), now: now)
+        }
+    }
+
     func spatialIndex(of track: PublishedTrack, in group: [PublishedTrack]) -> Int {
         group.firstIndex { $0 === track } ?? 0
     }
@@ -146,11 +163,14 @@ extension Room {
 }
 
 extension Subscription {
-    /// Makes the selector start out on the layer the subscription was given, with no hysteresis.
+    /// Makes the selector start out on the layer the subscription was given, all of its temporal
+    /// layers (what the forwarder then sends), with no hysteresis.
     func startSelector(at spatial: Int, now: Duration = .zero) {
         selector = LayerSelector(configuration: selector.configuration)
-        _ = selector.update(allocated: .layer(spatial: spatial, temporal: 0), at: now)
+        let temporal = layer.temporalLayersSeenAt == nil ? 0 : Int(layer.highestTemporalLayer)
+        _ = selector.update(allocated: .layer(spatial: spatial, temporal: temporal), at: now)
         _ = selector.keyframeArrived(spatial: spatial)
+        forwarder.setTemporalTarget(.max)
     }
 }
 

@@ -78,6 +78,7 @@ extension Room {
         } else if incoming.isKeyframe, track.descriptor.codec == .vp8 {
             noteKeyframeSize(of: track, packet: source, header: header)
         }
+        if track.temporalLayersGrew { restartSelectors(following: track, at: now) }
         var needsKeyframe = gaveUp && track.descriptor.kind == .video
         // A switch that completes here leaves the *old* layer's list, never this one.
         for subscription in track.subscriptions {

@@ -62,6 +62,7 @@ enum MetricsRoutes {
         family("chobi_media_datagrams_sent_total", "Datagrams queued on the media UDP ports.", [("", c.sent)])
         family("chobi_media_egress_not_ready_total", "Packets for peers without SRTP keys or an address yet.", [("", c.egressNotReady)])
         family("chobi_media_egress_failed_total", "Packets whose rewrite or protection failed.", [("", c.egressFailed)])
+        family("chobi_media_egress_paced_total", "Forwarded packets a viewer's pacer held back.", [("", c.paced)])
         family("chobi_datachannel_messages_total", "Data channel messages received over SCTP, and those refused or not sent.", [
             ("outcome=\"received\"", c.dataChannelMessages), ("outcome=\"refused\"", c.dataChannelRefused),
             ("outcome=\"send_failed\"", c.dataChannelSendFailed),

@@ -14,10 +14,12 @@ enum TestPackets {
     /// A VP8 packet: descriptor with 15-bit picture id and TL0PICIDX, then a frame header byte
     /// whose P bit says key/delta on a frame's first packet, then a pattern that identifies it.
     static func vp8(_ planned: PlannedPacket, ssrc: UInt32, payloadType: UInt8 = vp8PayloadType, payloadSize: Int = 60,
-                    extensions: [RTPHeaderExtension] = [], sevenBitPictureID: Bool = false) throws -> [UInt8] {
+                    extensions: [RTPHeaderExtension] = [], sevenBitPictureID: Bool = false, temporalLayer: UInt8 = 0,
+                    layerSync: Bool = false) throws -> [UInt8] {
         let descriptor = VP8PayloadDescriptor(startOfPartition: planned.startsFrame, partitionIndex: 0,
                                               pictureID: planned.pictureID, pictureIDIs15Bit: !sevenBitPictureID,
-                                              tl0PictureIndex: planned.tl0PictureIndex, temporalLayer: 0)
+                                              tl0PictureIndex: planned.tl0PictureIndex, temporalLayer: temporalLayer,
+                                              layerSync: layerSync)
         var payload = [UInt8](repeating: 0, count: descriptor.headerLength)
         _ = try withMutableBytes(&payload) { buffer throws(RTPError) in try descriptor.marshal(into: buffer) }
         payload.append(planned.isKeyframe && planned.startsFrame ? 0x10 : 0x11)
