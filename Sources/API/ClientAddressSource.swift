@@ -7,23 +7,33 @@ public enum ClientAddressSource: Sendable, Equatable {
     /// (Hummingbird's `BasicRequestContext` and `BasicWebSocketRequestContext` do not: without
     /// it every client shares one `"unknown"` bucket).
     case connection
-    /// The last address in `X-Forwarded-For` (the one our own proxy appended), falling back to
-    /// the TCP peer. Only behind a proxy that sets the header: otherwise clients pick their key.
-    case forwardedFor
+    /// When the TCP peer is one of `TrustedProxies`: the right-most address in
+    /// `X-Forwarded-For` that is not a trusted proxy (each proxy appends the address it got the
+    /// request from); else the TCP peer. From an untrusted peer the header changes nothing.
+    case forwardedFor(TrustedProxies)
 
     static let unknown = "unknown"
 
     func address(of request: Request, context: some RequestContext) -> String {
-        if self == .forwardedFor,
-           let header = request.headers.last(where: { $0.name.canonicalName == "x-forwarded-for" })?.value,
-           let last = header.split(separator: ",").last {
-            let candidate = last.filter { $0 != " " && $0 != "\t" }
-            if !candidate.isEmpty, candidate.utf8.count <= 64 { return String(candidate) }
+        let peer = (context as? any RemoteAddressRequestContext)?.remoteAddress?.ipAddress
+        guard case .forwardedFor(let proxies) = self else { return peer ?? Self.unknown }
+        let entries = request.headers.filter { $0.name.canonicalName == "x-forwarded-for" }.flatMap { $0.value.split(separator: ",") }
+        return Self.client(peer: peer, forwardedFor: entries, trusting: proxies)
+    }
+
+    /// The client behind a chain of proxies: the TCP peer unless it is trusted, then walking the
+    /// header's entries from the right while they are trusted proxies.
+    static func client(peer: String?, forwardedFor entries: [Substring], trusting proxies: TrustedProxies) -> String {
+        var client = peer ?? unknown
+        guard proxies.contains(client) else { return client }
+        for entry in entries.reversed() {
+            let candidate = entry.filter { $0 != " " && $0 != "\t" }
+            // Not an address: the chain is broken here, and what lies beyond it is unknowable.
+            guard candidate.utf8.count <= 64, TrustedProxies.bytes(of: String(candidate)) != nil else { break }
+            client = String(candidate)
+            if !proxies.contains(client) { break }
         }
-        if let peer = (context as? any RemoteAddressRequestContext)?.remoteAddress?.ipAddress {
-            return peer
-        }
-        return Self.unknown
+        return client
     }
 
     /// The rate-limit key of an address: IPv6 clients usually own a whole /64, so they are

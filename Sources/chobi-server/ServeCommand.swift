@@ -55,6 +55,24 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Access-Control-Allow-Origin for WHIP/WHEP (env CHOBI_CORS_ORIGIN).")
     var corsOrigin: String = Environment.string("CHOBI_CORS_ORIGIN") ?? "*"
 
+    @Option(help: "Proxies whose X-Forwarded-For names the client, addresses or CIDRs, comma-separated (env CHOBI_TRUSTED_PROXIES; default: none, the TCP peer is the client).")
+    var trustedProxies: String = Environment.string("CHOBI_TRUSTED_PROXIES") ?? ""
+
+    @Option(help: "API requests per second per client address, sustained (env CHOBI_RATE_PER_ADDRESS; 0 turns the limit off).")
+    var ratePerAddress: Double = Environment.string("CHOBI_RATE_PER_ADDRESS").flatMap(Double.init) ?? 20
+
+    @Option(help: "API requests per client address back to back (env CHOBI_BURST_PER_ADDRESS).")
+    var burstPerAddress: Int = Environment.int("CHOBI_BURST_PER_ADDRESS") ?? 60
+
+    @Option(help: "API requests per second per signed-in user, sustained (env CHOBI_RATE_PER_USER; 0 turns the limit off).")
+    var ratePerUser: Double = Environment.string("CHOBI_RATE_PER_USER").flatMap(Double.init) ?? 10
+
+    @Option(help: "API requests per signed-in user back to back (env CHOBI_BURST_PER_USER).")
+    var burstPerUser: Int = Environment.int("CHOBI_BURST_PER_USER") ?? 30
+
+    @Option(help: "Largest API request body in bytes (env CHOBI_MAX_BODY_BYTES).")
+    var maxBodyBytes: Int = Environment.int("CHOBI_MAX_BODY_BYTES") ?? 64 * 1024
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error (env CHOBI_LOG_LEVEL).")
     var logLevel: String = Environment.string("CHOBI_LOG_LEVEL") ?? "info"
 
@@ -91,8 +109,19 @@ struct ServeCommand: AsyncParsableCommand {
 
         let liveSessions = LiveSessionsConfiguration(maxGuests: maxGuests, hostAbsenceLimit: .seconds(hostAbsenceLimit))
         let origins = apiOrigins.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        var api = TRPCRouter(tokens: await UserTokenVerifier(key: key.bytes),
-                             configuration: TRPCConfiguration(cors: CORSAllowList(origins: Set(origins))))
+        let proxies: TrustedProxies
+        do {
+            proxies = try TrustedProxies(parsing: trustedProxies)
+        } catch {
+            throw ValidationError("--trusted-proxies: \(error)")
+        }
+        let apiConfiguration = TRPCConfiguration(
+            maxInputBytes: maxBodyBytes,
+            perAddressLimit: ratePerAddress > 0 ? RateLimit(ratePerSecond: ratePerAddress, burst: burstPerAddress) : nil,
+            perUserLimit: ratePerUser > 0 ? RateLimit(ratePerSecond: ratePerUser, burst: burstPerUser) : nil,
+            clientAddress: proxies.isEmpty ? .connection : .forwardedFor(proxies),
+            cors: CORSAllowList(origins: Set(origins)))
+        var api = TRPCRouter(tokens: await UserTokenVerifier(key: key.bytes), configuration: apiConfiguration)
         UserProcedures(store: store, hasher: PasswordHasher(), tokens: await UserTokenSigner(key: key.bytes))
             .register(on: &api)
         StreamingProcedures(store: store, signaling: signaling, roomTokens: await RoomTokenSigner(key: key),

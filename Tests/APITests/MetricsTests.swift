@@ -8,7 +8,7 @@ import Testing
 struct MetricsTests {
     @Test func callsAreCountedByProcedureAndCodeWithBoundedLabels() async throws {
         let configuration = APIHarness.configuration(perAddress: RateLimit(ratePerSecond: 0.001, burst: 8),
-                                                     clientAddress: .forwardedFor)
+                                                     clientAddress: .forwardedFor(.everyone))
         let api = await APIHarness.demoRouter(configuration)
         let metrics = api.metrics
         let router = Router(context: BasicRequestContext.self)

@@ -49,7 +49,7 @@ import Testing
     @Test func perAddressLimitAnswersTooManyRequestsWithRetryAfter() async throws {
         let clock = SharedVirtualClock()
         let configuration = APIHarness.configuration(clock: clock, perAddress: RateLimit(ratePerSecond: 0.5, burst: 2),
-                                                     clientAddress: .forwardedFor)
+                                                     clientAddress: .forwardedFor(.everyone))
         try await APIHarness.withApp(configuration) { client in
             let from1: HTTPFields = APIHarness.forwarded("198.51.100.1")
             for _ in 0..<2 { #expect(try await APIHarness.get(client, "demo.hello", headers: from1).status == .ok) }
@@ -102,7 +102,7 @@ import Testing
 
     @Test func ipv6ClientsShareTheirSlash64Bucket() async throws {
         let configuration = APIHarness.configuration(perAddress: RateLimit(ratePerSecond: 0.01, burst: 1),
-                                                     clientAddress: .forwardedFor)
+                                                     clientAddress: .forwardedFor(.everyone))
         try await APIHarness.withApp(configuration) { client in
             let first: HTTPFields = APIHarness.forwarded("2001:db8:1:2::1")
             let sameNetwork: HTTPFields = APIHarness.forwarded("2001:0db8:0001:0002:ffff::9")
