@@ -141,6 +141,7 @@ enum SessionNegotiator {
         var newSends: [Int] = []
         let midID = extensionID(HeaderExtensionURI.mid, in: answered.media)
         let ridID = extensionID(HeaderExtensionURI.rtpStreamID, in: answered.media)
+        let repairedID = extensionID(HeaderExtensionURI.repairedRTPStreamID, in: answered.media)
         for (index, n) in answered.media.enumerated() {
             let offered = offer.media[index]
             let previous = index < existing.count ? existing[index] : nil
@@ -161,7 +162,8 @@ enum SessionNegotiator {
                     state.usage = .receiving(track)
                 } else {
                     state.usage = .receiving(nil)
-                    let plan = try publishPlan(offered: offered, negotiated: n, midExtensionID: midID, ridExtensionID: ridID)
+                    let plan = try publishPlan(offered: offered, negotiated: n, midExtensionID: midID, ridExtensionID: ridID,
+                                               repairedRIDExtensionID: repairedID)
                     publishes.append((index, plan))
                 }
             }
@@ -173,7 +175,7 @@ enum SessionNegotiator {
                                   unpublishes: unpublishes, newSends: newSends, remoteCredentials: remoteCredentials,
                                   remoteFingerprint: fingerprint, dtlsRole: role, midExtensionID: midID,
                                   ridExtensionID: ridID,
-                                  repairedRIDExtensionID: extensionID(HeaderExtensionURI.repairedRTPStreamID, in: answered.media))
+                                  repairedRIDExtensionID: repairedID)
     }
 
     // MARK: server offers (interactive sessions)
@@ -324,7 +326,7 @@ enum SessionNegotiator {
 
     /// Builds what the room needs to publish one offered section we receive.
     static func publishPlan(offered m: MediaDescription, negotiated n: NegotiatedMedia, midExtensionID: UInt8?,
-                            ridExtensionID: UInt8?) throws(MediaPlaneError) -> PublishPlan {
+                            ridExtensionID: UInt8?, repairedRIDExtensionID: UInt8? = nil) throws(MediaPlaneError) -> PublishPlan {
         let mid = n.mid ?? "?"
         guard let primary = n.codecs.first(where: { !$0.isRTX }), let codec = CodecKind(codec: primary) else {
             throw .badOffer("section \(mid) has no codec we forward")
@@ -350,7 +352,9 @@ enum SessionNegotiator {
         let method: TrackDescriptor.KeyframeRequestMethod =
             primary.feedback.contains(.pli) || !primary.feedback.contains(.fir) ? .pli : .fir
         var plan = PublishPlan(mid: mid, codec: codec, payloadType: primary.payloadType, clockRate: primary.clockRate,
-                               ssrc: ssrc, rtxSSRC: rtxSSRC, rtxPayloadType: rtxSSRC == nil ? nil : rtxType,
+                               ssrc: ssrc, rtxSSRC: rtxSSRC,
+                               // rid layers learn their RTX SSRC from the repaired-rid extension.
+                               rtxPayloadType: rtxSSRC != nil || (ssrc == nil && repairedRIDExtensionID != nil) ? rtxType : nil,
                                rid: ssrc == nil ? rid : nil, keyframeRequestMethod: method,
                                acceptsNACK: primary.feedback.contains(.nack))
         // The other simulcast layers: by rid (SSRCs learned from packets) or by SIM group SSRC.

@@ -128,14 +128,16 @@ extension Room {
         }
     }
 
-    /// Binds an unknown SSRC to the simulcast layer whose rid the packet names (RFC 8852); a
-    /// packet naming a repaired rid (a layer's RTX stream) is not bound: layers are repaired by
-    /// keyframe, not by RTX, and the packet is dropped as unknown.
+    /// Binds an unknown SSRC to the simulcast layer whose rid the packet names (RFC 8852): as the
+    /// layer's media by the RID extension, or as its RTX stream (retransmissions we asked for)
+    /// by the repaired-RID extension.
     private func bindByRID(_ participant: Participant, header: RTPHeader, packet: UnsafeMutableRawBufferPointer,
                            at now: Duration) -> Participant.Route? {
         guard let id = participant.options.ridExtensionID, !participant.isRetired(header.ssrc) else { return nil }
         let buffer = UnsafeRawBufferPointer(packet)
-        guard let range = header.extensionValueRange(id: id, in: buffer), !range.isEmpty else { return nil }
+        guard let range = header.extensionValueRange(id: id, in: buffer), !range.isEmpty else {
+            return bindByRepairedRID(participant, header: header, packet: buffer)
+        }
         let value = UnsafeRawBufferPointer(rebasing: buffer[range])
         for track in participant.tracks {
             guard let rid = track.descriptor.rid, rid.utf8.elementsEqual(value),
@@ -143,6 +145,21 @@ extension Room {
             track.rebind(ssrc: header.ssrc, rtxSSRC: nil)
             participant.reroute(track, ssrc: header.ssrc, isRTX: false)
             emit(.trackSourceChanged(track.id, ssrc: header.ssrc))
+            return participant.route(for: header.ssrc)
+        }
+        return nil
+    }
+
+    private func bindByRepairedRID(_ participant: Participant, header: RTPHeader,
+                                   packet: UnsafeRawBufferPointer) -> Participant.Route? {
+        guard let id = participant.options.repairedRIDExtensionID,
+              let range = header.extensionValueRange(id: id, in: packet), !range.isEmpty else { return nil }
+        let value = UnsafeRawBufferPointer(rebasing: packet[range])
+        for track in participant.tracks {
+            guard let rid = track.descriptor.rid, rid.utf8.elementsEqual(value),
+                  let rtx = track.descriptor.rtxPayloadType, header.payloadType == rtx else { continue }
+            track.rebindRTX(ssrc: header.ssrc)
+            participant.reroute(track, ssrc: header.ssrc, isRTX: true)
             return participant.route(for: header.ssrc)
         }
         return nil

@@ -55,17 +55,18 @@ public struct TrackDescriptor: Sendable, Equatable {
     }
 
     /// Throws when the descriptor cannot work: payload types over 127, a zero clock rate, an RTX
-    /// SSRC without an RTX payload type (or the reverse), or RTX sharing the media SSRC/PT.
+    /// SSRC without an RTX payload type (or the reverse, except for a rid layer, whose RTX SSRC
+    /// is learned from the repaired-rid extension), or RTX sharing the media SSRC/PT.
     public func validate() throws(SFUError) {
         guard payloadType <= 0x7F else { throw .invalidConfiguration("payload type \(payloadType) over 127") }
         guard clockRate > 0 else { throw .invalidConfiguration("clock rate 0") }
-        guard (rtxSSRC == nil) == (rtxPayloadType == nil) else {
+        guard (rtxSSRC == nil) == (rtxPayloadType == nil) || (rtxSSRC == nil && rid != nil) else {
             throw .invalidConfiguration("RTX needs both an SSRC and a payload type")
         }
-        if let rtxSSRC, let rtxPayloadType {
+        if let rtxPayloadType {
             guard rtxPayloadType <= 0x7F else { throw .invalidConfiguration("RTX payload type over 127") }
-            guard rtxSSRC != ssrc else { throw .invalidConfiguration("RTX SSRC equals the media SSRC") }
             guard rtxPayloadType != payloadType else { throw .invalidConfiguration("RTX payload type equals the media one") }
         }
+        if let rtxSSRC, rtxSSRC == ssrc { throw .invalidConfiguration("RTX SSRC equals the media SSRC") }
     }
 }

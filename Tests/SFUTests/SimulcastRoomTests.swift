@@ -283,3 +283,39 @@ struct RetransmissionBudgetTests {
         }
     }
 }
+
+@Suite("Simulcast repair: a layer's RTX stream binds by its repaired rid")
+struct RepairedRIDTests {
+    @Test("a retransmission naming the layer's repaired rid fills the viewer's gap with the original packet")
+    func rtxOfALayer() throws {
+        let harness = RoomHarness()
+        let rid: UInt8 = 10, repaired: UInt8 = 11
+        try harness.room.addParticipant(RoomHarness.publisher,
+                                        options: ParticipantOptions(feedbackSSRC: 0xFEED, ridExtensionID: rid,
+                                                                    repairedRIDExtensionID: repaired), at: harness.now)
+        let layer = TrackDescriptor(id: 40, codec: .vp8, payloadType: TestPackets.vp8PayloadType, ssrc: 0xF00,
+                                    rtxPayloadType: TestPackets.rtxPayloadType, mid: "0", rid: "q")
+        try harness.room.publish(layer, by: RoomHarness.publisher, at: harness.now)
+        try harness.room.addParticipant(2, at: harness.now)
+        try harness.room.subscribe(2, to: 40, parameters: RoomHarness.parameters(for: 2, video: true), at: harness.now)
+
+        let plan = MediaStreamPlan(frameInterval: .milliseconds(33), packetsPerFrame: 1, keyframeInterval: 100_000, start: harness.now)
+        let ridValue = RTPHeaderExtension(id: rid, value: Array("q".utf8))
+        var media: [[UInt8]] = []
+        for frame in 0..<5 {
+            media.append(try TestPackets.vp8(plan.packet(frame), ssrc: 0x51, extensions: [ridValue]))
+        }
+        for (index, bytes) in media.enumerated() where index != 3 {
+            harness.advance(to: plan.start + plan.frameInterval * index)
+            harness.rtp(bytes)
+        }
+        #expect(harness.sink.packets(to: 2).count == 4, "the lost packet leaves a gap")
+        let repairedValue = RTPHeaderExtension(id: repaired, value: Array("q".utf8))
+        harness.rtp(try TestPackets.rtx(of: media[3], ssrc: 0x52, sequenceNumber: 900, extensions: [repairedValue]))
+        let sent = harness.sink.packets(to: 2)
+        #expect(sent.count == 5, "the retransmission went through as the original packet")
+        let original = try RTPHeader(parsing: media[3])
+        #expect(sent.last.map { Array($0.bytes[$0.header.payloadRange]) } == Array(media[3][original.payloadRange]))
+        #expect(harness.room.counters.rtpUnknownSSRC == 0)
+    }
+}

@@ -50,12 +50,13 @@ enum TestPackets {
 
     /// The RFC 4588 form of `media`: RTX SSRC/PT/seq, then the OSN, then the original payload.
     static func rtx(of media: [UInt8], ssrc: UInt32, payloadType: UInt8 = rtxPayloadType,
-                    sequenceNumber: UInt16) throws -> [UInt8] {
+                    sequenceNumber: UInt16, extensions: [RTPHeaderExtension] = []) throws -> [UInt8] {
         let header = try RTPHeader(parsing: media)
         let payload = [UInt8(header.sequenceNumber >> 8), UInt8(header.sequenceNumber & 0xFF)]
             + Array(media[header.payloadRange])
         let builder = RTPPacketBuilder(payloadType: payloadType, sequenceNumber: sequenceNumber,
-                                       timestamp: header.timestamp, ssrc: ssrc, marker: header.marker)
+                                       timestamp: header.timestamp, ssrc: ssrc, marker: header.marker,
+                                       extensions: extensions)
         return try builder.build(payload: payload)
     }
 
