@@ -51,7 +51,14 @@ struct TRPCEndpoint: Sendable {
         // Refused as a whole: one error object, counted under "request".
         func refuse(_ error: TRPCError) -> Response {
             metrics.record(procedure: "request", code: error.code.rawValue, seconds: (ContinuousClock.now - started).seconds)
-            return Self.requestFailure(error)
+            guard error.code == .payloadTooLarge, request.method == .post else { return Self.requestFailure(error) }
+            // A declared length over the limit was refused unread; a body that streamed past it
+            // was read (and the rest dropped) by the reader.
+            let unread = request.headers[.contentLength].flatMap { Int($0) }.map { $0 > configuration.maxInputBytes } ?? false
+            return RefusedBody.response(status: Self.httpStatus(error.code.httpStatus), headers: Self.jsonHeaders,
+                                        body: TRPCEnvelope.error(error, path: nil, encoder: TRPCEnvelope.makeEncoder()),
+                                        discarding: unread ? request.body : nil,
+                                        closing: context as? any ConnectionClosingRequestContext)
         }
         if let refused = limiter.admit(address: address, cost: cost) { return refuse(refused) }
         guard target.names.count <= configuration.maxBatchCalls else {
