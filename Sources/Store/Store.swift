@@ -1,6 +1,6 @@
 // Store: Chobi Live's persistent state on SQLite (GRDB `DatabasePool`, WAL mode): the schema and its
 // versioned migrations, and repositories for users, follows and live sessions (participants,
-// invites, bans, end-of-session stats).
+// invites, bans, end-of-session stats), and kept chat and its moderation.
 // It does not hash passwords (callers pass the hash), check who may do what (the API decides
 // that a caller is the host), keep hot per-packet counters (the SFU does, and flushes), or read
 // a clock: every time-dependent method takes `now:`.
@@ -16,11 +16,13 @@ public struct Store: Sendable {
 
     public let users: UserRepository
     public let sessions: SessionRepository
+    public let chat: ChatRepository
 
     init(pool: DatabasePool) {
         self.pool = pool
         self.users = UserRepository(pool: pool)
         self.sessions = SessionRepository(pool: pool)
+        self.chat = ChatRepository(pool: pool)
     }
 
     /// Opens (creating if needed, with its parent directory) the database at `path`, and applies
