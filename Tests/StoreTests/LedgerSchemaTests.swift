@@ -147,3 +147,37 @@ struct LedgerSchemaTests {
         #expect(try await store.ledger.balance(userId: user.id).coins == 70)
     }
 }
+
+@Suite("Economy queries and their indexes")
+struct EconomyQueryPlanTests {
+    private func plan(_ store: Store, _ sql: String, _ arguments: StatementArguments) async throws -> [String] {
+        try await store.pool.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String }
+        }
+    }
+
+    @Test("chat pages, a user's movements and leaderboards read through indexes")
+    func plans() async throws {
+        let file = TemporaryDatabase()
+        let store = try file.open()
+        let page = try await plan(store, ChatRepository.pageSQL, ["session": "s", "before": 10, "limit": 51])
+        #expect(page.contains { $0.contains("chat_messages_visible_by_session") }, "\(page)")
+        #expect(page.filter { $0.contains("session_participants_by_user_session") }.count == 2, "\(page)")
+        #expect(!page.contains { $0.contains("TEMP B-TREE") }, "\(page)")
+        let movements = try await plan(store, LedgerRepository.movementsSQL,
+                                       ["coins": 1, "diamonds": 2, "user": "u", "before": 10, "limit": 51])
+        #expect(movements.filter { $0.contains("ledger_entries_by_account") }.count == 2, "\(movements)")
+        for sql in [ChatRepository.pageSQL, LedgerRepository.movementsSQL] {
+            let steps = try await plan(store, sql, ["session": "s", "before": 10, "limit": 51, "coins": 1, "diamonds": 2,
+                                                    "user": "u"])
+            // Scans of a subquery's few rows only; never of a table.
+            #expect(!steps.contains { $0.hasPrefix("SCAN") && !$0.contains("INDEX") && !$0.contains("(subquery") },
+                    "\(steps)")
+        }
+        let leaders = try await store.pool.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT * FROM gift_transactions g WHERE g.session_id = ?",
+                             arguments: ["s"]).map { $0["detail"] as String }
+        }
+        #expect(leaders.contains { $0.contains("gift_transactions_by_session") }, "\(leaders)")
+    }
+}
