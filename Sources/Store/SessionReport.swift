@@ -23,12 +23,17 @@ public struct SessionReport: Sendable, Codable, Equatable {
     public var guests: Int
     /// Chat messages (0 until chat is stored).
     public var messages: Int
-    /// Gifts (0 until gifts are stored).
+    /// Gifts sent in the session (a combo of 5 counts 5).
     public var gifts: Int
+    /// Coins spent on those gifts.
+    public var giftCoins: Int64
+    /// Who spent the most coins in the session, most first (at most `SessionTally.topGifterCount`).
+    public var topGifters: [LeaderboardEntry]
 
     public init(sessionId: UUID, hostId: UUID, status: SessionStatus, startedAt: Date, endedAt: Date?,
                 endReason: EndReason?, durationSeconds: Int, peakViewers: Int, uniqueViewers: Int,
-                totalWatchSeconds: Int, averageWatchSeconds: Double, guests: Int, messages: Int, gifts: Int) {
+                totalWatchSeconds: Int, averageWatchSeconds: Double, guests: Int, messages: Int, gifts: Int,
+                giftCoins: Int64 = 0, topGifters: [LeaderboardEntry] = []) {
         self.sessionId = sessionId
         self.hostId = hostId
         self.status = status
@@ -43,5 +48,7 @@ public struct SessionReport: Sendable, Codable, Equatable {
         self.guests = guests
         self.messages = messages
         self.gifts = gifts
+        self.giftCoins = giftCoins
+        self.topGifters = topGifters
     }
 }

@@ -187,8 +187,11 @@ public struct SessionRepository: Sendable {
             guard let session = try Self.session(db, id: sessionId) else { throw StoreError.sessionNotFound(sessionId) }
             if let endedAt = session.endedAt {
                 let endMs = endedAt.millisecondsSince1970
-                let tally = try SessionTally.stored(db, sessionId: sessionId)
-                    ?? SessionTally.count(db, sessionId: sessionId, untilMs: endMs)
+                guard var tally = try SessionTally.stored(db, sessionId: sessionId) else {
+                    return try SessionTally.count(db, sessionId: sessionId, untilMs: endMs)
+                        .report(for: session, untilMs: endMs)
+                }
+                try tally.countGifts(db, sessionId: sessionId)
                 return tally.report(for: session, untilMs: endMs)
             }
             let nowMs = now.millisecondsSince1970

@@ -2,20 +2,28 @@ import Foundation
 import GRDB
 
 /// The numbers of a session's report, counted from its visits (unique viewers, watch time,
-/// guests) and its stats row (peak, which is kept up as viewers join).
+/// guests), its gifts, and its stats row (peak, which is kept up as viewers join).
 struct SessionTally: Sendable, Equatable {
+    /// Gifters a report names.
+    static let topGifterCount = 3
+
     var peakViewers = 0
     var uniqueViewers = 0
     var totalWatchMilliseconds: Int64 = 0
     var guests = 0
     var messages = 0
     var gifts = 0
+    // Not in session_stats: counted from gift_transactions whenever a report is made (gifts
+    // cannot come after the end, so an ended session's numbers never change).
+    var giftCoins: Int64 = 0
+    var topGifters: [LeaderboardEntry] = []
 
     var totalWatchSeconds: Int { Int(totalWatchMilliseconds / 1000) }
 
     /// Counts the visits of `sessionId`, treating visits still open as ending at `untilMs`.
     static func count(_ db: Database, sessionId: UUID, untilMs: Int64) throws -> SessionTally {
         var tally = try stored(db, sessionId: sessionId) ?? SessionTally()
+        try tally.countGifts(db, sessionId: sessionId)
         guard let row = try Row.fetchOne(
             db,
             sql: """
@@ -33,6 +41,22 @@ struct SessionTally: Sendable, Equatable {
         tally.totalWatchMilliseconds = try row.decode(forColumn: "watch_ms")
         tally.guests = try row.decode(forColumn: "guests")
         return tally
+    }
+
+    /// Sets the gift numbers from the session's gift transactions.
+    mutating func countGifts(_ db: Database, sessionId: UUID) throws {
+        if let row = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT COALESCE(SUM(count), 0) AS gifts, COALESCE(SUM(total_coins), 0) AS coins
+                FROM gift_transactions WHERE session_id = ?
+                """,
+            arguments: [sessionId.storeKey]) {
+            gifts = try row.decode(forColumn: "gifts")
+            giftCoins = try row.decode(forColumn: "coins")
+        }
+        topGifters = try GiftRepository.leaders(db, side: .gifters, sessionId: sessionId, sinceMs: nil,
+                                                limit: Self.topGifterCount)
     }
 
     /// The stats row as last written.
@@ -97,6 +121,6 @@ struct SessionTally: Sendable, Equatable {
             durationSeconds: Int(durationMs / 1000), peakViewers: peakViewers, uniqueViewers: uniqueViewers,
             totalWatchSeconds: totalWatchSeconds,
             averageWatchSeconds: uniqueViewers == 0 ? 0 : Double(totalWatchSeconds) / Double(uniqueViewers),
-            guests: guests, messages: messages, gifts: gifts)
+            guests: guests, messages: messages, gifts: gifts, giftCoins: giftCoins, topGifters: topGifters)
     }
 }

@@ -1,6 +1,7 @@
 // Store: Chobi Live's persistent state on SQLite (GRDB `DatabasePool`, WAL mode): the schema and its
 // versioned migrations, and repositories for users, follows and live sessions (participants,
-// invites, bans, end-of-session stats).
+// invites, bans, end-of-session stats), kept chat and its moderation, the gift catalog and the
+// coin ledger.
 // It does not hash passwords (callers pass the hash), check who may do what (the API decides
 // that a caller is the host), keep hot per-packet counters (the SFU does, and flushes), or read
 // a clock: every time-dependent method takes `now:`.
@@ -16,11 +17,17 @@ public struct Store: Sendable {
 
     public let users: UserRepository
     public let sessions: SessionRepository
+    public let chat: ChatRepository
+    public let gifts: GiftRepository
+    public let ledger: LedgerRepository
 
     init(pool: DatabasePool) {
         self.pool = pool
         self.users = UserRepository(pool: pool)
         self.sessions = SessionRepository(pool: pool)
+        self.chat = ChatRepository(pool: pool)
+        self.gifts = GiftRepository(pool: pool)
+        self.ledger = LedgerRepository(pool: pool)
     }
 
     /// Opens (creating if needed, with its parent directory) the database at `path`, and applies

@@ -31,6 +31,24 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case roleNotAllowed(sessionId: UUID, userId: UUID, role: ParticipantRole)
     /// The user is not a guest of the session.
     case notAGuest(sessionId: UUID, userId: UUID)
+    /// No account has this username (`setRole`).
+    case unknownUsername(String)
+    /// No chat message with this id.
+    case messageNotFound(Int64)
+    /// No gift with this id in the catalog.
+    case giftNotFound(String)
+    /// The gift is sent one at a time (legendary gifts), and the request asked for more.
+    case giftNotComboable(giftId: String, count: Int)
+    case cannotGiftSelf
+    /// The recipient is neither the session's host nor a guest on stage now.
+    case recipientNotOnStage(sessionId: UUID, userId: UUID)
+    /// The sender's coins do not cover the gift; nothing was written.
+    case insufficientCoins(needed: Int64, available: Int64)
+    /// The idempotency key was used before for a request with other input.
+    case idempotencyConflict(key: String)
+    /// An argument outside what the operation accepts (the text says which and why), e.g. a gift
+    /// count outside 1...99 or a non-positive coin amount.
+    case invalidInput(String)
     /// A stored row does not have the shape this binary expects.
     case corruptRow(String)
     /// Any other SQLite failure. GRDB leaves statement arguments out of this text (so no hash or
@@ -59,6 +77,16 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .roleNotAllowed(session, user, role):
             "user \(user.storeKey) may not join session \(session.storeKey) as \(role.rawValue)"
         case let .notAGuest(session, user): "user \(user.storeKey) is not a guest of session \(session.storeKey)"
+        case let .unknownUsername(name): "no user named \"\(name)\""
+        case let .messageNotFound(id): "chat message \(id) not found"
+        case let .giftNotFound(id): "gift \"\(id)\" not found"
+        case let .giftNotComboable(gift, count): "gift \"\(gift)\" is sent one at a time, not \(count)"
+        case .cannotGiftSelf: "a user cannot send a gift to themselves"
+        case let .recipientNotOnStage(session, user):
+            "user \(user.storeKey) is neither the host nor a guest on stage in session \(session.storeKey)"
+        case let .insufficientCoins(needed, available): "\(needed) coins needed, \(available) available"
+        case let .idempotencyConflict(key): "idempotency key \"\(key)\" was used for a different request"
+        case let .invalidInput(what): "invalid input: \(what)"
         case let .corruptRow(what): "unexpected stored row: \(what)"
         case let .database(message): "database error: \(message)"
         }

@@ -10,6 +10,7 @@ enum StoreSchema {
         migrator.registerMigration("v2-heartbeat", migrate: createV2Heartbeat)
         // Deferred foreign-key checks (GRDB's default): the table is rebuilt under its children.
         migrator.registerMigration("v3-end-reasons", migrate: widenEndReasonsV3)
+        migrator.registerMigration("v4-economy", migrate: createV4Economy)
         return migrator
     }()
 

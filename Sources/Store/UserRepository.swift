@@ -71,6 +71,19 @@ public struct UserRepository: Sendable {
         }
     }
 
+    /// Gives the account named `username` (any ASCII case) `role`, e.g. for
+    /// `chobi-server admin grant <username>`. Setting the role it has is not an error.
+    /// - Throws: `.unknownUsername`.
+    public func setRole(username: String, role: UserRole) async throws(StoreError) -> User {
+        try await pool.writeValue { db in
+            try db.execute(sql: "UPDATE users SET role = ? WHERE username = ?", arguments: [role.rawValue, username])
+            guard db.changesCount > 0,
+                  let user = try User.filter(Column("username") == username).fetchOne(db)
+            else { throw StoreError.unknownUsername(username) }
+            return user
+        }
+    }
+
     /// Makes `followerId` follow `followeeId`. Following twice is not an error.
     /// - Returns: true when the follow is new.
     /// - Throws: `.cannotFollowSelf`, `.userNotFound` (either user).

@@ -13,7 +13,7 @@ struct StoreOpeningTests {
         #expect(FileManager.default.fileExists(atPath: file.path))
         #expect(try await store.journalMode() == "wal")
         #expect(try await store.appliedMigrations() == Store.knownMigrations)
-        #expect(Store.knownMigrations == ["v1", "v2-heartbeat", "v3-end-reasons"])
+        #expect(Store.knownMigrations == ["v1", "v2-heartbeat", "v3-end-reasons", "v4-economy"])
         try await store.ping()
     }
 
@@ -30,7 +30,7 @@ struct StoreOpeningTests {
         let rows = try await third.pool.read { db in
             try Row.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations").map { $0[0] as String }
         }
-        #expect(rows == ["v1", "v2-heartbeat", "v3-end-reasons"])
+        #expect(rows == ["v1", "v2-heartbeat", "v3-end-reasons", "v4-economy"])
         #expect(try await second.users.find(id: user.id) == user)
     }
 
@@ -56,7 +56,7 @@ struct StoreOpeningTests {
             }
         }
         let store = try file.open()
-        #expect(try await store.appliedMigrations() == ["v1", "v2-heartbeat", "v3-end-reasons"])
+        #expect(try await store.appliedMigrations() == Store.knownMigrations)
         #expect(try await store.users.find(username: "old")?.displayName == "Old")
         let id = try #require(UUID(uuidString: session))
         let report = try await store.sessions.report(sessionId: id, now: at(0))
@@ -72,6 +72,49 @@ struct StoreOpeningTests {
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'streaming_sessions' AND sql IS NOT NULL ORDER BY name")
         }
         #expect(indexes == ["streaming_sessions_by_host", "streaming_sessions_live_by_start", "streaming_sessions_one_live_per_host"])
+    }
+
+    @Test("a file made by the v3 schema gains roles, chat, gifts and the ledger with its rows kept")
+    func v3FileIsUpgradedToV4() async throws {
+        let file = TemporaryDatabase()
+        try FileManager.default.createDirectory(at: URL(fileURLWithPath: file.path).deletingLastPathComponent(),
+                                                withIntermediateDirectories: true)
+        let (host, guest, session) = ("00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000002",
+                                      "00000000-0000-4000-8000-0000000000aa")
+        do {
+            let old = try DatabasePool(path: file.path, configuration: Store.configuration())
+            try StoreSchema.migrator.migrate(old, upTo: "v3-end-reasons")
+            try await old.write { db in
+                try db.execute(sql: """
+                    INSERT INTO users (id, username, password_hash, display_name, created_at)
+                        VALUES (?, 'star', 'x', 'Star', 0), (?, 'cohost', 'x', 'Cohost', 0);
+                    INSERT INTO streaming_sessions (id, host_id, title, status, started_at)
+                        VALUES (?, ?, 'still live', 'live', 1000);
+                    INSERT INTO session_stats (session_id, updated_at) VALUES (?, 1000);
+                    INSERT INTO session_invites (session_id, user_id, status, created_at, updated_at)
+                        VALUES (?, ?, 'accepted', 1000, 1000);
+                    INSERT INTO session_participants (session_id, user_id, role, joined_at)
+                        VALUES (?, ?, 'host', 1000), (?, ?, 'guest', 1000);
+                    """, arguments: [host, guest, session, host, session, session, guest, session, host, session, guest])
+            }
+        }
+        let store = try file.open()
+        #expect(try await store.appliedMigrations() == Store.knownMigrations)
+        let star = try #require(try await store.users.find(username: "star"))
+        #expect(star.role == .user)
+        #expect(try await store.gifts.catalog().count >= 9)
+        #expect(try await store.ledger.verifyLedger().isClean)
+        // The old live session takes chat and gifts at once: its guest is on stage.
+        let sessionId = try #require(UUID(uuidString: session))
+        let guestId = try #require(UUID(uuidString: guest))
+        _ = try await store.chat.post(sessionId: sessionId, authorId: star.id, text: "we're back", now: at(0))
+        _ = try await store.ledger.addCoins(userId: star.id, amount: 10, idempotencyKey: "k", by: nil, now: at(0))
+        let receipt = try await store.gifts.sendGift(sessionId: sessionId, senderId: star.id, giftId: "rose",
+                                                     recipientId: guestId, count: 3, idempotencyKey: "g", now: at(1))
+        #expect(receipt.value.balance.coins == 7)
+        #expect(try await store.chat.messages(sessionId: sessionId).messages.map(\.kind) == [.text, .gift])
+        let check = try await store.pool.read { db in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") }
+        #expect(check.isEmpty)
     }
 
     @Test("after close, calls fail with a typed error; the data is in the file for the next open")
@@ -100,7 +143,7 @@ struct StoreOpeningTests {
         // Refusing wrote nothing: the file still names only what it had.
         let raw = try DatabaseQueue(path: file.path)
         let applied = try await raw.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
-        #expect(applied.sorted() == ["v1", "v2-heartbeat", "v3-end-reasons", "v9-from-the-future"])
+        #expect(applied.sorted() == ["v1", "v2-heartbeat", "v3-end-reasons", "v4-economy", "v9-from-the-future"])
     }
 
     @Test("a path that cannot be a directory is a typed open error")

@@ -121,4 +121,27 @@ struct UserRepositoryTests {
         #expect(try await store.users.profile(id: bob.id, viewerId: bob.id)?.isFollowedByViewer == nil)
         #expect(try await store.users.profile(id: UUID(), viewerId: nil) == nil)
     }
+
+    @Test("roles: users start as users; setRole by username in any case; the column takes nothing else")
+    func roles() async throws {
+        let file = TemporaryDatabase()
+        let store = try file.open()
+        let alice = try await store.makeUser("alice")
+        #expect(alice.role == .user)
+        #expect(try await store.users.find(id: alice.id)?.role == .user)
+        let admin = try await store.users.setRole(username: "ALICE", role: .admin)
+        #expect(admin.id == alice.id && admin.role == .admin)
+        #expect(try await store.users.find(username: "alice")?.role == .admin)
+        #expect(try await store.users.credentials(username: "alice")?.user.role == .admin)
+        #expect(try await store.users.setRole(username: "alice", role: .admin).role == .admin)
+        #expect(try await store.users.setRole(username: "alice", role: .user).role == .user)
+        await #expect(throws: StoreError.unknownUsername("nobody")) {
+            _ = try await store.users.setRole(username: "nobody", role: .admin)
+        }
+        await #expect(throws: DatabaseError.self) {
+            try await store.pool.write { db in
+                try db.execute(sql: "UPDATE users SET role = 'root' WHERE id = ?", arguments: [alice.id.storeKey])
+            }
+        }
+    }
 }

@@ -1,0 +1,147 @@
+import Foundation
+import GRDB
+
+/// A session's kept chat (`chat.*`): posting, paging back through it, deleting lines. Moderation
+/// (moderators, mutes, slow mode) is in the extension beside this file.
+/// Who may do what is the API's to decide: it checks mutes and slow mode against what
+/// `standing` answers, and that a deleter is the author, the host or a moderator.
+public struct ChatRepository: Sendable {
+    let pool: DatabasePool
+
+    /// Page size of `messages` when the caller gives none.
+    public static let defaultPageSize = 50
+    /// Largest page `messages` returns.
+    public static let maxPageSize = 100
+
+    /// Keeps a line of chat in a live session. A `clientMessageId` the same author already used in
+    /// the session makes this a retry: the first stored message comes back, marked replayed, and
+    /// nothing is written (even if the session has ended since).
+    /// - Parameter authorId: nil only for `.system` lines.
+    /// - Throws: `.invalidInput` (no author on a non-system line), `.sessionNotFound`,
+    ///   `.sessionEnded`, `.userNotFound`.
+    public func post(sessionId: UUID, authorId: UUID?, text: String, kind: ChatMessageKind = .text,
+                     clientMessageId: String? = nil, now: Date) async throws(StoreError)
+        -> IdempotentOutcome<ChatMessage>
+    {
+        guard authorId != nil || kind == .system else {
+            throw .invalidInput("authorId: only system lines may have no author")
+        }
+        return try await pool.writeValue { db in
+            if let authorId, let clientMessageId,
+               let first = try Self.message(db, sessionId: sessionId, authorId: authorId,
+                                            clientMessageId: clientMessageId) {
+                return IdempotentOutcome(value: first, replayed: true)
+            }
+            _ = try SessionRepository.liveSession(db, id: sessionId)
+            if let authorId, try UserRepository.user(db, id: authorId) == nil {
+                throw StoreError.userNotFound(authorId)
+            }
+            let message = try Self.insert(db, sessionId: sessionId, authorId: authorId, text: text, kind: kind,
+                                          clientMessageId: clientMessageId, nowMs: now.millisecondsSince1970)
+            return IdempotentOutcome(value: message, replayed: false)
+        }
+    }
+
+    /// A page of the session's visible (not deleted) chat: the `limit` newest messages older than
+    /// `before` (the newest of all without it), oldest first.
+    /// - Parameter limit: clamped to 1...`maxPageSize`.
+    public func messages(sessionId: UUID, before: Int64? = nil, limit: Int = ChatRepository.defaultPageSize)
+        async throws(StoreError) -> ChatPage
+    {
+        let limit = min(max(limit, 1), Self.maxPageSize)
+        return try await pool.readValue { db in
+            var newestFirst = try ChatMessage.fetchAll(
+                db.cachedStatement(sql: Self.pageSQL),
+                arguments: ["session": sessionId.storeKey, "before": before ?? Int64.max, "limit": limit + 1])
+            var next: Int64?
+            if newestFirst.count > limit {
+                newestFirst.removeLast(newestFirst.count - limit)
+                next = newestFirst.last?.id
+            }
+            return ChatPage(messages: newestFirst.reversed(), nextBefore: next)
+        }
+    }
+
+    /// One message, deleted or not.
+    public func message(id: Int64) async throws(StoreError) -> ChatMessage? {
+        try await pool.readValue { db in try Self.message(db, id: id) }
+    }
+
+    /// Hides a message from `messages` (it stays stored, with who deleted it and when). Deleting a
+    /// deleted message changes nothing and is not an error.
+    /// - Returns: the message's session, for the room event that removes it from screens.
+    /// - Throws: `.messageNotFound`, `.userNotFound` (`by`).
+    @discardableResult
+    public func delete(messageId: Int64, by: UUID, now: Date) async throws(StoreError) -> UUID {
+        try await pool.writeValue { db in
+            guard let session = try String.fetchOne(
+                db, sql: "SELECT session_id FROM chat_messages WHERE id = ?", arguments: [messageId])
+            else { throw StoreError.messageNotFound(messageId) }
+            guard try UserRepository.user(db, id: by) != nil else { throw StoreError.userNotFound(by) }
+            try db.execute(
+                sql: "UPDATE chat_messages SET deleted_by = ?, deleted_at = ? WHERE id = ? AND deleted_at IS NULL",
+                arguments: [by.storeKey, now.millisecondsSince1970, messageId])
+            return try UUID.stored(session, column: "chat_messages.session_id")
+        }
+    }
+
+    // MARK: - Statements shared with other repositories
+
+    /// Writes a line and returns it as `messages` shows it. The caller has checked the session.
+    static func insert(_ db: Database, sessionId: UUID, authorId: UUID?, text: String, kind: ChatMessageKind,
+                       clientMessageId: String?, nowMs: Int64) throws -> ChatMessage {
+        try db.execute(
+            sql: """
+                INSERT INTO chat_messages (session_id, author_id, text, kind, client_message_id, created_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [sessionId.storeKey, authorId?.storeKey, text, kind.rawValue, clientMessageId, nowMs])
+        let id = db.lastInsertedRowID
+        guard let message = try message(db, id: id) else { throw StoreError.corruptRow("chat_messages \(id) vanished") }
+        return message
+    }
+
+    static func message(_ db: Database, id: Int64) throws -> ChatMessage? {
+        try ChatMessage.fetchOne(db.cachedStatement(sql: messageSelect + "WHERE m.id = ?"), arguments: [id])
+    }
+
+    private static func message(_ db: Database, sessionId: UUID, authorId: UUID, clientMessageId: String) throws
+        -> ChatMessage?
+    {
+        // chat_messages_one_per_client_id
+        try ChatMessage.fetchOne(
+            db.cachedStatement(sql: messageSelect + """
+                WHERE m.session_id = ? AND m.author_id = ? AND m.client_message_id = ?
+                """),
+            arguments: [sessionId.storeKey, authorId.storeKey, clientMessageId])
+    }
+
+    // The author's role: host by the session row; otherwise the role of their visit that began
+    // last at or before the line, or failing that (a post that raced the join), the first after.
+    static let messageSelect = """
+        SELECT m.id, m.session_id, m.author_id, m.text, m.kind, m.client_message_id, m.created_at,
+               u.username, u.display_name,
+               CASE WHEN m.author_id IS NULL THEN NULL
+                    WHEN m.author_id = s.host_id THEN 'host'
+                    ELSE COALESCE(
+                        (SELECT p.role FROM session_participants p
+                         WHERE p.user_id = m.author_id AND p.session_id = m.session_id AND p.joined_at <= m.created_at
+                         ORDER BY p.joined_at DESC, p.id DESC LIMIT 1),
+                        (SELECT p.role FROM session_participants p
+                         WHERE p.user_id = m.author_id AND p.session_id = m.session_id
+                         ORDER BY p.joined_at, p.id LIMIT 1))
+               END AS author_role
+        FROM chat_messages m
+        JOIN streaming_sessions s ON s.id = m.session_id
+        LEFT JOIN users u ON u.id = m.author_id
+
+        """
+
+    // A plain range on chat_messages_visible_by_session; `deleted_at IS NULL` is a literal so that
+    // SQLite may use the partial index.
+    static let pageSQL = messageSelect + """
+        WHERE m.session_id = :session AND m.deleted_at IS NULL AND m.id < :before
+        ORDER BY m.id DESC
+        LIMIT :limit
+        """
+}

@@ -1,0 +1,196 @@
+import Foundation
+import GRDB
+
+/// Gifts (`gifts.*`): the catalog, sending a gift, and leaderboards. Sending is the ledger's
+/// second way money moves (after `LedgerRepository.addCoins`), all of it in one SQL transaction.
+public struct GiftRepository: Sendable {
+    let pool: DatabasePool
+
+    /// Gifts one request may send at once.
+    public static let maxCount = 99
+    /// The recipient's share of a gift's coins, in percent; the platform keeps the rest. The
+    /// recipient's diamonds are rounded down, so the platform gets any odd coin.
+    public static let defaultRecipientSharePercent = 70
+    public static let defaultLeaderboardSize = 10
+    public static let maxLeaderboardSize = 100
+
+    /// Every gift, in catalog order.
+    public func catalog() async throws(StoreError) -> [Gift] {
+        try await pool.readValue { db in
+            try Gift.fetchAll(db, sql: "SELECT * FROM gifts ORDER BY sort_order, id")
+        }
+    }
+
+    /// Sends `count` of `giftId` from `senderId` to `recipientId` (the host when nil) in a live
+    /// session. In one SQL transaction: the sender's coins −total, the recipient's diamonds +share,
+    /// the platform +rest, the gift's record and a `.gift` line in the session's chat.
+    ///
+    /// The same `idempotencyKey` from the same sender with the same input (session, gift,
+    /// recipient, count) returns the first receipt, replayed, and writes nothing, even after the
+    /// session ended; with other input it is a conflict.
+    /// - Parameter recipientSharePercent: 0...100, see `defaultRecipientSharePercent`.
+    /// - Throws: `.invalidInput` (count outside 1...`maxCount`, share outside 0...100, empty key),
+    ///   `.idempotencyConflict`, `.sessionNotFound`, `.sessionEnded`, `.userNotFound` (sender),
+    ///   `.cannotGiftSelf`, `.recipientNotOnStage` (neither the host nor a guest on stage now),
+    ///   `.giftNotFound`, `.giftNotComboable`, `.insufficientCoins` (nothing is written).
+    public func sendGift(sessionId: UUID, senderId: UUID, giftId: String, recipientId: UUID? = nil, count: Int = 1,
+                         idempotencyKey: String,
+                         recipientSharePercent: Int = GiftRepository.defaultRecipientSharePercent,
+                         now: Date) async throws(StoreError) -> IdempotentOutcome<GiftReceipt>
+    {
+        guard (1...Self.maxCount).contains(count) else { throw .invalidInput("count: between 1 and \(Self.maxCount)") }
+        guard (0...100).contains(recipientSharePercent) else {
+            throw .invalidInput("recipientSharePercent: between 0 and 100")
+        }
+        guard !idempotencyKey.isEmpty else { throw .invalidInput("idempotencyKey: empty") }
+        let nowMs = now.millisecondsSince1970
+        return try await pool.writeValue { db in
+            let session = try SessionRepository.session(db, id: sessionId)
+            // A nil recipient means the host: the same request whether the client named them or not.
+            let recipient = recipientId ?? session?.hostId
+            let fingerprint = "session=\(sessionId.storeKey);gift=\(giftId);recipient=\(recipient?.storeKey ?? "host");count=\(count)"
+            if let first = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT id, fingerprint FROM gift_transactions WHERE sender_id = ? AND idempotency_key = ?"),
+                arguments: [senderId.storeKey, idempotencyKey]) {
+                let firstFingerprint: String = try first.decode(forColumn: "fingerprint")
+                guard firstFingerprint == fingerprint else { throw StoreError.idempotencyConflict(key: idempotencyKey) }
+                let id = try UUID.stored(try first.decode(forColumn: "id"), column: "gift_transactions.id")
+                return IdempotentOutcome(value: try Self.receipt(db, id: id), replayed: true)
+            }
+
+            guard let session else { throw StoreError.sessionNotFound(sessionId) }
+            guard session.status == .live else { throw StoreError.sessionEnded(sessionId) }
+            guard let recipient else { throw StoreError.sessionNotFound(sessionId) }
+            guard try UserRepository.user(db, id: senderId) != nil else { throw StoreError.userNotFound(senderId) }
+            guard recipient != senderId else { throw StoreError.cannotGiftSelf }
+            // On stage: the host, or a guest whose open visit is a guest visit (accepted and
+            // joined, not yet removed or gone), as SessionRepository keeps them.
+            if recipient != session.hostId,
+               try SessionRepository.currentVisit(db, sessionId: sessionId, userId: recipient)?.role != .guest {
+                throw StoreError.recipientNotOnStage(sessionId: sessionId, userId: recipient)
+            }
+            guard let gift = try Self.gift(db, id: giftId) else { throw StoreError.giftNotFound(giftId) }
+            guard count == 1 || gift.canCombo else { throw StoreError.giftNotComboable(giftId: giftId, count: count) }
+            let total = gift.priceCoins * Int64(count)
+            let available = try Ledger.balance(db, userId: senderId, kind: .coins)
+            guard available >= total else { throw StoreError.insufficientCoins(needed: total, available: available) }
+            let diamonds = total * Int64(recipientSharePercent) / 100
+            let platform = total - diamonds
+
+            let line = try ChatRepository.insert(
+                db, sessionId: sessionId, authorId: senderId, text: Self.chatText(gift: gift, count: count),
+                kind: .gift, clientMessageId: nil, nowMs: nowMs)
+            let ledgerId = UUID()
+            try Ledger.record(
+                db, transactionId: ledgerId, kind: .gift,
+                legs: [(try Ledger.account(db, userId: senderId, kind: .coins), -total),
+                       (try Ledger.account(db, userId: recipient, kind: .diamonds), diamonds),
+                       (try Ledger.systemAccount(db, kind: .platform), platform)],
+                nowMs: nowMs)
+            let id = UUID()
+            try db.execute(
+                sql: """
+                    INSERT INTO gift_transactions
+                        (id, ledger_transaction_id, session_id, gift_id, sender_id, recipient_id, count,
+                         unit_price_coins, total_coins, recipient_diamonds, platform_coins, idempotency_key,
+                         fingerprint, chat_message_id, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [id.storeKey, ledgerId.storeKey, sessionId.storeKey, gift.id, senderId.storeKey,
+                            recipient.storeKey, count, gift.priceCoins, total, diamonds, platform, idempotencyKey,
+                            fingerprint, line.id, nowMs])
+            return IdempotentOutcome(value: try Self.receipt(db, id: id), replayed: false)
+        }
+    }
+
+    /// Top gifters (coins spent) and top earners (diamonds earned), in one session or all of
+    /// them, counting gifts sent at or after `since` (all time when nil). Ties go to the user id.
+    /// - Parameter limit: clamped to 1...`maxLeaderboardSize`.
+    public func leaderboard(sessionId: UUID? = nil, since: Date? = nil,
+                            limit: Int = GiftRepository.defaultLeaderboardSize) async throws(StoreError) -> Leaderboard
+    {
+        let limit = min(max(limit, 1), Self.maxLeaderboardSize)
+        let sinceMs = since?.millisecondsSince1970
+        return try await pool.readValue { db in
+            Leaderboard(
+                gifters: try Self.leaders(db, side: .gifters, sessionId: sessionId, sinceMs: sinceMs, limit: limit),
+                earners: try Self.leaders(db, side: .earners, sessionId: sessionId, sinceMs: sinceMs, limit: limit))
+        }
+    }
+
+    // MARK: - Statements
+
+    static func gift(_ db: Database, id: String) throws -> Gift? {
+        try Gift.fetchOne(db.cachedStatement(sql: "SELECT * FROM gifts WHERE id = ?"), arguments: [id])
+    }
+
+    private static func chatText(gift: Gift, count: Int) -> String {
+        count == 1 ? "sent \(gift.name)" : "sent \(gift.name) ×\(count)"
+    }
+
+    /// A stored gift and its sender's balance right after it: what the first call answered.
+    static func receipt(_ db: Database, id: UUID) throws -> GiftReceipt {
+        guard let row = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM gift_transactions WHERE id = ?"), arguments: [id.storeKey])
+        else { throw StoreError.corruptRow("gift_transactions \(id.storeKey) vanished") }
+        let giftId: String = try row.decode(forColumn: "gift_id")
+        guard let gift = try gift(db, id: giftId) else { throw StoreError.corruptRow("gift_transactions.gift_id") }
+        let ledgerId = try UUID.stored(try row.decode(forColumn: "ledger_transaction_id"),
+                                       column: "gift_transactions.ledger_transaction_id")
+        let senderId = try UUID.stored(try row.decode(forColumn: "sender_id"), column: "gift_transactions.sender_id")
+        let transaction = GiftTransaction(
+            id: id,
+            ledgerTransactionId: ledgerId,
+            sessionId: try UUID.stored(try row.decode(forColumn: "session_id"), column: "gift_transactions.session_id"),
+            gift: gift,
+            senderId: senderId,
+            recipientId: try UUID.stored(try row.decode(forColumn: "recipient_id"),
+                                         column: "gift_transactions.recipient_id"),
+            count: try row.decode(forColumn: "count"),
+            unitPriceCoins: try row.decode(forColumn: "unit_price_coins"),
+            totalCoins: try row.decode(forColumn: "total_coins"),
+            recipientDiamonds: try row.decode(forColumn: "recipient_diamonds"),
+            platformCoins: try row.decode(forColumn: "platform_coins"),
+            chatMessageId: try row.decode(forColumn: "chat_message_id"),
+            createdAt: Date(millisecondsSince1970: try row.decode(forColumn: "created_at")))
+        let balance = CoinBalance(
+            coins: try Ledger.balance(db, userId: senderId, kind: .coins, after: ledgerId),
+            diamonds: try Ledger.balance(db, userId: senderId, kind: .diamonds, after: ledgerId))
+        return GiftReceipt(transaction: transaction, balance: balance)
+    }
+
+    enum LeaderboardSide {
+        case gifters, earners
+    }
+
+    /// One side of a leaderboard. The SQL is assembled from fixed fragments only (which column,
+    /// which filters), so that each shape uses its index; every value is bound.
+    static func leaders(_ db: Database, side: LeaderboardSide, sessionId: UUID?, sinceMs: Int64?, limit: Int) throws
+        -> [LeaderboardEntry]
+    {
+        let (who, amount) = switch side {
+        case .gifters: ("sender_id", "total_coins")
+        case .earners: ("recipient_id", "recipient_diamonds")
+        }
+        var filters: [String] = []
+        var arguments: StatementArguments = ["limit": limit]
+        if let sessionId {
+            filters.append("g.session_id = :session")  // gift_transactions_by_session
+            arguments += ["session": sessionId.storeKey]
+        }
+        if let sinceMs {
+            filters.append("g.created_at >= :since")  // gift_transactions_by_time, or the session's range
+            arguments += ["since": sinceMs]
+        }
+        let sql = """
+            SELECT g.\(who) AS user_id, u.username, u.display_name, u.avatar_url,
+                   SUM(g.\(amount)) AS amount, SUM(g.count) AS gifts
+            FROM gift_transactions g JOIN users u ON u.id = g.\(who)
+            \(filters.isEmpty ? "" : "WHERE " + filters.joined(separator: " AND "))
+            GROUP BY g.\(who)
+            ORDER BY amount DESC, g.\(who)
+            LIMIT :limit
+            """
+        return try LeaderboardEntry.fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import GRDB
+
+/// The only writer of accounts and ledger entries, shared by the repositories that move money.
+/// It writes in the order the schema's triggers demand: entries first (each one moving its
+/// account's balance), the transaction's seal last.
+enum Ledger {
+    enum AccountKind: String {
+        case coins, diamonds, platform, purchases
+    }
+
+    /// The id of the user's account of `kind`, opened (empty) on first use.
+    static func account(_ db: Database, userId: UUID, kind: BalanceKind) throws -> Int64 {
+        if let id = try accountId(db, userId: userId, kind: kind) { return id }
+        try db.execute(sql: "INSERT INTO accounts (user_id, kind) VALUES (?, ?)",
+                       arguments: [userId.storeKey, kind.rawValue])
+        return db.lastInsertedRowID
+    }
+
+    /// The user's account of `kind`, nil when never opened.
+    static func accountId(_ db: Database, userId: UUID, kind: BalanceKind) throws -> Int64? {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM accounts WHERE user_id = ? AND kind = ?"),
+                           arguments: [userId.storeKey, kind.rawValue])
+    }
+
+    /// The platform's or the purchases account (the migration opened both).
+    static func systemAccount(_ db: Database, kind: AccountKind) throws -> Int64 {
+        guard let id = try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT id FROM accounts WHERE user_id IS NULL AND kind = ?"),
+            arguments: [kind.rawValue])
+        else { throw StoreError.corruptRow("accounts: no \(kind.rawValue) account") }
+        return id
+    }
+
+    /// The user's balance of `kind`, 0 without an account.
+    static func balance(_ db: Database, userId: UUID, kind: BalanceKind) throws -> Int64 {
+        try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT balance FROM accounts WHERE user_id = ? AND kind = ?"),
+            arguments: [userId.storeKey, kind.rawValue]) ?? 0
+    }
+
+    /// Writes one balanced transaction: an entry per leg (zero legs are left out, the schema
+    /// refuses them), then the seal. The database refuses a leg that would take a balance below
+    /// zero and legs that do not sum to zero, and the caller's SQL transaction rolls back.
+    static func record(_ db: Database, transactionId: UUID, kind: LedgerTransactionKind,
+                       legs: [(account: Int64, amount: Int64)], nowMs: Int64) throws {
+        let insertEntry = try db.cachedStatement(sql: """
+            INSERT INTO ledger_entries (transaction_id, account_id, amount, balance_after, created_at)
+            SELECT :tx, id, :amount, balance + :amount, :now FROM accounts WHERE id = :account
+            """)
+        for leg in legs where leg.amount != 0 {
+            try insertEntry.execute(arguments: ["tx": transactionId.storeKey, "amount": leg.amount, "now": nowMs,
+                                                "account": leg.account])
+            guard db.changesCount == 1 else { throw StoreError.corruptRow("accounts: no account \(leg.account)") }
+        }
+        try db.execute(sql: "INSERT INTO ledger_transactions (id, kind, created_at) VALUES (?, ?, ?)",
+                       arguments: [transactionId.storeKey, kind.rawValue, nowMs])
+    }
+
+    /// The balance a user's account of `kind` had right after `transactionId` was recorded:
+    /// the transaction's own entry on it, or the last entry before the transaction's first.
+    static func balance(_ db: Database, userId: UUID, kind: BalanceKind, after transactionId: UUID) throws -> Int64 {
+        guard let account = try accountId(db, userId: userId, kind: kind) else { return 0 }
+        return try Int64.fetchOne(
+            db.cachedStatement(sql: """
+                SELECT balance_after FROM ledger_entries
+                WHERE account_id = :account
+                  AND id <= (SELECT MAX(id) FROM ledger_entries WHERE transaction_id = :tx)
+                ORDER BY id DESC LIMIT 1
+                """),
+            arguments: ["account": account, "tx": transactionId.storeKey]) ?? 0
+    }
+}
