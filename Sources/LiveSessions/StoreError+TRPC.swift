@@ -19,6 +19,16 @@ extension StoreError: TRPCErrorConvertible {
         case .guestLimitReached(let limit): .conflict("the session already has \(limit) guests")
         case .roleNotAllowed: .forbidden("not allowed in this role")
         case .notAGuest: .notFound("that user is not a guest of this session")
+        case .unknownUsername: .notFound("user not found")
+        case .messageNotFound: .notFound("message not found")
+        case .giftNotFound: .notFound("gift not found")
+        case .giftNotComboable: .badRequest("input.count: this gift is sent one at a time")
+        case .cannotGiftSelf: .badRequest("input.recipientId: you cannot send a gift to yourself")
+        case .recipientNotOnStage: .badRequest("input.recipientId: the recipient is not on stage")
+        case let .insufficientCoins(needed, available):
+            .badRequest("not enough coins: this costs \(needed), you have \(available)")
+        case .idempotencyConflict: .conflict("idempotency key already used with different input")
+        case .invalidInput(let what): .badRequest("input.\(what)")
         case .cannotOpen, .newerSchema, .corruptRow, .database: .internalServerError
         }
     }
