@@ -107,8 +107,13 @@ struct TRPCEndpoint: Sendable {
                                 requestID: requestID, logger: logger)
         for (index, outcome) in results { outcomes[index] = outcome }
 
-        let (response, codes) = Self.callsResponse(outcomes: outcomes, names: target.names, isBatch: target.isBatch,
+        var (response, codes) = Self.callsResponse(outcomes: outcomes, names: target.names, isBatch: target.isBatch,
                                                    logger: logger)
+        // Cacheable only when every call is, and every call succeeded.
+        let ages = found.compactMap { $0?.cacheSeconds }
+        if response.status == .ok, !found.isEmpty, ages.count == found.count, let maxAge = ages.min() {
+            response.headers[.cacheControl] = "public, max-age=\(maxAge)"
+        }
         let seconds = (ContinuousClock.now - started).seconds
         for (index, code) in codes.enumerated() {
             metrics.record(procedure: found[index]?.name ?? "unknown", code: code, seconds: seconds)
@@ -286,6 +291,7 @@ struct TRPCEndpoint: Sendable {
         case 404: .notFound
         case 405: .methodNotAllowed
         case 409: .conflict
+        case 412: .preconditionFailed
         case 413: .contentTooLarge
         case 429: .tooManyRequests
         default: .internalServerError

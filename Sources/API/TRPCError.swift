@@ -20,6 +20,8 @@ public struct TRPCError: Error, Sendable, Equatable, CustomStringConvertible {
     public static func forbidden(_ message: String = "Forbidden") -> TRPCError { .init(.forbidden, message) }
     public static func notFound(_ message: String) -> TRPCError { .init(.notFound, message) }
     public static func conflict(_ message: String) -> TRPCError { .init(.conflict, message) }
+    /// The request is right but the state does not allow it (not enough coins).
+    public static func preconditionFailed(_ message: String) -> TRPCError { .init(.preconditionFailed, message) }
     public static func payloadTooLarge(limit: Int) -> TRPCError {
         .init(.payloadTooLarge, "Request is larger than \(limit) bytes")
     }

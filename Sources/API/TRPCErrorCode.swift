@@ -10,6 +10,7 @@ public enum TRPCErrorCode: String, Sendable, CaseIterable, Codable {
     case notFound = "NOT_FOUND"
     case methodNotSupported = "METHOD_NOT_SUPPORTED"
     case conflict = "CONFLICT"
+    case preconditionFailed = "PRECONDITION_FAILED"
     case payloadTooLarge = "PAYLOAD_TOO_LARGE"
     case tooManyRequests = "TOO_MANY_REQUESTS"
     case internalServerError = "INTERNAL_SERVER_ERROR"
@@ -24,6 +25,7 @@ public enum TRPCErrorCode: String, Sendable, CaseIterable, Codable {
         case .notFound: -32004
         case .methodNotSupported: -32005
         case .conflict: -32009
+        case .preconditionFailed: -32012
         case .payloadTooLarge: -32013
         case .tooManyRequests: -32029
         case .internalServerError: -32603
@@ -39,6 +41,7 @@ public enum TRPCErrorCode: String, Sendable, CaseIterable, Codable {
         case .notFound: 404
         case .methodNotSupported: 405
         case .conflict: 409
+        case .preconditionFailed: 412
         case .payloadTooLarge: 413
         case .tooManyRequests: 429
         case .internalServerError: 500

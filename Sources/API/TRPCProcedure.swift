@@ -23,18 +23,22 @@ struct TRPCProcedure: Sendable {
     let name: String
     let kind: TRPCProcedureKind
     let access: TRPCAccess
+    /// Seconds a successful answer may be cached by anyone (`Cache-Control: public`); nil: not
+    /// cacheable. Only for answers that are the same for every caller.
+    let cacheSeconds: Int?
     /// Decodes the input from the decoder positioned on this call's JSON value.
     let decodeInput: @Sendable (any Decoder) throws -> any Sendable
     /// Runs the handler on a value `decodeInput` made.
     let run: @Sendable (any Sendable, TRPCCallContext) async throws -> any Encodable & Sendable
 
     init<Input: Decodable & Sendable, Output: Encodable & Sendable>(
-        name: String, kind: TRPCProcedureKind, access: TRPCAccess, input: Input.Type,
+        name: String, kind: TRPCProcedureKind, access: TRPCAccess, input: Input.Type, cacheSeconds: Int? = nil,
         handler: @escaping @Sendable (Input, TRPCCallContext) async throws -> Output
     ) {
         self.name = name
         self.kind = kind
         self.access = access
+        self.cacheSeconds = cacheSeconds
         self.decodeInput = { decoder in try Input(from: decoder) }
         self.run = { value, context in
             // Only `decodeInput` of this same procedure makes the value, so the cast holds.

@@ -28,11 +28,13 @@ public struct TRPCRouter: Sendable {
     public var procedureNames: [String] { procedures.keys.sorted() }
 
     /// A read-only procedure, called with `GET`.
+    /// `cacheSeconds`: the answer is the same for everyone and may be cached that long.
     public mutating func query<Input: Decodable & Sendable, Output: Encodable & Sendable>(
-        _ name: String, access: TRPCAccess = .anyone, input: Input.Type = Input.self,
+        _ name: String, access: TRPCAccess = .anyone, input: Input.Type = Input.self, cacheSeconds: Int? = nil,
         _ handler: @escaping @Sendable (Input, TRPCCallContext) async throws -> Output
     ) {
-        register(TRPCProcedure(name: name, kind: .query, access: access, input: input, handler: handler))
+        register(TRPCProcedure(name: name, kind: .query, access: access, input: input, cacheSeconds: cacheSeconds,
+                               handler: handler))
     }
 
     /// A procedure that changes state, called with `POST`.

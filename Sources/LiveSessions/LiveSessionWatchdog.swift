@@ -50,7 +50,6 @@ public struct LiveSessionWatchdog: Service {
         } catch {
             logger.warning("heartbeat not recorded", metadata: ["error": "\(error)"])
         }
-        await ChatTally.flush(from: signaling, into: store, now: time, logger: logger)
         let cutoff = time.addingTimeInterval(-configuration.hostAbsenceLimit.seconds)
         do {
             let reports = try await store.sessions.endAbandonedSessions(hostAbsentSince: cutoff, now: time)
@@ -61,7 +60,6 @@ public struct LiveSessionWatchdog: Service {
     }
 
     func endAll() async {
-        await ChatTally.flush(from: signaling, into: store, now: now(), logger: logger)
         do {
             await tell(try await store.sessions.endLiveSessions(now: now()), reason: "server_shutdown")
         } catch {

@@ -85,6 +85,14 @@ struct ReportPayload: Encodable, Sendable, Equatable {
     var guests: Int
     var messages: Int
     var gifts: Int
+    var giftCoins: Int64
+    var topGifters: [Gifter]
+
+    struct Gifter: Encodable, Sendable, Equatable {
+        var userId: String
+        var displayName: String
+        var coins: Int64
+    }
 
     init(_ report: SessionReport) {
         sessionId = report.sessionId.apiString
@@ -100,5 +108,7 @@ struct ReportPayload: Encodable, Sendable, Equatable {
         guests = report.guests
         messages = report.messages
         gifts = report.gifts
+        giftCoins = report.giftCoins
+        topGifters = report.topGifters.map { Gifter(userId: $0.userId.apiString, displayName: $0.displayName, coins: $0.amount) }
     }
 }

@@ -26,7 +26,7 @@ extension StoreError: TRPCErrorConvertible {
         case .cannotGiftSelf: .badRequest("input.recipientId: you cannot send a gift to yourself")
         case .recipientNotOnStage: .badRequest("input.recipientId: the recipient is not on stage")
         case let .insufficientCoins(needed, available):
-            .badRequest("not enough coins: this costs \(needed), you have \(available)")
+            .preconditionFailed("not enough coins: this costs \(needed), you have \(available)")
         case .idempotencyConflict: .conflict("idempotency key already used with different input")
         case .invalidInput(let what): .badRequest("input.\(what)")
         case .cannotOpen, .newerSchema, .corruptRow, .database: .internalServerError

@@ -118,7 +118,6 @@ public struct StreamingProcedures: Sendable {
         }
         router.mutation("streaming.endSession", access: .user) { (input: SessionInput, context) in
             let session = try await hostedSession(input.sessionId, by: context)
-            await ChatTally.flush(from: signaling, into: store, now: now(), logger: context.logger)
             let report = try await store.sessions.end(sessionId: session.id, reason: .host, now: now())
             await signaling.endRoom(session.id.apiString, report: Self.endReport(report))
             return Ended(report: ReportPayload(report))

@@ -8,9 +8,10 @@ import SCTP
 import SFU
 
 // Driving peers: after input reaches a peer (a datagram, a timer, usrsctp waking from its timer
-// thread, a chat line queued by another peer) the loop runs the peer's driver and acts on what
-// it produced. Peers are run from one work list, so relaying one line to N members never runs a
-// peer from inside its own run.
+// thread, a chat line queued for it) the loop runs the peer's driver and acts on what it
+// produced. Peers are run from one work list, so queueing one line to N members never runs a
+// peer from inside its own run. Chat lines go to the chat service (`onChatInput`), which keeps
+// them and sends them back to the room through `sendOnChatChannels`.
 
 extension MediaLoop {
     /// Runs `peer` (now, or after the peers already waiting when a drive is in progress).
@@ -59,7 +60,11 @@ extension MediaLoop {
         case .failed(let reason):
             close(peer, reason: reason)
         case .chat(let text):
-            relayChat(text, from: peer)
+            counters.chatRelayed += 1
+            onChatInput(.line(room: peer.roomName, participant: peer.participantName, user: peer.user,
+                              name: peer.displayName, role: peer.role, text: text))
+        case .chatOpened:
+            onChatInput(.opened(room: peer.roomName, participant: peer.participantName, user: peer.user))
         case .counted(let counter):
             switch counter {
             case .dataChannelMessage: counters.dataChannelMessages += 1
@@ -70,23 +75,19 @@ extension MediaLoop {
         }
     }
 
-    /// Stamps a chat line with its sender and queues it on every member's chat channel.
-    private func relayChat(_ text: String, from peer: PeerConnection) {
-        let envelope = ChatEnvelope.json(participant: peer.participantName, user: peer.user, name: peer.displayName,
-                                         role: peer.role, text: text, sentAtMilliseconds: Self.wallClockMilliseconds())
-        counters.chatRelayed += 1
-        chatCounts[peer.roomName, default: 0] += 1
-        // The bytes are made once; each member's message shares them.
-        let message = DataChannels.message(.text(envelope), stream: 0)
-        peers.forEachMember(ofRoom: peer.roomName) { member in
-            if member.queueChat(message) { drive(member) }
+    /// Queues `text` on the chat channel of the room's members that have one (of `participants`
+    /// when given), and returns who it went to. The bytes are made once; each member's message
+    /// shares them.
+    func sendOnChatChannels(_ text: String, in room: String, to participants: Set<String>?) -> Set<String> {
+        let message = DataChannels.message(.text(text), stream: 0)
+        var sent: Set<String> = []
+        peers.forEachMember(ofRoom: room) { member in
+            guard participants?.contains(member.participantName) ?? true, member.queueChat(message) else { return }
+            sent.insert(member.participantName)
+            drive(member)
         }
-    }
-
-    /// Hands out the chat counts gathered so far and starts again from zero.
-    func takeChatCounts() -> [String: Int] {
-        defer { chatCounts = [:] }
-        return chatCounts
+        finishBatch()
+        return sent
     }
 
     static func wallClockMilliseconds() -> Int64 {

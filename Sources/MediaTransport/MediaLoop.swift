@@ -20,6 +20,8 @@ final class MediaLoop: @unchecked Sendable {
     let egress: EgressPath
     /// Called (on this loop) when a session ends, so the service can forget it.
     let onSessionClosed: @Sendable (PeerSessionID, String) -> Void
+    /// Called (on this loop) with what clients say on their chat channels; must not block.
+    let onChatInput: @Sendable (DataChannelChatInput) -> Void
 
     private(set) var channel: (any Channel)?
     private(set) var port = 0
@@ -44,14 +46,13 @@ final class MediaLoop: @unchecked Sendable {
     /// peers work (a chat line relayed to every member) never recurse.
     var driveQueue: [PeerConnection] = []
     var isDriving = false
-    /// Chat messages relayed per room since the service last took them (kept past a room's end).
-    var chatCounts: [String: Int] = [:]
     private var timer: Scheduled<Void>?
     private(set) var armedDeadline: Duration?
     var unknownSourceLog = LogLimiter(interval: .seconds(10))
 
     init(index: Int, eventLoop: any EventLoop, certificate: DTLSCertificate, settings: MediaTransportConfiguration,
-         logger: Logger, onSessionClosed: @escaping @Sendable (PeerSessionID, String) -> Void) {
+         logger: Logger, onSessionClosed: @escaping @Sendable (PeerSessionID, String) -> Void,
+         onChatInput: @escaping @Sendable (DataChannelChatInput) -> Void = { _ in }) {
         self.index = index
         self.eventLoop = eventLoop
         self.certificate = certificate
@@ -60,6 +61,7 @@ final class MediaLoop: @unchecked Sendable {
         logger[metadataKey: "loop"] = "\(index)"
         self.logger = logger
         self.onSessionClosed = onSessionClosed
+        self.onChatInput = onChatInput
         egress = EgressPath(peers: peers, allocator: ByteBufferAllocator(), slabCapacity: settings.egressSlabBytes,
                             flushLimit: settings.egressFlushLimit)
         ingress = UnsafeMutableRawBufferPointer.allocate(byteCount: 65_536, alignment: 16)

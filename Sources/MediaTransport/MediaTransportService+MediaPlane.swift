@@ -75,13 +75,11 @@ extension MediaTransportService: MediaPlane {
         }
     }
 
-    public func takeChatCounts() async -> [String: Int] {
-        var total: [String: Int] = [:]
-        for loop in state.withLockedValue({ $0.loops }) {
-            guard let counts = try? await loop.eventLoop.submit({ loop.takeChatCounts() }).get() else { continue }
-            total.merge(counts, uniquingKeysWith: +)
-        }
-        return total
+    public func sendOnChatChannels(_ text: String, in room: String, to participants: Set<String>?) async -> Set<String> {
+        guard let loop = loop(ofRoom: room) else { return [] }
+        return (try? await onLoop(loop) { () throws(MediaPlaneError) -> Set<String> in
+            loop.sendOnChatChannels(text, in: room, to: participants)
+        }) ?? []
     }
 
     public func tracks(in room: String) async -> [RoomTrackInfo] {

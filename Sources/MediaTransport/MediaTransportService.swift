@@ -19,6 +19,10 @@ public final class MediaTransportService: Service, Sendable {
     let certificate: DTLSCertificate?
     let certificateError: String?
     let state: NIOLockedValueBox<Registry>
+    /// What clients say on chat channels, for the one consumer of `chatInput`; bounded, so a
+    /// server nobody consumes for (tools, tests) cannot grow without end.
+    public let chatInput: AsyncStream<DataChannelChatInput>
+    let chatInputContinuation: AsyncStream<DataChannelChatInput>.Continuation
 
     struct Registry {
         var loops: [MediaLoop] = []
@@ -68,6 +72,8 @@ public final class MediaTransportService: Service, Sendable {
         self.certificate = certificate
         self.certificateError = certificateError
         self.state = NIOLockedValueBox(Registry())
+        (chatInput, chatInputContinuation) = AsyncStream.makeStream(of: DataChannelChatInput.self,
+                                                                    bufferingPolicy: .bufferingNewest(10_000))
     }
 
     /// Binds one socket per loop. Separate from `run()` so a caller can learn the ports (and fail
@@ -81,7 +87,8 @@ public final class MediaTransportService: Service, Sendable {
             guard let eventLoop = eventLoops.next() else { break }
             let requested = configuration.firstPort == 0 ? 0 : configuration.firstPort + index
             let loop = MediaLoop(index: index, eventLoop: eventLoop, certificate: certificate, settings: configuration,
-                                 logger: logger) { [weak self] session, _ in self?.release(session) }
+                                 logger: logger, onSessionClosed: { [weak self] session, _ in self?.release(session) },
+                                 onChatInput: { [continuation = chatInputContinuation] in continuation.yield($0) })
             do {
                 ports.append(try await loop.bind(host: configuration.bindAddress, port: requested))
                 loops.append(loop)

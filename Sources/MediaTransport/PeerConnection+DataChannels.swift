@@ -96,7 +96,10 @@ extension PeerConnection {
             case .resetStream(let stream):
                 try? association.resetStream(stream)
             case .opened(let channel):
-                if channel.label == ChatConfiguration.label, chatChannel == nil { chatChannel = channel.id }
+                if channel.label == ChatConfiguration.label, chatChannel == nil {
+                    chatChannel = channel.id
+                    emit(.chatOpened)
+                }
             case .message(let channel, let payload):
                 if channel == chatChannel { readChat(payload, at: now) }
             case .closed(let channel):
@@ -106,7 +109,8 @@ extension PeerConnection {
         return progressed
     }
 
-    /// A line on the chat channel: text, not blank, within the length limit and the rate.
+    /// A line on the chat channel: text, not blank, within the transport's size limit and its
+    /// flood guard (the chat service applies the room's own rules: length, mutes, slow mode).
     private func readChat(_ payload: DataChannelPayload, at now: Duration) {
         let refusal: ChatRefusal?
         switch payload {

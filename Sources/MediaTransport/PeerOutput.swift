@@ -14,6 +14,8 @@ enum PeerOutput {
     case failed(reason: String)
     /// A chat line from the peer's `chat` channel that passed the peer's own checks.
     case chat(String)
+    /// The peer opened its `chat` channel.
+    case chatOpened
     /// Something the loop counts in its datagram counters.
     case counted(PeerCounter)
 }

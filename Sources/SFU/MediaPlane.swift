@@ -191,7 +191,18 @@ public protocol MediaPlane: Sendable {
     func setVideoPreference(_ preference: VideoPreference, track trackID: String,
                             on session: PeerSessionID) async throws(MediaPlaneError)
 
-    /// Chat messages relayed in each room since the last call (each message is handed out once),
-    /// for the session report.
-    func takeChatCounts() async -> [String: Int]
+    /// What clients say on their `chat` data channels, in arrival order. One consumer (the chat
+    /// service, which checks, keeps and relays each line); lines nobody consumes are dropped.
+    var chatInput: AsyncStream<DataChannelChatInput> { get }
+    /// Sends `text` on the `chat` channel of every session in `room` that has one open (only
+    /// those of `participants`, when given); returns the participants it went to.
+    func sendOnChatChannels(_ text: String, in room: String, to participants: Set<String>?) async -> Set<String>
+}
+
+/// From a session's `chat` data channel.
+public enum DataChannelChatInput: Sendable, Equatable {
+    /// A text line (binary, blank and oversized ones are refused on the media loop).
+    case line(room: String, participant: String, user: String, name: String?, role: RoomRole, text: String)
+    /// The channel opened: the member can be sent the room's recent chat.
+    case opened(room: String, participant: String, user: String)
 }

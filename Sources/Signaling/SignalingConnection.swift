@@ -33,6 +33,7 @@ final class SignalingConnection {
     private let mediaPlane: any MediaPlane
     private let tokens: RoomTokenVerifier
     private let hub: SignalingHub
+    private let welcome: RoomWelcome
     private let configuration: SignalingConfiguration
     private let urlToken: String?
     private let outbound: WebSocketOutboundWriter
@@ -44,11 +45,12 @@ final class SignalingConnection {
     private var session: PeerSessionID?
     private var badMessages = 0
 
-    init(mediaPlane: any MediaPlane, tokens: RoomTokenVerifier, hub: SignalingHub,
+    init(mediaPlane: any MediaPlane, tokens: RoomTokenVerifier, hub: SignalingHub, welcome: RoomWelcome,
          configuration: SignalingConfiguration, urlToken: String?, outbound: WebSocketOutboundWriter, logger: Logger) {
         self.mediaPlane = mediaPlane
         self.tokens = tokens
         self.hub = hub
+        self.welcome = welcome
         self.configuration = configuration
         self.urlToken = urlToken
         self.outbound = outbound
@@ -123,6 +125,7 @@ final class SignalingConnection {
             case .participantJoined(let info): return await send(.participantJoined(info))
             case .participantLeft(let info): return await send(.participantLeft(info))
             case .event(let event): return await send(.roomEvent(event))
+            case .text(let text): return await sendText(text)
             case .roleChanged(let role):
                 // The hub already counts this connection with its new role; what it may do
                 // from now on follows the new role too. Publishing sessions are closed by
@@ -228,8 +231,14 @@ final class SignalingConnection {
         }
         member = Member(token: verified, info: info)
         let tracks = await mediaPlane.tracks(in: verified.room)
-        return await send(.joined(.init(room: verified.room, participant: info.participant, user: verified.user,
-                                        role: verified.role, tracks: tracks, participants: others)), id: id)
+        let joined = await send(.joined(.init(room: verified.room, participant: info.participant, user: verified.user,
+                                              role: verified.role, tracks: tracks, participants: others)), id: id)
+        guard case .proceed = joined else { return joined }
+        // What the room has to say to a newcomer (the latest chat), right after `joined`.
+        for text in await welcome.messages(room: verified.room, member: info) {
+            guard case .proceed = await sendText(text) else { return .stop }
+        }
+        return .proceed
     }
 
     private func offer(_ sdp: String, member: Member, id: RequestID?, group: inout DiscardingTaskGroup) async -> Outcome {
@@ -331,8 +340,12 @@ final class SignalingConnection {
 
     /// Writes one message; a failed write means the socket is gone.
     private func send(_ message: ServerMessage, id: RequestID? = nil) async -> Outcome {
+        await sendText(message.encoded(replyingTo: id))
+    }
+
+    private func sendText(_ text: String) async -> Outcome {
         do {
-            try await outbound.writeTextMessage(message.encoded(replyingTo: id))
+            try await outbound.writeTextMessage(text)
             return .proceed
         } catch {
             return .stop

@@ -23,6 +23,8 @@ public actor SignalingHub {
         case roleChanged(RoomRole)
         /// This member must go: kicked, or the session ended.
         case removed(AdmissionRefusal)
+        /// A message made elsewhere (chat, gifts), sent on the socket as it is.
+        case text(String)
     }
 
     /// Delivers a notice to one member; must not block (WebSocket connections yield into their
@@ -164,6 +166,27 @@ public actor SignalingHub {
     /// Tells every member of a room.
     public func broadcast(_ event: LiveSessionEvent, in room: String) {
         for member in (rooms[room]?.members ?? [:]).values { member.sink?(.event(event)) }
+    }
+
+    /// Sends `text` as it is to every member of `room` but those in `except` (who got it another
+    /// way); returns how many members it went to.
+    @discardableResult
+    public func deliver(_ text: String, in room: String, except: Set<String> = []) -> Int {
+        var count = 0
+        for (id, member) in rooms[room]?.members ?? [:] where !except.contains(id) {
+            guard let sink = member.sink else { continue }
+            sink(.text(text))
+            count += 1
+        }
+        return count
+    }
+
+    /// Sends `text` as it is to one member; false when it has no socket here.
+    @discardableResult
+    public func deliver(_ text: String, to participant: String, in room: String) -> Bool {
+        guard let sink = rooms[room]?.members[participant]?.sink else { return false }
+        sink(.text(text))
+        return true
     }
 
     /// Ends a room: every member hears `event` and is told to go; joins are refused from now on.

@@ -12,8 +12,21 @@ extension SignalingService {
         await mediaPlane.closeSessions(in: room, participants: nil, reason: "session ended")
     }
 
-    /// Chat messages relayed per room since the last call (for session reports).
-    public func takeChatCounts() async -> [String: Int] { await mediaPlane.takeChatCounts() }
+    /// What members say on their chat data channels (one consumer: the chat service).
+    public var chatInput: AsyncStream<DataChannelChatInput> { mediaPlane.chatInput }
+
+    /// Sends a message made elsewhere (chat, gifts) to every member of a room once: on the chat
+    /// data channel of members that have one open, on the signaling socket of the others.
+    public func sendToRoom(_ text: String, in room: String) async {
+        let onChannels = await mediaPlane.sendOnChatChannels(text, in: room, to: nil)
+        await hub.deliver(text, in: room, except: onChannels)
+    }
+
+    /// Sends a message to one member: on its chat channel when it has one open, else its socket.
+    public func send(_ text: String, to participant: String, in room: String) async {
+        let onChannel = await mediaPlane.sendOnChatChannels(text, in: room, to: [participant])
+        if onChannel.isEmpty { await hub.deliver(text, to: participant, in: room) }
+    }
 
     /// Kicks a user: their connections are told and closed, their media stops, and their tokens
     /// for this room are refused while the room lives (the store refuses them new ones).

@@ -12,6 +12,8 @@ import ServiceLifecycle
 /// e.g. ICE consent lost, frees its resource URL) and, on graceful shutdown, closes them all.
 public struct SignalingService: Service {
     public let hub: SignalingHub
+    /// What a member is sent right after `joined` (set by the chat service).
+    public let welcome = RoomWelcome()
     let mediaPlane: any MediaPlane
     let tokens: RoomTokenVerifier
     let configuration: SignalingConfiguration
@@ -81,12 +83,13 @@ public struct SignalingService: Service {
         let mediaPlane = self.mediaPlane
         let tokens = self.tokens
         let hub = self.hub
+        let welcome = self.welcome
         let configuration = self.configuration
         router.ws("/rtc") { _, _ in
             .upgrade([:])
         } onUpgrade: { inbound, outbound, context in
             let urlToken = context.request.uri.queryParameters["token"].map(String.init)
-            let connection = SignalingConnection(mediaPlane: mediaPlane, tokens: tokens, hub: hub,
+            let connection = SignalingConnection(mediaPlane: mediaPlane, tokens: tokens, hub: hub, welcome: welcome,
                                                  configuration: configuration, urlToken: urlToken,
                                                  outbound: outbound, logger: context.logger)
             try await connection.run(inbound: inbound)

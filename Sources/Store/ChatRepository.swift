@@ -101,6 +101,13 @@ public struct ChatRepository: Sendable {
         return message
     }
 
+    /// The line an author already posted with `clientMessageId` (a retry finds its first post).
+    public func message(sessionId: UUID, authorId: UUID, clientMessageId: String) async throws(StoreError) -> ChatMessage? {
+        try await pool.readValue { db in
+            try Self.message(db, sessionId: sessionId, authorId: authorId, clientMessageId: clientMessageId)
+        }
+    }
+
     static func message(_ db: Database, id: Int64) throws -> ChatMessage? {
         try ChatMessage.fetchOne(db.cachedStatement(sql: messageSelect + "WHERE m.id = ?"), arguments: [id])
     }

@@ -21,7 +21,7 @@ public struct SessionReport: Sendable, Codable, Equatable {
     public var averageWatchSeconds: Double
     /// Distinct users who were on stage as guests.
     public var guests: Int
-    /// Chat messages (0 until chat is stored).
+    /// Chat lines typed in the session and not deleted.
     public var messages: Int
     /// Gifts sent in the session (a combo of 5 counts 5).
     public var gifts: Int

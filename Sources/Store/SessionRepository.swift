@@ -97,24 +97,6 @@ public struct SessionRepository: Sendable {
         }
     }
 
-    /// Adds chat messages relayed in live sessions to their stats (the report's `messages`).
-    /// Sessions that have ended keep the report they ended with; unknown ids are skipped.
-    public func addMessages(_ counts: [UUID: Int], now: Date) async throws(StoreError) {
-        let counts = counts.filter { $0.value > 0 }
-        guard !counts.isEmpty else { return }
-        let nowMs = now.millisecondsSince1970
-        try await pool.writeValue { db in
-            let statement = try db.cachedStatement(sql: """
-                UPDATE session_stats SET messages = messages + :count, updated_at = :now
-                WHERE session_id = :session
-                  AND EXISTS (SELECT 1 FROM streaming_sessions WHERE id = :session AND status = 'live')
-                """)
-            for (id, count) in counts {
-                try statement.execute(arguments: ["count": count, "now": nowMs, "session": id.storeKey])
-            }
-        }
-    }
-
     /// Ends every session still live at start-up (after a crash nobody is connected any more),
     /// with reason `.orphaned`, and returns their reports, oldest first. Each ends when the server
     /// was last known to run it: the later of the last heartbeat (`recordServerAlive`) and the
@@ -191,7 +173,7 @@ public struct SessionRepository: Sendable {
                     return try SessionTally.count(db, sessionId: sessionId, untilMs: endMs)
                         .report(for: session, untilMs: endMs)
                 }
-                try tally.countGifts(db, sessionId: sessionId)
+                try tally.countChatAndGifts(db, sessionId: sessionId)
                 return tally.report(for: session, untilMs: endMs)
             }
             let nowMs = now.millisecondsSince1970

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// The numbers of a session's report, counted from its visits (unique viewers, watch time,
-/// guests), its gifts, and its stats row (peak, which is kept up as viewers join).
+/// guests), its chat and gifts, and its stats row (peak, which is kept up as viewers join).
 struct SessionTally: Sendable, Equatable {
     /// Gifters a report names.
     static let topGifterCount = 3
@@ -14,7 +14,8 @@ struct SessionTally: Sendable, Equatable {
     var messages = 0
     var gifts = 0
     // Not in session_stats: counted from gift_transactions whenever a report is made (gifts
-    // cannot come after the end, so an ended session's numbers never change).
+    // cannot come after the end, so an ended session's numbers never change). `messages` is
+    // counted from chat_messages the same way (the stats column is no longer written).
     var giftCoins: Int64 = 0
     var topGifters: [LeaderboardEntry] = []
 
@@ -23,7 +24,7 @@ struct SessionTally: Sendable, Equatable {
     /// Counts the visits of `sessionId`, treating visits still open as ending at `untilMs`.
     static func count(_ db: Database, sessionId: UUID, untilMs: Int64) throws -> SessionTally {
         var tally = try stored(db, sessionId: sessionId) ?? SessionTally()
-        try tally.countGifts(db, sessionId: sessionId)
+        try tally.countChatAndGifts(db, sessionId: sessionId)
         guard let row = try Row.fetchOne(
             db,
             sql: """
@@ -43,8 +44,12 @@ struct SessionTally: Sendable, Equatable {
         return tally
     }
 
-    /// Sets the gift numbers from the session's gift transactions.
-    mutating func countGifts(_ db: Database, sessionId: UUID) throws {
+    /// Sets the chat and gift numbers from the session's kept lines and gift transactions.
+    mutating func countChatAndGifts(_ db: Database, sessionId: UUID) throws {
+        messages = try Int.fetchOne(
+            db,
+            sql: "SELECT COUNT(*) FROM chat_messages WHERE session_id = ? AND kind = 'text' AND deleted_at IS NULL",
+            arguments: [sessionId.storeKey]) ?? 0
         if let row = try Row.fetchOne(
             db,
             sql: """

@@ -10,7 +10,8 @@ import SFU
 /// `tools/bench chat`: one room of N members (a host and N − 1 viewers), each a real ICE + DTLS
 /// + SCTP peer over loopback with the `chat` data channel open. The host sends numbered lines,
 /// one at a time; the next goes when every member (the host too: the relay echoes) has the
-/// last. Figures: the media loop's CPU time and heap allocations per delivered line (the relay's
+/// last. The relay is the transport's (`chatInput` → `sendOnChatChannels`) without the chat
+/// service's store write, which `tools/bench gifts` measures. Figures: the media loop's CPU time and heap allocations per delivered line (the relay's
 /// cost per member: envelope, DCEP, usrsctp, DTLS, send), and the fan-out time from the host's
 /// send to the last member's receipt. The members run on the benchmark's thread, so on this
 /// 2-core box they share the second core; their SCTP shares usrsctp's locks with the server.
@@ -60,6 +61,15 @@ enum ChatBenchmark {
                 if holders[line] == n { lastAt[line] = monotonicNanos() }
             }
         }
+        // The server's chat service keeps and checks lines; here only the transport's relay is
+        // measured: each line goes straight back to every member's channel.
+        let relay = Task {
+            for await input in service.chatInput {
+                guard case .line(let room, _, _, _, _, let text) = input else { continue }
+                _ = await service.sendOnChatChannels(#"{"type":"new_message","text":"\#(text)"}"#, in: room, to: nil)
+            }
+        }
+        defer { relay.cancel() }
         let host = members[0]
         let before = try await snapshot(service)
         let deadline = BenchPeer.now + .seconds(120)

@@ -73,6 +73,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Largest API request body in bytes (env CHOBI_MAX_BODY_BYTES).")
     var maxBodyBytes: Int = Environment.int("CHOBI_MAX_BODY_BYTES") ?? 64 * 1024
 
+    @Option(help: "Words masked in chat, one per line, # for comments (env CHOBI_CHAT_FILTER; default: none).")
+    var chatFilter: String = Environment.string("CHOBI_CHAT_FILTER") ?? ""
+
+    @Option(help: "Chat lines per second per user, sustained (env CHOBI_CHAT_RATE; hosts and moderators are exempt).")
+    var chatRate: Double = Environment.string("CHOBI_CHAT_RATE").flatMap(Double.init) ?? 1
+
+    @Option(help: "Chat lines per user back to back (env CHOBI_CHAT_BURST).")
+    var chatBurst: Int = Environment.int("CHOBI_CHAT_BURST") ?? 5
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error (env CHOBI_LOG_LEVEL).")
     var logLevel: String = Environment.string("CHOBI_LOG_LEVEL") ?? "info"
 
@@ -127,6 +136,16 @@ struct ServeCommand: AsyncParsableCommand {
         StreamingProcedures(store: store, signaling: signaling, roomTokens: await RoomTokenSigner(key: key),
                             configuration: liveSessions)
             .register(on: &api)
+        let filter: ChatFilter
+        do {
+            filter = chatFilter.isEmpty ? .none : try ChatFilter(contentsOfFile: chatFilter)
+        } catch {
+            throw ValidationError("--chat-filter: \(error)")
+        }
+        let chat = ChatService(store: store, signaling: signaling, filter: filter,
+                               rate: RateLimit(ratePerSecond: chatRate, burst: chatBurst), logger: logger)
+        ChatProcedures(chat: chat).register(on: &api)
+        GiftProcedures(chat: chat).register(on: &api)
         api.mount(on: router)
         MetricsRoutes.register(on: router, media: media, api: api.metrics, hub: signaling.hub)
         let recorder = LiveSessionRecorder(store: store, hub: signaling.hub, logger: logger)
@@ -144,7 +163,7 @@ struct ServeCommand: AsyncParsableCommand {
             // Shut down in reverse: live sessions end first, while their sockets can still be
             // told; then HTTP stops taking requests, signaling closes its sessions while the
             // media plane is still up to free them, media goes last.
-            services: [media, signaling, recorder, app, watchdog],
+            services: [media, signaling, chat, recorder, app, watchdog],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()

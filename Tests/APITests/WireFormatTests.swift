@@ -177,7 +177,8 @@ import Testing
         let table: [(TRPCErrorCode, Int, Int)] = [
             (.parseError, -32700, 400), (.badRequest, -32600, 400), (.unauthorized, -32001, 401),
             (.forbidden, -32003, 403), (.notFound, -32004, 404), (.methodNotSupported, -32005, 405),
-            (.conflict, -32009, 409), (.payloadTooLarge, -32013, 413), (.tooManyRequests, -32029, 429),
+            (.conflict, -32009, 409), (.preconditionFailed, -32012, 412), (.payloadTooLarge, -32013, 413),
+            (.tooManyRequests, -32029, 429),
             (.internalServerError, -32603, 500),
         ]
         #expect(table.count == TRPCErrorCode.allCases.count)

@@ -42,34 +42,42 @@ def test_chat_reaches_everyone_stamped_by_the_server_while_video_flows(server, r
             await asyncio.wait_for(viewer.chat_open.wait(), 10)
             await asyncio.wait_for(other.chat_open.wait(), 10)
 
-            tricky = 'hello "room" \\ ünïcode ✓\nline two'
+            tricky = 'hello "room" \\ ünïcode ✓ 👩‍👩‍👧‍👦 🇯🇵'
             host.chat.send(tricky)
             at_viewer = await viewer.wait_chat(lambda m: m["text"] == tricky)
             at_other = await other.wait_chat(lambda m: m["text"] == tricky)
             echoed = await host.wait_chat(lambda m: m["text"] == tricky)
             assert at_viewer == at_other == echoed
-            assert at_viewer["type"] == "chat" and at_viewer["user"] == "dc-host"
+            assert at_viewer["type"] == "new_message" and at_viewer["author"] == "dc-host"
             assert at_viewer["role"] == "host" and at_viewer["name"] == "Hana Host"
-            assert at_viewer["participant"] == host.joined["participant"]
+            assert at_viewer["kind"] == "text" and isinstance(at_viewer["id"], int)
             assert isinstance(at_viewer["sentAt"], int)
 
             viewer.chat.send("hi host")
             from_viewer = await host.wait_chat(lambda m: m["text"] == "hi host")
-            assert from_viewer["user"] == "dc-viewer" and from_viewer["role"] == "viewer"
+            assert from_viewer["author"] == "dc-viewer" and from_viewer["role"] == "viewer"
             assert from_viewer["name"] == "Vik"
+            assert from_viewer["id"] > at_viewer["id"]
             await other.wait_chat(lambda m: m["text"] == "hi host")
             other.chat.send("no name here")
             anonymous = await host.wait_chat(lambda m: m["text"] == "no name here")
-            assert "name" not in anonymous and anonymous["user"] == "dc-other"
+            assert "name" not in anonymous and anonymous["author"] == "dc-other"
 
-            # Refused: binary, longer than 1,000 bytes, blank. A good one after them still goes.
+            # Refused on the transport: binary, over 4 KiB, blank. Refused by the room's rules,
+            # with a chat_error to the sender: over 500 characters, a control character, a bidi
+            # override. A good one after them still goes.
             viewer.chat.send(b"\x00\x01binary")
-            viewer.chat.send("x" * 1001)
+            viewer.chat.send("x" * 4097)
             viewer.chat.send("   ")
+            viewer.chat.send("y" * 501)
+            viewer.chat.send("two\nlines")
+            viewer.chat.send("evil \u202egnp.exe")
             viewer.chat.send("after the refused ones")
             await host.wait_chat(lambda m: m["text"] == "after the refused ones")
-            texts = [m["text"] for m in host.chat_messages if isinstance(m, dict)]
-            assert "x" * 1001 not in texts and "   " not in texts
+            errors = [m for m in viewer.chat_messages if isinstance(m, dict) and m.get("type") == "chat_error"]
+            assert [e["code"] for e in errors] == ["too_long", "forbidden_character", "forbidden_character"], errors
+            texts = [m.get("text") for m in host.chat_messages if isinstance(m, dict)]
+            assert not {"x" * 4097, "   ", "y" * 501, "two\nlines"} & set(texts)
             assert not any(isinstance(m, bytes) for m in host.chat_messages)
 
             # Too fast: a burst of 40 from one viewer; the bucket lets about its burst (10) through.
@@ -78,7 +86,7 @@ def test_chat_reaches_everyone_stamped_by_the_server_while_video_flows(server, r
                 other.chat.send(f"flood {i}")
             other.chat.send("flood end")
             await asyncio.sleep(1.5)
-            flood = [t for t in (m["text"] for m in host.chat_messages if isinstance(m, dict)) if t.startswith("flood")]
+            flood = [t for t in (m.get("text", "") for m in host.chat_messages if isinstance(m, dict)) if t.startswith("flood")]
             assert 8 <= len(flood) <= 20, f"{len(flood)} of 41 flood messages relayed"
             numbers = [int(t.split()[1]) for t in flood if t != "flood end"]
             assert numbers == sorted(numbers), f"relayed out of order: {numbers}"
@@ -129,10 +137,10 @@ def test_channel_abuse_leaves_chat_and_the_server_working(server, run):
                 channel.close()
             rogue.chat.send("still chatting")
             heard = await host.wait_chat(lambda m: m["text"] == "still chatting", timeout=20)
-            assert heard["user"] == "abuse-rogue"
+            assert heard["author"] == "abuse-rogue"
             host.chat.send("host still here")
             await rogue.wait_chat(lambda m: m["text"] == "host still here")
-            relayed = [m["text"] for m in host.chat_messages if isinstance(m, dict)]
+            relayed = [m.get("text") for m in host.chat_messages if isinstance(m, dict)]
             assert not any(t.startswith("not chat") for t in relayed), relayed
             after = server.metrics()['chobi_datachannel_messages_total{outcome="received"}']
             # Every junk message arrived at the server (and went nowhere).

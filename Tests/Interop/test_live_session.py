@@ -84,8 +84,12 @@ def test_host_guest_and_viewer_through_a_whole_session(server, run):
             watcher.chat.send(f"line {i}")
             if i in (2, 4):
                 await watcher.wait_chat(lambda m, i=i: m["text"] == f"line {i}")
-        chatted = len([m for m in watcher.chat_messages if isinstance(m, dict)])
-        assert chatted == 5, watcher.chat_messages
+        lines = [m for m in watcher.chat_messages if isinstance(m, dict) and m.get("type") == "new_message"]
+        assert [m["text"] for m in lines] == [f"line {i}" for i in range(5)], watcher.chat_messages
+        assert [m["id"] for m in lines] == sorted(m["id"] for m in lines)
+        # The channel's first message was the (empty) history of this session.
+        assert watcher.chat_messages[0] == {"type": "chat_history", "messages": []}, watcher.chat_messages[0]
+        chatted = len(lines)
 
         # The host ends the session: the viewer gets session_ended, media stops, the report adds up.
         ended_at = time.monotonic()

@@ -175,6 +175,8 @@ final class FakeMediaPlane: MediaPlane {
         guard known else { throw .unknownSession }
     }
 
-    /// The fake carries no data channels, so it relays no chat.
-    func takeChatCounts() async -> [String: Int] { [:] }
+    /// The fake carries no data channels: nothing comes in, nothing goes out on them.
+    var chatInput: AsyncStream<DataChannelChatInput> { AsyncStream { $0.finish() } }
+
+    func sendOnChatChannels(_ text: String, in room: String, to participants: Set<String>?) async -> Set<String> { [] }
 }

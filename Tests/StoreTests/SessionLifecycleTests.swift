@@ -129,24 +129,25 @@ struct SessionLifecycleTests {
         #expect(closedAtEnd == stillThere)
     }
 
-    @Test("chat counts add up in live sessions' reports; an ended report stays as it ended")
+    @Test("a report counts the session's kept text lines: not gift or system lines, not deleted ones")
     func chatMessagesCount() async throws {
         let file = TemporaryDatabase()
         let store = try file.open()
         let host = try await store.makeUser("host")
         let other = try await store.makeUser("other")
         let live = try await store.sessions.create(hostId: host.id, title: "chatty", now: at(0))
-        let done = try await store.sessions.create(hostId: other.id, title: "over", now: at(0))
-        _ = try await store.sessions.end(sessionId: done.id, now: at(5))
-        try await store.sessions.addMessages([live.id: 3, done.id: 7, UUID(): 2], now: at(10))
-        try await store.sessions.addMessages([live.id: 4, done.id: 0], now: at(12))
-        try await store.sessions.addMessages([:], now: at(13))
-        #expect(try await store.sessions.report(sessionId: live.id, now: at(14)).messages == 7)
-        #expect(try await store.sessions.report(sessionId: done.id, now: at(14)).messages == 0)
+        let quiet = try await store.sessions.create(hostId: other.id, title: "quiet", now: at(0))
+        var posted: [ChatMessage] = []
+        for n in 0..<4 {
+            posted.append(try await store.chat.post(sessionId: live.id, authorId: other.id, text: "hi \(n)", now: at(10)).value)
+        }
+        _ = try await store.chat.post(sessionId: live.id, authorId: nil, text: "welcome", kind: .system, now: at(11))
+        _ = try await store.chat.delete(messageId: posted[0].id, by: host.id, now: at(12))
+        #expect(try await store.sessions.report(sessionId: live.id, now: at(14)).messages == 3)
+        #expect(try await store.sessions.report(sessionId: quiet.id, now: at(14)).messages == 0)
         let ended = try await store.sessions.end(sessionId: live.id, now: at(20))
-        #expect(ended.messages == 7)
-        try await store.sessions.addMessages([live.id: 5], now: at(21))
-        #expect(try await store.sessions.report(sessionId: live.id, now: at(30)).messages == 7)
+        #expect(ended.messages == 3)
+        #expect(try await store.sessions.report(sessionId: live.id, now: at(30)).messages == 3)
     }
 
     @Test("an ended session cannot be ended, joined or reported as missing")

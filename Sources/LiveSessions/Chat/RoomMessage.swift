@@ -1,0 +1,110 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Store
+
+/// The chat and gift messages a room's members get, as JSON text: the same bytes on a data
+/// channel and on `/rtc` (docs/signaling.md, "Chat and gifts").
+enum RoomMessage {
+    /// One chat line as members see it.
+    struct Line: Encodable, Sendable, Equatable {
+        var id: Int64
+        /// The author's user id (nil for system lines).
+        var author: String?
+        var username: String?
+        var name: String?
+        var role: String?
+        var text: String
+        var kind: String
+        /// Unix milliseconds.
+        var sentAt: Int64
+        var clientMessageId: String?
+    }
+
+    static func line(_ message: ChatMessage, role: String? = nil) -> Line {
+        Line(id: message.id, author: message.author?.id.apiString, username: message.author?.username,
+             name: message.author?.displayName, role: role ?? message.author?.role?.rawValue, text: message.text,
+             kind: message.kind.rawValue, sentAt: message.createdAt.millisecondsSince1970Value,
+             clientMessageId: message.clientMessageId)
+    }
+
+    static func newMessage(_ line: Line) -> String {
+        encode(Typed(type: "new_message", body: line))
+    }
+
+    static func history(_ lines: [Line]) -> String {
+        struct History: Encodable { var messages: [Line] }
+        return encode(Typed(type: "chat_history", body: History(messages: lines)))
+    }
+
+    static func deleted(id: Int64) -> String {
+        struct Deleted: Encodable { var id: Int64 }
+        return encode(Typed(type: "message_deleted", body: Deleted(id: id)))
+    }
+
+    static func error(_ refusal: ChatRefusal, clientMessageId: String? = nil) -> String {
+        struct Failure: Encodable {
+            var code: String
+            var message: String
+            var retryAfter: Int?
+            var clientMessageId: String?
+        }
+        return encode(Typed(type: "chat_error", body: Failure(code: refusal.code, message: refusal.message,
+                                                               retryAfter: refusal.retryAfter,
+                                                               clientMessageId: clientMessageId)))
+    }
+
+    struct Person: Encodable, Sendable, Equatable {
+        var id: String
+        var name: String
+    }
+
+    struct GiftAnimation: Encodable, Sendable, Equatable {
+        struct GiftInfo: Encodable, Sendable, Equatable {
+            var id: String
+            var name: String
+            var tier: String
+            var animation: String
+        }
+        var gift: GiftInfo
+        var sender: Person
+        var recipient: Person
+        var count: Int
+        /// The sender's streak of this gift (1 for the first; each one within 3 s of the last adds one).
+        var combo: Int
+        var totalCoins: Int64
+        var transactionId: String
+    }
+
+    static func giftAnimation(_ animation: GiftAnimation) -> String {
+        encode(Typed(type: "gift_animation", body: animation))
+    }
+
+    /// `{"type": ..., <body's fields>}`.
+    private struct Typed<Body: Encodable>: Encodable {
+        var type: String
+        var body: Body
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: TypeKey.self)
+            try container.encode(type, forKey: .type)
+            try body.encode(to: encoder)
+        }
+
+        enum TypeKey: String, CodingKey { case type }
+    }
+
+    private static func encode(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Strings, numbers and arrays of them only: encoding cannot fail.
+        guard let data = try? encoder.encode(value) else { return #"{"type":"error"}"# }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+extension Date {
+    var millisecondsSince1970Value: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
+}
