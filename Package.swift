@@ -153,6 +153,10 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
+        .testTarget(name: "LiveSessionsTests", dependencies: [
+            "LiveSessions", "Store", "Signaling", "API", "SFU", "TestSupport",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "MediaTransportTests", dependencies: [
             "MediaTransport", "TestSupport", "STUN", "ICE", "SDP", "RTP", "DTLS", "SRTP", "SFU",
             .product(name: "NIOCore", package: "swift-nio"),
