@@ -61,13 +61,17 @@ extension Room {
     }
 
     /// The layers of a video the allocator may choose from: those sending now, with their
-    /// measured bitrate and size, indexed by their place in the group (lowest first), each with
-    /// its VP8 temporal layers (T0, T0+T1, ...) when it has them.
+    /// measured bitrate and size, indexed by their place in the group (lowest first). The lowest
+    /// one comes with its VP8 temporal layers (T0, T0+T1, ...): below its full rate a viewer loses
+    /// frame rate before it loses the picture. Higher ones come at their full rate only: a bigger
+    /// picture at a quarter of the frame rate is worse than a smaller one at the full rate.
     private func offeredLayers(of groupID: TrackID, at now: Duration) -> [VideoLayer] {
         var out: [VideoLayer] = []
         let timeout = configuration.layerIdleTimeout
         for (index, layer) in layers(of: groupID).enumerated() where layer.isActive(at: now, timeout: timeout) {
-            for (temporal, bitrate) in layer.temporalBitrates(at: now, timeout: timeout).enumerated() {
+            let steps = layer.temporalBitrates(at: now, timeout: timeout)
+            let isLowest = out.isEmpty
+            for (temporal, bitrate) in steps.enumerated() where isLowest || temporal == steps.count - 1 {
                 out.append(VideoLayer(spatial: index, temporal: temporal, width: layer.frameWidth ?? 0,
                                       height: layer.frameHeight ?? 0, bitrate: max(1, bitrate)))
             }

@@ -18,6 +18,8 @@ struct APIBenchServer {
     let port: Int
     let store: Store
     let keyBytes: [UInt8]
+    /// Where chat and gifts go to the room (the `gifts` benchmark measures its fan-out).
+    let signaling: SignalingService
     private let directory: String
     private let media: MediaTransportService
     private let app: Task<Void, any Error>
@@ -60,6 +62,9 @@ struct APIBenchServer {
             StreamingProcedures(store: store, signaling: signaling, roomTokens: await RoomTokenSigner(key: key),
                                 configuration: LiveSessionsConfiguration())
                 .register(on: &api)
+            let chat = ChatService(store: store, signaling: signaling, logger: logger)
+            ChatProcedures(chat: chat).register(on: &api)
+            GiftProcedures(chat: chat).register(on: &api)
             api.mount(on: router)
             let recorder = LiveSessionRecorder(store: store, hub: signaling.hub, logger: logger)
 
@@ -74,7 +79,7 @@ struct APIBenchServer {
                 router: router,
                 server: .http1(),
                 configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "chobi"),
-                services: [signaling, recorder],
+                services: [signaling, chat, recorder],
                 onServerRunning: { channel in portContinuation.yield(channel.localAddress?.port ?? -1) },
                 logger: appLogger)
             let task = Task {
@@ -88,7 +93,8 @@ struct APIBenchServer {
                 try? await media.shutdown()
                 throw APIBenchFailure.server("the HTTP server did not start: \(outcome)")
             }
-            return APIBenchServer(port: port, store: store, keyBytes: key.bytes, directory: directory, media: media, app: task)
+            return APIBenchServer(port: port, store: store, keyBytes: key.bytes, signaling: signaling, directory: directory,
+                                  media: media, app: task)
         } catch {
             try? FileManager.default.removeItem(atPath: directory)
             throw error

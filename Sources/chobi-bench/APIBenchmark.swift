@@ -301,7 +301,7 @@ enum APIBenchmark {
 
     /// `requests[c]` is cycled by connection `c`. Each connection first sends its share of
     /// `warmup` (checked, not timed); then all start together and share a budget of `count`.
-    private static func closedLoop(port: Int, requests: [[[UInt8]]], warmup: Int, count: Int) async throws -> LoadOutcome {
+    static func closedLoop(port: Int, requests: [[[UInt8]]], warmup: Int, count: Int) async throws -> LoadOutcome {
         let connections = requests.count
         let window = LoadWindow(connections: connections, requests: count)
         let tallies = (0..<connections).map { _ in ConnectionTally() }
@@ -350,7 +350,7 @@ enum APIBenchmark {
         return "status \(reply.status): \(String(decoding: reply.body.prefix(300), as: UTF8.self))"
     }
 
-    private static func report(_ load: LoadOutcome, name: String) throws -> BenchResult {
+    static func report(_ load: LoadOutcome, name: String) throws -> BenchResult {
         let errors = load.tallies.reduce(0) { $0 + $1.errors }
         guard errors == 0 else {
             let first = load.tallies.compactMap(\.firstError).first ?? "?"

@@ -1,4 +1,4 @@
-// chobi-bench [rtp|srtp|dtls|room|events|congestion|forward|chat|api|all]: prints one line per figure. Run through tools/bench (release).
+// chobi-bench [rtp|srtp|dtls|room|events|congestion|forward|chat|api|gifts|all]: prints one line per figure. Run through tools/bench (release).
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -17,6 +17,8 @@ let suites: [(String, () async throws -> [BenchResult])] = [
     ("chat", { try await ChatBenchmark.run() }),
     // The control API over HTTP on loopback (store, tRPC, 1,000 live sessions); about a minute.
     ("api", { try await APIBenchmark.run() }),
+    // sendGift over HTTP with the ledger checked after, and gift_animation fan-out; about a minute.
+    ("gifts", { try await GiftBenchmark.run() }),
 ]
 
 let wanted = CommandLine.arguments.dropFirst().first ?? "all"

@@ -16,6 +16,8 @@ private final class SimulcastScenario {
     static let payloadSizes = [200, 600, 1_200]
     var plans: [MediaStreamPlan] = []
     var frame = 0
+    /// Send every layer with VP8 temporal layers (T0 T2 T1 T2), as browsers do.
+    var temporalLayers = false
     var keyframeWanted: Set<Int> = []
     var room: Room { harness.room }
 
@@ -45,8 +47,9 @@ private final class SimulcastScenario {
             var packet = plan.packet(frame)
             packet.isKeyframe = frame == 0 || keyframes.contains(layer) || keyframeWanted.contains(layer)
             let rid = RTPHeaderExtension(id: Self.ridExtensionID, value: Array(Self.rids[layer].utf8))
+            let temporal: UInt8 = temporalLayers ? [0, 2, 1, 2][frame % 4] : 0
             let bytes = try TestPackets.vp8(packet, ssrc: Self.layerSSRCs[layer], payloadSize: Self.payloadSizes[layer],
-                                            extensions: [rid])
+                                            extensions: [rid], temporalLayer: temporal, layerSync: temporal > 0)
             harness.rtp(bytes)
         }
         keyframeWanted = []
@@ -187,6 +190,18 @@ struct SimulcastRoomTests {
             return nil
         }
         #expect(plis == [SimulcastScenario.layerSSRCs[0]])
+    }
+
+    @Test("with temporal layers, an estimate between two spatial layers keeps the smaller one at its full frame rate")
+    func fullFrameRateBeforeBiggerPicture() throws {
+        let s = try SimulcastScenario()
+        s.temporalLayers = true
+        try s.run(for: .seconds(1))
+        try s.addViewer()
+        // About 55, 165 and 330 kbit/s; the full layer's base (T0, ~40 % of it) would fit 200 kbit/s.
+        try s.run(for: .seconds(8), estimate: 200_000)
+        let recent = s.layersForwarded(since: s.harness.sink.packets(to: SimulcastScenario.viewer).count - 40)
+        #expect(Set(recent) == [1], "the middle layer, every frame: \(recent)")
     }
 
     @Test("set_video caps the layer: with plenty of bandwidth a viewer capped at layer 1 never gets layer 2")

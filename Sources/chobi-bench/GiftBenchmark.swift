@@ -1,0 +1,126 @@
+import Foundation
+import API
+import Signaling
+import Store
+
+/// `tools/bench gifts`: `gifts.sendGift` over HTTP on loopback (8 connections, closed loop), each
+/// request a new gift with its own idempotency key, through the whole path: tRPC, the session's
+/// lane, one SQL transaction (debit, credit, platform share, gift record, chat line, ledger
+/// seal and its triggers), then the gift's line and `gift_animation` to the room. Two shapes:
+/// 8 rooms (a connection each: lanes side by side) and one hot room (one lane, every gift in
+/// order). After each run the ledger is audited (`verifyLedger`) and the gifts counted.
+/// Then `gift_animation` fan-out to 1,000 members on signaling sockets, from the send to the last
+/// member's sink.
+enum GiftBenchmark {
+    static let connections = 8
+    static let requestsPerRun = Int(getenv("CHOBI_GIFT_REQUESTS").map { atoi($0) } ?? 20_000)
+    static let members = 1_000
+
+    static func run() async throws -> [BenchResult] {
+        let server = try await APIBenchServer.start()
+        do {
+            var results: [BenchResult] = []
+            for rooms in [connections, 1] { results.append(try await sendGifts(server, rooms: rooms)) }
+            results.append(try await fanOut(server))
+            await server.stop()
+            return results
+        } catch {
+            await server.stop()
+            throw error
+        }
+    }
+
+    private static func sendGifts(_ server: APIBenchServer, rooms: Int) async throws -> BenchResult {
+        let store = server.store
+        let signer = await UserTokenSigner(key: server.keyBytes)
+        let tag = UUID().uuidString.prefix(8).lowercased()
+        var sessions: [String] = []
+        for r in 0..<rooms {
+            let host = try await store.users.create(username: "gh\(r)\(tag)", passwordHash: "x", displayName: "Host \(r)", now: Date())
+            sessions.append(try await store.sessions.create(hostId: host.id, title: "Gifts \(r)", now: Date()).id.uuidString.lowercased())
+        }
+        var tokens: [String] = []
+        let perConnection = (requestsPerRun + APIBenchmark.warmupRequests) / connections + 64
+        for c in 0..<connections {
+            let sender = try await store.users.create(username: "gs\(c)\(tag)", passwordHash: "x", displayName: "Sender \(c)", now: Date())
+            _ = try await store.ledger.addCoins(userId: sender.id, amount: Int64(perConnection), idempotencyKey: "bench-\(c)-\(tag)",
+                                                by: nil, now: Date())
+            tokens.append(try await signer.sign(AuthenticatedUser(id: sender.id.uuidString.lowercased(), username: sender.username),
+                                                now: Date()))
+        }
+        let before = try await store.ledger.verifyLedger()
+        let requests = (0..<connections).map { c in
+            (0..<perConnection).map { i in
+                sendRequest(session: sessions[c % rooms], key: "g\(c)-\(i)-\(tag)", token: tokens[c])
+            }
+        }
+        let load = try await APIBenchmark.closedLoop(port: server.port, requests: requests,
+                                                     warmup: APIBenchmark.warmupRequests, count: requestsPerRun)
+        let name = rooms == 1 ? "gifts sendGift, 8 conn, 1 room" : "gifts sendGift, 8 conn, 8 rooms"
+        let measured = try APIBenchmark.report(load, name: name)
+        let audit = try await store.ledger.verifyLedger()
+        guard audit.isClean else { throw APIBenchFailure.check("ledger after \(name): \(audit.violations)") }
+        let sent = try await store.gifts.leaderboard(limit: 100).gifters
+            .filter { $0.username.hasSuffix(String(tag)) }.reduce(0) { $0 + $1.gifts }
+        let result = BenchResult(name: measured.name, value: measured.value, unit: measured.unit,
+                                 detail: measured.detail + "; ledger audited clean after the run (\(sent) gifts, \(audit.minted - before.minted) coins minted for it)")
+        progress(result.line)
+        return result
+    }
+
+    static func sendRequest(session: String, key: String, token: String) -> [UInt8] {
+        let body = #"{"sessionId":"\#(session)","giftId":"rose","idempotencyKey":"\#(key)"}"#
+        return Array("""
+            POST /api/trpc/gifts.sendGift HTTP/1.1\r
+            Host: 127.0.0.1\r
+            Authorization: Bearer \(token)\r
+            Content-Type: application/json\r
+            Content-Length: \(body.utf8.count)\r
+            \r
+            \(body)
+            """.utf8)
+    }
+
+    /// 1,000 members on signaling sockets (sinks that note the time), one `gift_animation` at a
+    /// time, 200 times: from `sendToRoom` to the last member's sink.
+    private static func fanOut(_ server: APIBenchServer) async throws -> BenchResult {
+        let hub = server.signaling.hub
+        let room = "gift-fanout"
+        let arrivals = FanOutTally(members: members)
+        for i in 0..<members {
+            let info = ParticipantInfo(participant: "p\(i)", user: "u\(i)", role: i == 0 ? .host : .viewer)
+            _ = try await hub.join(room: room, info) { notice in
+                if case .text = notice { arrivals.arrived() }
+            }
+        }
+        let text = #"{"combo":1,"count":1,"gift":{"animation":"rose-float","id":"rose","name":"Rose","tier":"common"},"recipient":{"id":"h","name":"Host"},"sender":{"id":"s","name":"Sender"},"totalCoins":1,"transactionId":"t","type":"gift_animation"}"#
+        var samples: [UInt64] = []
+        for _ in 0..<200 {
+            arrivals.reset()
+            let start = DispatchTime.now().uptimeNanoseconds
+            await server.signaling.sendToRoom(text, in: room)
+            guard arrivals.complete else { throw APIBenchFailure.check("fan-out reached \(arrivals.count) of \(members)") }
+            samples.append(DispatchTime.now().uptimeNanoseconds - start)
+        }
+        guard let spread = Percentiles(samples) else { throw APIBenchFailure.check("no fan-out samples") }
+        let result = BenchResult(name: "gifts gift_animation to \(members) members, p50", value: spread.p50 / 1000, unit: "µs",
+                                 detail: "p99 \(format2(spread.p99 / 1000)) µs over 200 sends, from sendToRoom to the last member's socket sink (the data channel path costs what `tools/bench chat` shows)")
+        progress(result.line)
+        return result
+    }
+}
+
+/// Counts sink calls; members are told synchronously by the hub, so the count is final when
+/// `sendToRoom` returns.
+final class FanOutTally: @unchecked Sendable {
+    private let lock = NSLock()
+    private var arrivedCount = 0
+    let members: Int
+
+    init(members: Int) { self.members = members }
+
+    func arrived() { lock.withLock { arrivedCount += 1 } }
+    func reset() { lock.withLock { arrivedCount = 0 } }
+    var count: Int { lock.withLock { arrivedCount } }
+    var complete: Bool { count == members }
+}
