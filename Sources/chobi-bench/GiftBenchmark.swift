@@ -39,6 +39,7 @@ enum GiftBenchmark {
             let host = try await store.users.create(username: "gh\(r)\(tag)", passwordHash: "x", displayName: "Host \(r)", now: Date())
             sessions.append(try await store.sessions.create(hostId: host.id, title: "Gifts \(r)", now: Date()).id.uuidString.lowercased())
         }
+        let before = try await store.ledger.verifyLedger()
         var tokens: [String] = []
         let perConnection = (requestsPerRun + APIBenchmark.warmupRequests) / connections + 64
         for c in 0..<connections {
@@ -48,7 +49,6 @@ enum GiftBenchmark {
             tokens.append(try await signer.sign(AuthenticatedUser(id: sender.id.uuidString.lowercased(), username: sender.username),
                                                 now: Date()))
         }
-        let before = try await store.ledger.verifyLedger()
         let requests = (0..<connections).map { c in
             (0..<perConnection).map { i in
                 sendRequest(session: sessions[c % rooms], key: "g\(c)-\(i)-\(tag)", token: tokens[c])
