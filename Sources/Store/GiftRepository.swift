@@ -31,7 +31,8 @@ public struct GiftRepository: Sendable {
     /// - Parameter recipientSharePercent: 0...100, see `defaultRecipientSharePercent`.
     /// - Throws: `.invalidInput` (count outside 1...`maxCount`, share outside 0...100, empty key),
     ///   `.idempotencyConflict`, `.sessionNotFound`, `.sessionEnded`, `.userNotFound` (sender),
-    ///   `.cannotGiftSelf`, `.recipientNotOnStage` (neither the host nor a guest on stage now),
+    ///   `.banned`, `.notAdmitted` (the sender), `.cannotGiftSelf`, `.recipientNotOnStage` (neither
+    ///   the host nor a guest on stage now),
     ///   `.giftNotFound`, `.giftNotComboable`, `.insufficientCoins` (nothing is written).
     public func sendGift(sessionId: UUID, senderId: UUID, giftId: String, recipientId: UUID? = nil, count: Int = 1,
                          idempotencyKey: String,
@@ -60,6 +61,8 @@ public struct GiftRepository: Sendable {
 
             guard let session else { throw StoreError.sessionNotFound(sessionId) }
             guard session.status == .live else { throw StoreError.sessionEnded(sessionId) }
+            // Kicked, or not admitted to a private session: no gifts either.
+            _ = try SessionRepository.admission(db, sessionId: sessionId, userId: senderId)
             guard let recipient else { throw StoreError.sessionNotFound(sessionId) }
             guard try UserRepository.user(db, id: senderId) != nil else { throw StoreError.userNotFound(senderId) }
             guard recipient != senderId else { throw StoreError.cannotGiftSelf }
@@ -156,7 +159,10 @@ public struct GiftRepository: Sendable {
         let balance = CoinBalance(
             coins: try Ledger.balance(db, userId: senderId, kind: .coins, after: ledgerId),
             diamonds: try Ledger.balance(db, userId: senderId, kind: .diamonds, after: ledgerId))
-        return GiftReceipt(transaction: transaction, balance: balance)
+        let line = try transaction.chatMessageId.flatMap { try ChatRepository.message(db, id: $0) }
+        return GiftReceipt(transaction: transaction, balance: balance, chatLine: line,
+                           senderName: try UserRepository.user(db, id: senderId)?.displayName ?? "",
+                           recipientName: try UserRepository.user(db, id: transaction.recipientId)?.displayName ?? "")
     }
 
     enum LeaderboardSide {

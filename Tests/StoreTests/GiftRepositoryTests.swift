@@ -154,6 +154,19 @@ struct GiftRepositoryTests {
         #expect(try await r.store.ledger.verifyLedger().isClean)
     }
 
+    @Test("a kicked sender cannot gift, and nothing is written")
+    func bannedSenderRefused() async throws {
+        let r = try await room(coins: 1000)
+        _ = try await r.store.sessions.ban(sessionId: r.session, userId: r.fan.id, now: at(3))
+        let before = try await writes(r.store)
+        await #expect(throws: StoreError.banned(sessionId: r.session, userId: r.fan.id)) {
+            try await r.store.gifts.sendGift(sessionId: r.session, senderId: r.fan.id, giftId: "rose",
+                                             idempotencyKey: "after-kick", now: at(4))
+        }
+        #expect(try await writes(r.store) == before)
+        #expect(try await r.store.ledger.balance(userId: r.fan.id).coins == 1000)
+    }
+
     @Test("not enough coins: a clear error, and not a row or a coin moves")
     func insufficientCoins() async throws {
         let r = try await room(coins: 120)

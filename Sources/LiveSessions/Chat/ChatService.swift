@@ -173,25 +173,23 @@ public final class ChatService: Service, Sendable {
                   idempotencyKey: String) async throws -> IdempotentOutcome<GiftReceipt> {
         let room = sessionId.apiString
         return try await lanes.perform(room: room) { () async throws -> IdempotentOutcome<GiftReceipt> in
-            _ = try await self.admittedRole(sessionId: sessionId, userId: senderId)
             let outcome = try await self.store.gifts.sendGift(sessionId: sessionId, senderId: senderId, giftId: giftId,
                                                               recipientId: recipientId, count: count,
                                                               idempotencyKey: idempotencyKey, now: self.now())
             guard !outcome.replayed else { return outcome }
-            let transaction = outcome.value.transaction
-            if let id = transaction.chatMessageId, let line = try await self.store.chat.message(id: id) {
+            let receipt = outcome.value
+            let transaction = receipt.transaction
+            if let line = receipt.chatLine {
                 await self.signaling.sendToRoom(RoomMessage.newMessage(RoomMessage.line(line)), in: room)
             }
             let combo = self.combos.withLock {
                 $0.record(.init(session: sessionId, sender: senderId, gift: transaction.gift.id), at: transaction.createdAt)
             }
-            let sender = try await self.store.users.find(id: senderId)
-            let recipient = try await self.store.users.find(id: transaction.recipientId)
             let animation = RoomMessage.GiftAnimation(
                 gift: .init(id: transaction.gift.id, name: transaction.gift.name, tier: transaction.gift.tier.rawValue,
                             animation: transaction.gift.animation),
-                sender: .init(id: senderId.apiString, name: sender?.displayName ?? ""),
-                recipient: .init(id: transaction.recipientId.apiString, name: recipient?.displayName ?? ""),
+                sender: .init(id: senderId.apiString, name: receipt.senderName),
+                recipient: .init(id: transaction.recipientId.apiString, name: receipt.recipientName),
                 count: transaction.count, combo: combo, totalCoins: transaction.totalCoins,
                 transactionId: transaction.id.apiString)
             await self.signaling.sendToRoom(RoomMessage.giftAnimation(animation), in: room)
