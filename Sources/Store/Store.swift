@@ -62,6 +62,7 @@ public struct Store: Sendable {
             // WAL + NORMAL survives a crash of the process (kill -9) without losing committed
             // transactions; only a power loss may drop the last few, and it never corrupts.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 10000")
         }
         return config
     }
