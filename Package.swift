@@ -79,7 +79,10 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            // The browser client, read once at start (WebClient.swift).
+            resources: [.copy("Web")]
         ),
         // The control API: tRPC's wire format, user tokens, passwords, rate limits, CORS.
         .target(

@@ -15,7 +15,8 @@ public struct SignalingConfiguration: Sendable {
     public var maxMessageBytes: Int
     /// A socket that has not joined by then is closed (1008): unauthenticated sockets cost memory.
     public var joinTimeout: Duration
-    /// Serve the browser client at `GET /`, `GET /app.js` and `GET /live.js`.
+    /// Serve the browser client at `GET /` (with `/app.css`, `/app.js`, `/live.js`); its files are
+    /// then read when `SignalingService` is made.
     public var servesWebClient: Bool
     /// The wall clock tokens are checked against; tests pass a fixed one.
     public var now: @Sendable () -> Date

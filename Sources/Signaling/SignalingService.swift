@@ -18,6 +18,8 @@ public struct SignalingService: Service {
     let tokens: RoomTokenVerifier
     let configuration: SignalingConfiguration
     let registry = HTTPSessionRegistry()
+    /// Nil when `servesWebClient` is off.
+    let webClient: WebClient?
     private let watches: AsyncStream<Watch>
     private let watchContinuation: AsyncStream<Watch>.Continuation
 
@@ -26,8 +28,10 @@ public struct SignalingService: Service {
         var session: PeerSessionID
     }
 
+    /// Reads the web client's files when `servesWebClient` is on; throws if one is missing.
     public init(mediaPlane: any MediaPlane, tokens: RoomTokenVerifier,
-                configuration: SignalingConfiguration = .init(), hub: SignalingHub = SignalingHub()) {
+                configuration: SignalingConfiguration = .init(), hub: SignalingHub = SignalingHub()) throws(WebClientError) {
+        webClient = configuration.servesWebClient ? try WebClient() : nil
         self.mediaPlane = mediaPlane
         self.tokens = tokens
         self.configuration = configuration
@@ -44,7 +48,7 @@ public struct SignalingService: Service {
 
     // MARK: routes
 
-    /// `GET /`, `GET /app.js`, `GET /live.js` (when `servesWebClient`), and the WHIP/WHEP endpoints and resources.
+    /// `GET /` and the page's `app.css`, `app.js`, `live.js` (when `servesWebClient`), and the WHIP/WHEP endpoints and resources.
     public func registerRoutes<Context: RequestContext>(on router: Router<Context>) {
         let handler = wishHandler
         let responses = handler.responses
@@ -71,10 +75,8 @@ public struct SignalingService: Service {
                 router.on(item, method: method) { _, _ in responses.methodNotAllowed(resource: true) }
             }
         }
-        if configuration.servesWebClient {
-            router.get("/") { _, _ in WebClient.response(WebClient.page, type: "text/html; charset=utf-8") }
-            router.get("/app.js") { _, _ in WebClient.response(WebClient.script, type: "text/javascript; charset=utf-8") }
-            router.get("/live.js") { _, _ in WebClient.response(WebClient.liveScript, type: "text/javascript; charset=utf-8") }
+        for file in webClient?.files ?? [] {
+            router.get(RouterPath(stringLiteral: file.route)) { request, _ in WebClient.response(file, to: request) }
         }
     }
 

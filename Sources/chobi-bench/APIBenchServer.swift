@@ -50,7 +50,7 @@ struct APIBenchServer {
                 configuration: .init(bindAddress: "127.0.0.1", firstPort: 0, loops: 1), logger: logger)
             try await media.bind()
 
-            let signaling = SignalingService(mediaPlane: media, tokens: await RoomTokenVerifier(key: key),
+            let signaling = try SignalingService(mediaPlane: media, tokens: await RoomTokenVerifier(key: key),
                                              configuration: SignalingConfiguration())
             let router = Router(context: RequestContext.self)
             // WHIP/WHEP as the server has them; the /rtc WebSocket needs HummingbirdWebSocket.

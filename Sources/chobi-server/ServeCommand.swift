@@ -107,11 +107,11 @@ struct ServeCommand: AsyncParsableCommand {
                                  loops: mediaLoops ?? Environment.int("CHOBI_MEDIA_LOOPS")
                                      ?? MediaTransportConfiguration.defaultLoops),
             logger: logger)
+        let signalingConfiguration = SignalingConfiguration(allowedOrigin: corsOrigin)
+        // Reads the web page's files: a broken install stops here, before any port is bound.
+        let signaling = try SignalingService(mediaPlane: media, tokens: tokens, configuration: signalingConfiguration)
         // Bind before serving HTTP so a taken port fails start-up instead of a later /ready.
         try await media.bind()
-
-        let signalingConfiguration = SignalingConfiguration(allowedOrigin: corsOrigin)
-        let signaling = SignalingService(mediaPlane: media, tokens: tokens, configuration: signalingConfiguration)
         let router = Router(context: ServerRequestContext.self)
         HealthRoutes.register(on: router, media: media, store: store)
         signaling.registerAllRoutes(on: router)

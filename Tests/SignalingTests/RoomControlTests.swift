@@ -9,7 +9,7 @@ import Testing
 /// live counts, media closed by the media plane, and tokens that open nothing afterwards.
 @Suite(.timeLimit(.minutes(1))) struct RoomControlTests {
     @Test func viewersSeeLiveCountsAndTheEndOfTheSessionWithItsReport() async throws {
-        let harness = await SignalingHarness()
+        let harness = try await SignalingHarness()
         let hostToken = try await harness.token(user: "hana", role: .host)
         let viewerToken = try await harness.token(user: "vic", role: .viewer)
         let service = harness.service
@@ -48,7 +48,7 @@ import Testing
     }
 
     @Test func aKickedViewerIsDisconnectedAndRefusedOnReturn() async throws {
-        let harness = await SignalingHarness()
+        let harness = try await SignalingHarness()
         let viewerToken = try await harness.token(user: "kim", role: .viewer)
         let service = harness.service
         let media = harness.media
@@ -72,7 +72,7 @@ import Testing
     }
 
     @Test func muteReachesTheMediaPlaneAndEveryMemberHearsIt() async throws {
-        let harness = await SignalingHarness()
+        let harness = try await SignalingHarness()
         let guestToken = try await harness.token(user: "gia", role: .guest)
         let service = harness.service
         let media = harness.media
@@ -94,7 +94,7 @@ import Testing
     }
 
     @Test func aRemovedGuestBecomesAViewerWhoseOffersToSendAreRefused() async throws {
-        let harness = await SignalingHarness()
+        let harness = try await SignalingHarness()
         let guestToken = try await harness.token(user: "gia", role: .guest)
         let service = harness.service
         let media = harness.media
@@ -116,7 +116,7 @@ import Testing
     }
 
     @Test func whipFromAKickedUserIsForbidden() async throws {
-        let harness = await SignalingHarness()
+        let harness = try await SignalingHarness()
         let token = try await harness.token(user: "kim", role: .guest)
         await harness.service.kick(user: "kim", from: "studio")
         try await harness.application().test(.router) { client async throws in

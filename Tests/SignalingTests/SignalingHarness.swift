@@ -18,10 +18,10 @@ struct SignalingHarness {
     let service: SignalingService
     let signer: RoomTokenSigner
 
-    init(configuration: SignalingConfiguration = SignalingConfiguration(now: { SignalingHarness.now })) async {
+    init(configuration: SignalingConfiguration = SignalingConfiguration(now: { SignalingHarness.now })) async throws {
         let verifier = await RoomTokenVerifier(key: Self.key)
         signer = await RoomTokenSigner(key: Self.key)
-        service = SignalingService(mediaPlane: media, tokens: verifier, configuration: configuration)
+        service = try SignalingService(mediaPlane: media, tokens: verifier, configuration: configuration)
     }
 
     /// A valid token, one hour long from the harness clock.

@@ -25,7 +25,7 @@ import Testing
     }
 
     @Test func whipCreatesASessionResource() async throws {
-        let harness = await SignalingHarness()
+        let harness = try await SignalingHarness()
         let token = try await harness.token(role: .host)
         try await harness.application().test(.router) { client async throws in
             let response = try await post(client, token: token)
@@ -48,7 +48,7 @@ import Testing
     }
 
     @Test func whepCreatesAWatchSessionForAnyRole() async throws {
-        let harness = await SignalingHarness()
+        let harness = try await SignalingHarness()
         var tokens: [String] = []
         for (index, role) in RoomRole.allCases.enumerated() {
             tokens.append(try await harness.token(user: "u\(index)", role: role))
@@ -65,7 +65,7 @@ import Testing
     }
 
     @Test func whepTakesTheViewersVideoSizeFromTheQuery() async throws {
-        let harness = await SignalingHarness()
+        let harness = try await SignalingHarness()
         let token = try await harness.token(role: .viewer)
         try await harness.application().test(.router) { client async throws in
             let ok = try await post(client, "/whep/studio?maxHeight=360&layer=1", token: token, body: SDPSamples.whepOffer)
@@ -79,7 +79,7 @@ import Testing
     }
 
     @Test func deleteEndsTheSessionOnceThen404() async throws {
-        let harness = await SignalingHarness()
+        let harness = try await SignalingHarness()
         let token = try await harness.token(role: .guest)
         try await harness.application().test(.router) { client async throws in
             let location = try #require(try await post(client, token: token).headers[.location])
@@ -94,7 +94,7 @@ import Testing
     }
 
     @Test func deleteNeedsTheOwnerOrTheHostOfTheSameRoom() async throws {
-        let harness = await SignalingHarness()
+        let harness = try await SignalingHarness()
         let owner = try await harness.token(user: "gina", role: .guest)
         let otherGuest = try await harness.token(user: "gus", role: .guest)
         let otherRoom = try await harness.token(room: "elsewhere", user: "gina", role: .host)
@@ -115,7 +115,7 @@ import Testing
     }
 
     @Test func unknownResourceIs404ForDeleteAndPatch() async throws {
-        let harness = await SignalingHarness()
+        let harness = try await SignalingHarness()
         let token = try await harness.token()
         try await harness.application().test(.router) { client async throws in
             let path = "/whip/studio/" + String(repeating: "0", count: 32)
@@ -130,7 +130,7 @@ import Testing
     }
 
     @Test func tokenProblemsAre401WithABearerChallenge() async throws {
-        let harness = await SignalingHarness()
+        let harness = try await SignalingHarness()
         let expired = try await harness.token(lifetime: .seconds(60), issuedAt: SignalingHarness.now.addingTimeInterval(-61))
         let forged = try await RoomTokenSigner(key: SignalingHarness.otherKey)
             .sign(user: "eve", room: "studio", role: .host, lifetime: .seconds(600), now: SignalingHarness.now)
@@ -153,7 +153,7 @@ import Testing
     }
 
     @Test func viewerOnWHIPAndWrongRoomAre403() async throws {
-        let harness = await SignalingHarness()
+        let harness = try await SignalingHarness()
         let viewer = try await harness.token(role: .viewer)
         let elsewhere = try await harness.token(room: "elsewhere", role: .host)
         try await harness.application().test(.router) { client async throws in
@@ -167,7 +167,7 @@ import Testing
     }
 
     @Test func badSDPIs400() async throws {
-        let harness = await SignalingHarness()
+        let harness = try await SignalingHarness()
         let token = try await harness.token()
         try await harness.application().test(.router) { client async throws in
             #expect(try await post(client, token: token, body: "hello").status == .badRequest)
@@ -181,7 +181,7 @@ import Testing
     }
 
     @Test func mediaPlaneRefusalsMapToStatuses() async throws {
-        let harness = await SignalingHarness()
+        let harness = try await SignalingHarness()
         let token = try await harness.token()
         let expected: [(MediaPlaneError, HTTPResponse.Status)] = [
             (.conflict("busy"), .conflict), (.unavailable("shutting down"), .serviceUnavailable),
@@ -196,7 +196,7 @@ import Testing
     }
 
     @Test func wrongContentTypeIs415() async throws {
-        let harness = await SignalingHarness()
+        let harness = try await SignalingHarness()
         let token = try await harness.token()
         try await harness.application().test(.router) { client async throws in
             #expect(try await post(client, token: token, type: "text/plain").status == .unsupportedMediaType)
@@ -210,7 +210,7 @@ import Testing
     }
 
     @Test func oversizedBodyIs413() async throws {
-        let harness = await SignalingHarness()
+        let harness = try await SignalingHarness()
         let token = try await harness.token()
         try await harness.application().test(.router) { client async throws in
             let big = SDPSamples.whipOffer + "a=x-padding:" + String(repeating: "p", count: 64 * 1024) + "\r\n"
@@ -222,7 +222,7 @@ import Testing
     }
 
     @Test func patchTricklesCandidatesToTheSession() async throws {
-        let harness = await SignalingHarness()
+        let harness = try await SignalingHarness()
         let token = try await harness.token()
         try await harness.application().test(.router) { client async throws in
             let created = try await post(client, token: token)
@@ -248,7 +248,7 @@ import Testing
     }
 
     @Test func patchRefusesRestartsStaleETagsAndBadFragments() async throws {
-        let harness = await SignalingHarness()
+        let harness = try await SignalingHarness()
         let token = try await harness.token()
         let trickle = "application/trickle-ice-sdpfrag"
         try await harness.application().test(.router) { client async throws in
@@ -275,7 +275,7 @@ import Testing
     }
 
     @Test func optionsAnswersCORSPreflights() async throws {
-        let harness = await SignalingHarness()
+        let harness = try await SignalingHarness()
         try await harness.application().test(.router) { client async throws in
             let endpoint = try await client.execute(uri: "/whip/studio", method: .options) { $0 }
             #expect(endpoint.status == .noContent)
@@ -296,7 +296,7 @@ import Testing
     }
 
     @Test func allowedOriginIsConfigurable() async throws {
-        let harness = await SignalingHarness(configuration: .init(allowedOrigin: "https://app.example", now: { SignalingHarness.now }))
+        let harness = try await SignalingHarness(configuration: .init(allowedOrigin: "https://app.example", now: { SignalingHarness.now }))
         try await harness.application().test(.router) { client async throws in
             let response = try await client.execute(uri: "/whip/studio", method: .options) { $0 }
             #expect(response.headers[.accessControlAllowOrigin] == "https://app.example")
@@ -306,7 +306,7 @@ import Testing
     }
 
     @Test func otherMethodsAre405WithAllow() async throws {
-        let harness = await SignalingHarness()
+        let harness = try await SignalingHarness()
         try await harness.application().test(.router) { client async throws in
             let get = try await client.execute(uri: "/whip/studio", method: .get) { $0 }
             #expect(get.status == .methodNotAllowed)
@@ -318,7 +318,7 @@ import Testing
     }
 
     @Test func sessionThatEndsByItselfFreesItsResource() async throws {
-        let harness = await SignalingHarness()
+        let harness = try await SignalingHarness()
         let token = try await harness.token()
         try await harness.application().test(.router) { client async throws in
             let location = try #require(try await post(client, token: token).headers[.location])
@@ -333,7 +333,7 @@ import Testing
     }
 
     @Test func shutdownClosesOpenSessions() async throws {
-        let harness = await SignalingHarness()
+        let harness = try await SignalingHarness()
         let token = try await harness.token()
         try await harness.application().test(.router) { client async throws in
             #expect(try await post(client, token: token).status == .created)
@@ -345,7 +345,7 @@ import Testing
     }
 
     @Test func webClientIsServed() async throws {
-        let harness = await SignalingHarness()
+        let harness = try await SignalingHarness()
         try await harness.application().test(.router) { client async throws in
             let page = try await client.execute(uri: "/", method: .get) { $0 }
             #expect(page.status == .ok)

@@ -10,7 +10,7 @@ import Testing
 /// 127.0.0.1, with the fake media plane behind it.
 @Suite(.timeLimit(.minutes(1))) struct WebSocketSignalingTests {
     @Test func joinReturnsRoomStateAndPingPongs() async throws {
-        let harness = await SignalingHarness()
+        let harness = try await SignalingHarness()
         let token = try await harness.token(role: .host)
         harness.media.setTracks([RoomTrackInfo(trackID: "t1", participant: "p-x", kind: "video", muted: false)], in: "studio")
         try await harness.withLiveServer { port async throws in
@@ -33,7 +33,7 @@ import Testing
     }
 
     @Test func offerAnswerServerOfferAndEvents() async throws {
-        let harness = await SignalingHarness()
+        let harness = try await SignalingHarness()
         let token = try await harness.token(role: .guest)
         let media = harness.media
         try await harness.withLiveServer { port async throws in
@@ -85,7 +85,7 @@ import Testing
     }
 
     @Test func closingTheSocketClosesThePeerSession() async throws {
-        let harness = await SignalingHarness()
+        let harness = try await SignalingHarness()
         let token = try await harness.token()
         try await harness.withLiveServer { port async throws in
             try await SignalingSocket.connect(port: port, query: "?token=\(token)") { socket async throws in
@@ -101,7 +101,7 @@ import Testing
     }
 
     @Test func malformedAndUnknownMessagesGetErrorsAndTheSocketStaysOpen() async throws {
-        let harness = await SignalingHarness()
+        let harness = try await SignalingHarness()
         let token = try await harness.token()
         try await harness.withLiveServer { port async throws in
             try await SignalingSocket.connect(port: port, query: "?token=\(token)") { socket async throws in
@@ -140,7 +140,7 @@ import Testing
     }
 
     @Test func viewerOfferingToSendMediaIsForbidden() async throws {
-        let harness = await SignalingHarness()
+        let harness = try await SignalingHarness()
         let token = try await harness.token(user: "vic", role: .viewer)
         try await harness.withLiveServer { port async throws in
             try await SignalingSocket.connect(port: port, query: "?token=\(token)") { socket async throws in
@@ -164,7 +164,7 @@ import Testing
     }
 
     @Test func separateHTTPAndWebSocketRoutersServeTheirRoutes() async throws {
-        let harness = await SignalingHarness()
+        let harness = try await SignalingHarness()
         let token = try await harness.token()
         try await harness.withLiveServer(separateRouters: true) { port async throws in
             try await SignalingSocket.connect(port: port, query: "?token=\(token)") { socket async throws in
@@ -182,7 +182,7 @@ import Testing
     }
 
     @Test func tokenMayComeInTheJoinMessage() async throws {
-        let harness = await SignalingHarness()
+        let harness = try await SignalingHarness()
         let token = try await harness.token(user: "bob", role: .viewer)
         try await harness.withLiveServer { port async throws in
             try await SignalingSocket.connect(port: port) { socket async throws in
@@ -193,7 +193,7 @@ import Testing
     }
 
     @Test func badTokensEndTheSocketWith1008() async throws {
-        let harness = await SignalingHarness()
+        let harness = try await SignalingHarness()
         let valid = try await harness.token()
         let expired = try await harness.token(lifetime: .seconds(1), issuedAt: SignalingHarness.now.addingTimeInterval(-10))
         let cases: [(query: String, join: String, code: String)] = [
@@ -218,7 +218,7 @@ import Testing
     }
 
     @Test func socketsThatNeverJoinAreClosed() async throws {
-        let harness = await SignalingHarness(configuration: .init(joinTimeout: .milliseconds(200), now: { SignalingHarness.now }))
+        let harness = try await SignalingHarness(configuration: .init(joinTimeout: .milliseconds(200), now: { SignalingHarness.now }))
         try await harness.withLiveServer { port async throws in
             let close = try await SignalingSocket.connect(port: port) { socket async throws in
                 #expect(try await socket.receive("error")["code"] as? String == "unauthorized")
@@ -228,7 +228,7 @@ import Testing
     }
 
     @Test func oversizedMessagesCloseWith1009() async throws {
-        let harness = await SignalingHarness()
+        let harness = try await SignalingHarness()
         let token = try await harness.token()
         let big = #"{"type":"offer","sdp":""# + String(repeating: "a", count: 70 * 1024) + #""}"#
         try await harness.withLiveServer { port async throws in
@@ -248,7 +248,7 @@ import Testing
     }
 
     @Test func participantsSeeEachOtherComeAndGo() async throws {
-        let harness = await SignalingHarness()
+        let harness = try await SignalingHarness()
         let alice = try await harness.token(user: "alice", role: .host)
         let bob = try await harness.token(user: "bob", role: .viewer, name: "Bob B.")
         let media = harness.media
