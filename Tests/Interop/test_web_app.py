@@ -95,7 +95,7 @@ def test_web_viewer_watches_side_by_side_then_cohosts(server, run):
             browser.click("#chat-send")
             web_user = browser.script("return window.chobi.live.user.id;")
             heard = await watcher.wait_chat(lambda m: m["text"] == f"hello from the page {tag}")
-            assert heard["user"] == web_user and heard["name"] == f"Web {tag}" and heard["role"] == "viewer", heard
+            assert heard["author"] == web_user and heard["name"] == f"Web {tag}" and heard["role"] == "viewer", heard
             watcher.chat.send(f"hello browser {tag}")
             shown = await until(lambda: browser.script(
                 "return [...document.querySelectorAll('#chat-log li')].map(li => li.textContent);"), 10,

@@ -10,6 +10,7 @@
     invitedUsers: new Set(), viewerCount: 0, guestCount: 0, invited: false, followingHost: false,
     awaitingClose: false, reconnects: 0, reconnectTimer: null, peopleTimer: null, report: null, events: [], queue: Promise.resolve(),
     chat: null, chatMessages: [], speakers: [], videoLayers: new Map(), pausedVideo: new Set(),
+    gifts: [], balance: null, giftsShown: 0,
   };
   chobi.live = live;
 
@@ -38,7 +39,7 @@
   }
 
   function showOnly(section) {
-    for (const id of ['account', 'lobby', 'stage', 'report']) $(id).hidden = id !== section;
+    for (const id of ['account', 'lobby', 'stage', 'report', 'wallet']) $(id).hidden = id !== section;
   }
 
   // MARK: the control API (tRPC wire format)
@@ -190,6 +191,7 @@
     showOnly('stage');
     renderRoom();
     showFollow(session.host.id).catch(() => {});
+    loadGifts().catch(setError);
     setState('connecting');
     // The camera first: if it is refused, nothing has been opened on the server yet.
     if (role !== 'viewer') await openCamera();
@@ -347,6 +349,13 @@
       case 'session_ended':
         showReport(message.report);
         break;
+      case 'new_message':
+      case 'chat_history':
+      case 'message_deleted':
+      case 'chat_error':
+      case 'gift_animation':
+        roomMessage(message);
+        break;
       case 'closed':
         await closed(message.reason);
         break;
@@ -406,27 +415,141 @@
       if (live.chat !== chat || typeof event.data !== 'string') return;
       let message;
       try { message = JSON.parse(event.data); } catch (e) { return; }
-      if (message && message.type === 'chat') showChat(message);
+      if (message) roomMessage(message);
     });
   }
 
+  // Chat and gifts reach a member once: on the chat channel when it is open, on the socket
+  // otherwise (docs/signaling.md, "Data channels and chat"); both come here.
+  function roomMessage(message) {
+    switch (message.type) {
+      case 'new_message': showChat(message); break;
+      case 'chat_history':
+        $('chat-log').replaceChildren();
+        live.chatMessages = [];
+        for (const line of message.messages || []) showChat(line);
+        break;
+      case 'message_deleted': {
+        live.chatMessages = live.chatMessages.filter((m) => m.id !== message.id);
+        const item = document.querySelector('#chat-log li[data-id="' + Number(message.id) + '"]');
+        if (item) item.remove();
+        break;
+      }
+      case 'chat_error': setError(new Error(message.message || message.code)); break;
+      case 'gift_animation': playGift(message); break;
+      default: break;
+    }
+  }
+
   function showChat(message) {
+    const log = $('chat-log');
+    // History and a live line may both bring a line: ids make it once.
+    if (message.id !== undefined && log.querySelector('li[data-id="' + Number(message.id) + '"]')) return;
     live.chatMessages.push(message);
     if (live.chatMessages.length > 200) live.chatMessages.shift();
-    const log = $('chat-log');
-    const item = element('li');
-    item.append(element('span', 'who', message.name || message.user), element('span', 'text', message.text));
+    const item = element('li', message.kind === 'gift' ? 'gift' : null);
+    if (message.id !== undefined) item.dataset.id = String(message.id);
+    item.append(element('span', 'who', message.name || message.username || message.author),
+                element('span', 'text', message.text));
+    if (live.role === 'host' && message.id !== undefined) {
+      item.append(button('Delete', 'small mod', () => api('chat.deleteMessage', { messageId: message.id })));
+      if (message.author && live.user && message.author !== live.user.id) {
+        item.append(button('Mute 5 min', 'small mod', () => api('chat.muteUser',
+          { sessionId: live.session.id, userId: message.author, seconds: 300 })));
+      }
+    }
     log.append(item);
     while (log.children.length > 200) log.firstChild.remove();
     log.scrollTop = log.scrollHeight;
   }
 
-  function sendChat() {
+  async function sendChat() {
     const input = $('chat-text');
     const text = input.value.trim();
-    if (!text || !live.chat || live.chat.readyState !== 'open') return;
-    live.chat.send(text);
+    if (!text) return;
+    if (live.chat && live.chat.readyState === 'open') {
+      live.chat.send(text);
+    } else if (live.session) {
+      await api('chat.sendMessage', { sessionId: live.session.id, text, clientMessageId: newKey() });
+    } else {
+      return;
+    }
     input.value = '';
+  }
+
+  function newKey() {
+    return (window.crypto && crypto.randomUUID) ? crypto.randomUUID()
+      : Date.now().toString(36) + Math.random().toString(36).slice(2);
+  }
+
+  // MARK: gifts and coins
+
+  async function loadGifts() {
+    if (!live.gifts.length) live.gifts = (await api('gifts.getAvailableGifts', undefined, { query: true })).gifts;
+    const list = $('gift-list');
+    list.replaceChildren();
+    for (const tier of ['common', 'rare', 'legendary']) {
+      list.append(element('span', 'tier', tier));
+      for (const gift of live.gifts.filter((g) => g.tier === tier)) {
+        const node = button(gift.name + ' · ' + gift.priceCoins, 'small ' + tier, () => sendGift(gift));
+        node.dataset.giftId = gift.id;
+        list.append(node);
+      }
+    }
+    await refreshBalance();
+  }
+
+  async function refreshBalance() {
+    showBalance(await api('gifts.getUserBalance', undefined, { query: true }));
+  }
+
+  function showBalance(balance) {
+    live.balance = balance;
+    for (const [id, value] of [['coins', balance.coins], ['diamonds', balance.diamonds],
+                               ['wallet-coins', balance.coins], ['wallet-diamonds', balance.diamonds]]) {
+      $(id).textContent = String(value);
+    }
+  }
+
+  async function sendGift(gift) {
+    if (!live.session) return;
+    const count = gift.canCombo ? Math.min(99, Math.max(1, parseInt($('gift-count').value, 10) || 1)) : 1;
+    const answer = await api('gifts.sendGift', { sessionId: live.session.id, giftId: gift.id, count, idempotencyKey: newKey() });
+    showBalance(answer.balance);
+  }
+
+  // Legendary gifts fill the stage; the others rise over it. A gift to or from us updates our balance.
+  function playGift(message) {
+    live.giftsShown += 1;
+    const node = element('div', 'gift-animation ' + message.gift.tier);
+    node.dataset.gift = message.gift.id;
+    node.dataset.animation = message.gift.animation;
+    node.append(element('span', null, message.sender.name + ' sent ' + message.gift.name +
+                        (message.count > 1 ? ' ×' + message.count : '')));
+    if (message.combo > 1) node.append(element('span', 'combo', 'combo ×' + message.combo));
+    $('gift-stage').append(node);
+    setTimeout(() => node.remove(), message.gift.tier === 'legendary' ? 5000 : 3000);
+    const me = live.user && live.user.id;
+    if (me && (message.recipient.id === me || message.sender.id === me)) refreshBalance().catch(() => {});
+  }
+
+  async function showWallet() {
+    const [balance, history] = await Promise.all([
+      api('gifts.getUserBalance', undefined, { query: true }),
+      api('gifts.getUserTransactions', { limit: 50 }, { query: true }),
+    ]);
+    showBalance(balance);
+    const list = $('wallet-transactions');
+    list.replaceChildren(...history.transactions.map((t) => {
+      const item = element('li');
+      item.append(element('span', null, new Date(t.createdAt).toLocaleString()),
+                  element('span', null, t.kind === 'purchase' ? 'coins bought' : (t.amount < 0 ? 'gift sent' : 'gift received')),
+                  element('span', null, (t.amount > 0 ? '+' : '') + t.amount + ' ' + t.balance),
+                  element('span', 'muted-note', t.giftId ? t.giftId + (t.giftCount > 1 ? ' ×' + t.giftCount : '') : ''));
+      return item;
+    }));
+    if (!live.session) showOnly('wallet');
+    else $('wallet').hidden = false;
   }
 
   function closePeer() {
@@ -713,6 +836,7 @@
       ['guests', 'Guests', String],
       ['messages', 'Messages', String],
       ['gifts', 'Gifts', String],
+      ['giftCoins', 'Coins in gifts', String],
     ];
     const figures = $('report-figures');
     figures.replaceChildren();
@@ -739,7 +863,12 @@
   $('leave-session').addEventListener('click', () => guarded(async () => leaveRoom()));
   $('accept-invite').addEventListener('click', () => guarded(() => acceptInvite(true)));
   $('decline-invite').addEventListener('click', () => guarded(() => acceptInvite(false)));
-  $('chat-form').addEventListener('submit', (event) => { event.preventDefault(); sendChat(); });
+  $('chat-form').addEventListener('submit', (event) => { event.preventDefault(); guarded(sendChat); });
+  $('open-wallet').addEventListener('click', () => guarded(showWallet));
+  $('close-wallet').addEventListener('click', () => guarded(async () => {
+    $('wallet').hidden = true;
+    if (!live.session) renderAccount();
+  }));
   $('back-to-lobby').addEventListener('click', () => guarded(async () => { live.report = null; renderAccount(); }));
   // The lobby list stays current while it is on screen.
   setInterval(() => {
