@@ -1,7 +1,8 @@
 """Gifts from the web page, in two headless Chromiums: a host goes live from its page, a viewer
 with coins watches from another page and sends a gift from the gift panel; the host's page plays
 the animation, and both pages' balances change by what the ledger moved. Kept chat reaches the
-pages with ids, and the host's page can delete a line for everyone."""
+pages with ids; the host's page deletes a line for everyone and appoints a moderator, whose page
+can then delete lines too."""
 import asyncio
 import secrets
 import subprocess
@@ -70,6 +71,23 @@ def test_a_page_sends_a_gift_and_the_host_page_plays_it(server, run):
         await until(lambda: not viewer_page.script(
             "return !!document.querySelector('#chat-log li[data-id=\"' + arguments[0] + '\"]');", line_id),
             10, "the line gone from the viewer's page")
+
+        # The host makes the viewer a moderator from its line; the viewer's page then deletes a
+        # line of the host's for everyone.
+        find_line = ("const li = [...document.querySelectorAll('#chat-log li[data-id]')]"
+                     ".find(l => l.textContent.includes(arguments[0])); return li && li.dataset.id;")
+        viewer_page.fill("chat-text", f"make me a moderator {tag}")
+        viewer_page.click("#chat-send")
+        ask = await until(lambda: host_page.script(find_line, f"make me a moderator {tag}"), 10, "the request line")
+        host_page.click(f"#chat-log li[data-id='{ask}'] button.appoint")
+        await until(lambda: viewer_page.script("return window.chobi.live.moderators.has(arguments[0]);", fan_id), 10,
+                    "the viewer's page knows it moderates")
+        host_page.fill("chat-text", f"from the host {tag}")
+        host_page.click("#chat-send")
+        hosts = await until(lambda: viewer_page.script(find_line, f"from the host {tag}"), 10, "the host's line")
+        viewer_page.click(f"#chat-log li[data-id='{hosts}'] button")
+        await until(lambda: not host_page.script(find_line, f"from the host {tag}"), 10,
+                    "the host's line deleted by the moderator")
 
     try:
         run(scenario(), timeout=90)

@@ -33,6 +33,14 @@ public struct ChatProcedures: Sendable {
         var limit: Int?
     }
 
+    struct SessionIDInput: Decodable, Sendable {
+        var sessionId: String
+    }
+
+    struct Moderators: Encodable, Sendable {
+        var moderators: [String]
+    }
+
     struct MessageInput: Decodable, Sendable {
         var messageId: Int64
     }
@@ -87,6 +95,11 @@ public struct ChatProcedures: Sendable {
                                                      limit: input.limit ?? ChatRepository.defaultPageSize)
             return Page(messages: page.messages.map { RoomMessage.line($0) }, nextBefore: page.nextBefore)
         }
+        router.query("chat.getModerators") { (input: SessionIDInput, context) in
+            let session = try Identifier.parse(input.sessionId, field: "sessionId")
+            try await requireReader(session, context: context)
+            return Moderators(moderators: try await store.chat.moderators(sessionId: session).map { $0.userId.apiString })
+        }
         router.mutation("chat.deleteMessage", access: .user) { (input: MessageInput, context) in
             guard let message = try await store.chat.message(id: input.messageId) else {
                 throw TRPCError.notFound("message not found")
@@ -103,6 +116,8 @@ public struct ChatProcedures: Sendable {
             let user = try Identifier.parse(input.userId, field: "userId")
             guard user != session.hostId else { throw InputValidation.failure("userId", "the host moderates already") }
             _ = try await store.chat.setModerator(sessionId: session.id, userId: user, on: input.on, by: caller, now: chat.now())
+            await chat.signaling.sendToRoom(RoomMessage.moderatorChanged(userId: user.apiString, moderator: input.on),
+                                            in: session.id.apiString)
             return Done(sessionId: session.id.apiString, userId: user.apiString, moderator: input.on)
         }
         router.mutation("chat.muteUser", access: .user) { (input: MuteInput, context) in

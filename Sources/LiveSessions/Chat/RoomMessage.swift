@@ -56,6 +56,12 @@ enum RoomMessage {
                                                                clientMessageId: clientMessageId)))
     }
 
+    /// The host appointed or dismissed a moderator (pages show moderation to moderators).
+    static func moderatorChanged(userId: String, moderator: Bool) -> String {
+        struct Changed: Encodable { var userId: String; var moderator: Bool }
+        return encode(Typed(type: "moderator_changed", body: Changed(userId: userId, moderator: moderator)))
+    }
+
     struct Person: Encodable, Sendable, Equatable {
         var id: String
         var name: String

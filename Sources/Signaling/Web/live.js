@@ -10,7 +10,7 @@
     invitedUsers: new Set(), viewerCount: 0, guestCount: 0, invited: false, followingHost: false,
     awaitingClose: false, reconnects: 0, reconnectTimer: null, peopleTimer: null, report: null, events: [], queue: Promise.resolve(),
     chat: null, chatMessages: [], speakers: [], videoLayers: new Map(), pausedVideo: new Set(),
-    gifts: [], balance: null, giftsShown: 0,
+    gifts: [], balance: null, giftsShown: 0, moderators: new Set(),
   };
   chobi.live = live;
 
@@ -192,6 +192,9 @@
     renderRoom();
     showFollow(session.host.id).catch(() => {});
     loadGifts().catch(setError);
+    api('chat.getModerators', { sessionId: session.id }, { query: true })
+      .then((data) => { live.moderators = new Set(data.moderators); })
+      .catch(() => {});
     setState('connecting');
     // The camera first: if it is refused, nothing has been opened on the server yet.
     if (role !== 'viewer') await openCamera();
@@ -354,6 +357,7 @@
       case 'message_deleted':
       case 'chat_error':
       case 'gift_animation':
+      case 'moderator_changed':
         roomMessage(message);
         break;
       case 'closed':
@@ -437,8 +441,17 @@
       }
       case 'chat_error': setError(new Error(message.message || message.code)); break;
       case 'gift_animation': playGift(message); break;
+      case 'moderator_changed':
+        if (message.moderator) live.moderators.add(message.userId);
+        else live.moderators.delete(message.userId);
+        break;
       default: break;
     }
+  }
+
+  // The host and the moderators it appointed delete lines and mute people; only the host appoints.
+  function canModerate() {
+    return live.role === 'host' || (live.user && live.moderators.has(live.user.id));
   }
 
   function showChat(message) {
@@ -451,11 +464,17 @@
     if (message.id !== undefined) item.dataset.id = String(message.id);
     item.append(element('span', 'who', message.name || message.username || message.author),
                 element('span', 'text', message.text));
-    if (live.role === 'host' && message.id !== undefined) {
+    if (canModerate() && message.id !== undefined) {
       item.append(button('Delete', 'small mod', () => api('chat.deleteMessage', { messageId: message.id })));
-      if (message.author && live.user && message.author !== live.user.id) {
+      const other = message.author && live.user && message.author !== live.user.id && message.role !== 'host';
+      if (other) {
         item.append(button('Mute 5 min', 'small mod', () => api('chat.muteUser',
           { sessionId: live.session.id, userId: message.author, seconds: 300 })));
+      }
+      if (other && live.role === 'host') {
+        const author = message.author;
+        item.append(button('Moderator', 'small mod appoint', () => api('chat.setModerator',
+          { sessionId: live.session.id, userId: author, on: !live.moderators.has(author) })));
       }
     }
     log.append(item);
