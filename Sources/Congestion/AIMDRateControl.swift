@@ -11,7 +11,7 @@ public struct AIMDRateControl: Sendable {
         case hold, increase, decrease
     }
 
-    public struct Configuration: Sendable, Equatable {
+    public struct Configuration: Sendable, Equatable, BitrateBounds {
         public var startBitrate: UInt64 = 300_000
         public var minBitrate: UInt64 = 30_000
         public var maxBitrate: UInt64 = 30_000_000
@@ -32,14 +32,6 @@ public struct AIMDRateControl: Sendable {
         public var detectorDelay: Duration = .milliseconds(100)
 
         public init() {}
-
-        public init(startBitrate: UInt64, minBitrate: UInt64, maxBitrate: UInt64) {
-            self.startBitrate = startBitrate
-            self.minBitrate = minBitrate
-            self.maxBitrate = Swift.max(maxBitrate, minBitrate)
-        }
-
-        var bitrateRange: ClosedRange<UInt64> { minBitrate...Swift.max(minBitrate, maxBitrate) }
     }
 
     public let configuration: Configuration

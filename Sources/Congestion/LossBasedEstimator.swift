@@ -9,7 +9,7 @@
 // start from the current target, so the bound bites as soon as losses appear.
 
 public struct LossBasedEstimator: Sendable {
-    public struct Configuration: Sendable, Equatable {
+    public struct Configuration: Sendable, Equatable, BitrateBounds {
         public var startBitrate: UInt64 = 300_000
         public var minBitrate: UInt64 = 30_000
         public var maxBitrate: UInt64 = 30_000_000
@@ -25,14 +25,6 @@ public struct LossBasedEstimator: Sendable {
         public var decreaseInterval: Duration = .milliseconds(300)
 
         public init() {}
-
-        public init(startBitrate: UInt64, minBitrate: UInt64, maxBitrate: UInt64) {
-            self.startBitrate = startBitrate
-            self.minBitrate = minBitrate
-            self.maxBitrate = Swift.max(maxBitrate, minBitrate)
-        }
-
-        var bitrateRange: ClosedRange<UInt64> { minBitrate...Swift.max(minBitrate, maxBitrate) }
     }
 
     public let configuration: Configuration

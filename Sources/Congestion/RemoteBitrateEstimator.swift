@@ -12,7 +12,7 @@
 // arrival (house rule 5) against the previous packet, so reordering across the wrap is fine.
 
 public struct RemoteBitrateEstimator: Sendable {
-    public struct Configuration: Sendable, Equatable {
+    public struct Configuration: Sendable, Equatable, BitrateBounds {
         public var startBitrate: UInt64 = 300_000
         public var minBitrate: UInt64 = 30_000
         public var maxBitrate: UInt64 = 30_000_000
@@ -28,12 +28,6 @@ public struct RemoteBitrateEstimator: Sendable {
         public var idleTimeout: Duration = .seconds(2)
 
         public init() {}
-
-        public init(startBitrate: UInt64, minBitrate: UInt64, maxBitrate: UInt64) {
-            self.minBitrate = minBitrate
-            self.maxBitrate = Swift.max(maxBitrate, minBitrate)
-            self.startBitrate = startBitrate
-        }
     }
 
     public let configuration: Configuration

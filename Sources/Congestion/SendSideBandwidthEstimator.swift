@@ -16,7 +16,7 @@ import RTP
 // slot of a ring sized at init; nothing per packet allocates.
 
 public struct SendSideBandwidthEstimator: Sendable {
-    public struct Configuration: Sendable, Equatable {
+    public struct Configuration: Sendable, Equatable, BitrateBounds {
         public var startBitrate: UInt64 = 300_000
         public var minBitrate: UInt64 = 30_000
         public var maxBitrate: UInt64 = 30_000_000
@@ -34,13 +34,13 @@ public struct SendSideBandwidthEstimator: Sendable {
 
         public init() {}
 
+        /// `BitrateBounds`' init, with the start clamped into the range: this start is what the
+        /// SFU allocates from before any feedback, so it must already be a rate it may send.
         public init(startBitrate: UInt64, minBitrate: UInt64, maxBitrate: UInt64) {
             self.minBitrate = minBitrate
             self.maxBitrate = Swift.max(maxBitrate, minBitrate)
             self.startBitrate = BitrateArithmetic.clamp(startBitrate, minBitrate...self.maxBitrate)
         }
-
-        var bitrateRange: ClosedRange<UInt64> { minBitrate...Swift.max(minBitrate, maxBitrate) }
     }
 
     /// What happened to feedback entries: the counters a peer's misbehaviour shows in.
