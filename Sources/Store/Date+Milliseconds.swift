@@ -5,7 +5,8 @@ import Foundation
 extension Date {
     // Nearest, not down: a Date made from milliseconds holds them only approximately (Foundation
     // keeps seconds since 2001 in a Double), and must convert back to the same integer.
-    var millisecondsSince1970: Int64 {
+    /// Also what the API and room messages send as a time (`sentAt`): the same integer everywhere.
+    public var millisecondsSince1970: Int64 {
         Int64((timeIntervalSince1970 * 1000).rounded())
     }
 

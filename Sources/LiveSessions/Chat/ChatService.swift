@@ -104,7 +104,7 @@ public final class ChatService: Service, Sendable {
         }
         let line = RoomMessage.Line(id: id, author: user, username: nil, name: name, role: role.rawValue,
                                     text: filter.apply(text), kind: ChatMessageKind.text.rawValue,
-                                    sentAt: now().millisecondsSince1970Value, clientMessageId: nil)
+                                    sentAt: now().millisecondsSince1970, clientMessageId: nil)
         lanes.enqueue(room: room) { [signaling] in
             await signaling.sendToRoom(RoomMessage.newMessage(line), in: room)
         }

@@ -26,7 +26,7 @@ enum RoomMessage {
     static func line(_ message: ChatMessage, role: String? = nil) -> Line {
         Line(id: message.id, author: message.author?.id.apiString, username: message.author?.username,
              name: message.author?.displayName, role: role ?? message.author?.role?.rawValue, text: message.text,
-             kind: message.kind.rawValue, sentAt: message.createdAt.millisecondsSince1970Value,
+             kind: message.kind.rawValue, sentAt: message.createdAt.millisecondsSince1970,
              clientMessageId: message.clientMessageId)
     }
 
@@ -109,8 +109,4 @@ enum RoomMessage {
         guard let data = try? encoder.encode(value) else { return #"{"type":"error"}"# }
         return String(decoding: data, as: UTF8.self)
     }
-}
-
-extension Date {
-    var millisecondsSince1970Value: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
 }
