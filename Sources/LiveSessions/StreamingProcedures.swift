@@ -124,7 +124,7 @@ public struct StreamingProcedures: Sendable {
         }
         router.query("streaming.getSessionReport", access: .user) { (input: SessionInput, context) in
             let id = try Identifier.parse(input.sessionId, field: "sessionId")
-            guard let session = try await store.sessions.find(id: id) else { throw TRPCError.notFound("session not found") }
+            let session = try await store.session(id)
             guard session.hostId == (try Identifier.caller(context)) else {
                 throw TRPCError.forbidden("only the host sees the report")
             }
@@ -220,9 +220,9 @@ public struct StreamingProcedures: Sendable {
     private func hostedSession(_ text: String, by context: TRPCCallContext) async throws -> StreamingSession {
         let caller = try Identifier.caller(context)
         let id = try Identifier.parse(text, field: "sessionId")
-        guard let session = try await store.sessions.find(id: id) else { throw TRPCError.notFound("session not found") }
+        let session = try await store.session(id)
         guard session.hostId == caller else { throw TRPCError.forbidden("only the host can do this") }
-        guard session.status == .live else { throw TRPCError.notFound("the session has ended") }
+        try session.requireLive()
         return session
     }
 

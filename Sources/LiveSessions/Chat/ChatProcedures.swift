@@ -144,16 +144,15 @@ public struct ChatProcedures: Sendable {
     // MARK: who may
 
     private func liveSession(_ text: String) async throws -> StreamingSession {
-        let id = try Identifier.parse(text, field: "sessionId")
-        guard let session = try await store.sessions.find(id: id) else { throw TRPCError.notFound("session not found") }
-        guard session.status == .live else { throw TRPCError.notFound("the session has ended") }
+        let session = try await store.session(try Identifier.parse(text, field: "sessionId"))
+        try session.requireLive()
         return session
     }
 
     /// The host, or a moderator they appointed, of a live session.
     private func requireModerator(_ sessionId: UUID, caller: UUID) async throws {
-        guard let session = try await store.sessions.find(id: sessionId) else { throw TRPCError.notFound("session not found") }
-        guard session.status == .live else { throw TRPCError.notFound("the session has ended") }
+        let session = try await store.session(sessionId)
+        try session.requireLive()
         if session.hostId == caller { return }
         guard try await store.chat.isModerator(sessionId: sessionId, userId: caller) else {
             throw TRPCError.forbidden("only the host and moderators can do this")
@@ -162,19 +161,15 @@ public struct ChatProcedures: Sendable {
 
     /// Anyone may read a public session's chat; a private one's only those it admits.
     private func requireReader(_ sessionId: UUID, context: TRPCCallContext) async throws {
-        guard let session = try await store.sessions.find(id: sessionId) else { throw TRPCError.notFound("session not found") }
+        let session = try await store.session(sessionId)
         guard session.isPrivate else { return }
         guard let user = context.user.flatMap({ UUID(uuidString: $0.id) }) else {
             throw TRPCError.unauthorized("this session is private")
         }
-        do {
-            _ = try await store.sessions.admit(sessionId: sessionId, userId: user)
-        } catch .sessionEnded {
-            // An ended private session's chat stays readable to those it admitted; admit says
-            // only that it ended, so the host and followers are checked the simple way.
-            guard session.hostId == user else { throw TRPCError.forbidden("this session is private") }
-        } catch {
-            throw error
-        }
+        guard session.hostId != user else { return }
+        // Admission is judged for live sessions only: once a private session ended, its chat is
+        // the host's alone.
+        guard session.status == .live else { throw TRPCError.forbidden("this session is private") }
+        _ = try await store.sessions.admit(sessionId: sessionId, userId: user)
     }
 }

@@ -206,7 +206,6 @@ public final class ChatService: Service, Sendable {
         } catch {
             switch error {
             case .sessionEnded: throw ChatRefusal.sessionEnded
-            case .sessionNotFound: throw TRPCError.notFound("session not found")
             case .banned: throw ChatRefusal.notAllowed("you were removed from this session")
             case .notAdmitted: throw ChatRefusal.notAllowed("this session is private")
             default: throw error
