@@ -41,6 +41,6 @@ struct ChatAllowance {
 }
 
 /// Why a chat message was not relayed.
-enum ChatRefusal: String {
+enum ChatFrameRefusal: String {
     case binary, empty, tooLong, tooFast
 }

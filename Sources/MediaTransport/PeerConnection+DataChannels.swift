@@ -112,7 +112,7 @@ extension PeerConnection {
     /// A line on the chat channel: text, not blank, within the transport's size limit and its
     /// flood guard (the chat service applies the room's own rules: length, mutes, slow mode).
     private func readChat(_ payload: DataChannelPayload, at now: Duration) {
-        let refusal: ChatRefusal?
+        let refusal: ChatFrameRefusal?
         switch payload {
         case .binary: refusal = .binary
         case .text(let text) where text.allSatisfy(\.isWhitespace): refusal = .empty
