@@ -40,7 +40,7 @@ struct ChatAllowance {
     }
 }
 
-/// Why a chat message was not relayed.
+/// Why the media loop dropped a chat frame before the chat service saw it.
 enum ChatFrameRefusal: String {
     case binary, empty, tooLong, tooFast
 }
