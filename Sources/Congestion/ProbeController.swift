@@ -2,11 +2,13 @@
 // `ProbeBitrateEstimator`) lets the estimate jump instead of creeping up at 8 %/s. When it probes:
 // - at start, at 3× and 6× the start bitrate;
 // - while a probe's result comes back at ≥ 70 % of what was probed, again at 2× the result
-//   (exponential search, up to the cap);
+//   (exponential search, up to the cap, until the estimate covers what the application wants);
 // - when the application would use more than the estimate (`setWantedBitrate`), at 2× the
 //   estimate, at most once every 5 s and not within 5 s of a large drop (a path that just lost
 //   capacity should settle before being pushed again).
-// Every probe is capped by the maximum bitrate and by what the application wants.
+// Every probe is capped by the maximum bitrate and by twice what the application wants: a probe
+// returns a little under its rate, so one capped at the wish itself leaves the estimate just short
+// of it, and the application waits on the estimator's slow climb for the last few percent.
 //
 // It does not send anything: the caller polls a `ProbeCluster` when `nextDeadline` passes and
 // sends padding (or RTX) at its bitrate, tagging each packet with the cluster id.
@@ -54,6 +56,8 @@ public struct ProbeController: Sendable {
         public var dropRatio = 0.66
         /// A probe must be at least this multiple of the estimate to be worth sending.
         public var minProbeGain = 1.1
+        /// Probes go at most this multiple of what the application wants.
+        public var wantedHeadroom = 2.0
 
         public init() {}
 
@@ -89,9 +93,11 @@ public struct ProbeController: Sendable {
         pendingDue = [Duration](repeating: .zero, count: 4)
     }
 
-    /// The cap every probe respects: the maximum, and what the application wants (if it said).
+    /// The cap every probe respects: the maximum, and headroom over what the application wants (if it said).
     private var cap: UInt64 {
-        Swift.min(configuration.maxBitrate, wantedBitrate ?? configuration.maxBitrate)
+        guard let wantedBitrate else { return configuration.maxBitrate }
+        return Swift.min(configuration.maxBitrate,
+                         BitrateArithmetic.bitrate(configuration.wantedHeadroom * Double(wantedBitrate)))
     }
 
     /// Tells the controller what the application would use if it could have it.
@@ -112,8 +118,10 @@ public struct ProbeController: Sendable {
             return
         }
         if Double(bitrate) >= configuration.furtherProbeThreshold * Double(probed) {
-            // The probe got (most of) the way: there may be more above it.
+            // The probe got (most of) the way: there may be more above it, and the application
+            // would use it unless the estimate already covers what it wants.
             waitingFor = nil
+            if let wantedBitrate, bitrate >= wantedBitrate { return }
             plan(BitrateArithmetic.bitrate(configuration.probeMultiplier * Double(bitrate)), at: now)
         }
     }
@@ -131,9 +139,7 @@ public struct ProbeController: Sendable {
 
     /// When an allocation probe becomes allowed, if the application wants more than we have.
     private var allocationProbeTime: Duration? {
-        guard let wanted = wantedBitrate,
-              Double(Swift.min(wanted, configuration.maxBitrate)) >= configuration.minProbeGain * Double(estimate)
-        else { return nil }
+        guard let wanted = wantedBitrate, Swift.min(wanted, configuration.maxBitrate) > estimate else { return nil }
         var time = lastProbe.map { $0 + configuration.allocationProbeInterval } ?? .zero
         if let lastDrop { time = Swift.max(time, lastDrop + configuration.allocationProbeInterval) }
         // Not while a probe's result may still come back (it may start a search of its own).

@@ -170,15 +170,45 @@ struct ProbeTests {
         let secondValue = controller.poll(at: start + .seconds(9))
         let second = try #require(secondValue)
         #expect(second.bitrate == 1_000_000)
-        // Capped by what the application wants.
+        // The result (≥ 70 %) searches further, past what the application wants (3 Mbps).
         controller.onEstimate(2_000_000, at: start + .seconds(9) + .milliseconds(200))
         let thirdValue = controller.poll(at: start + .seconds(9) + .milliseconds(200))
         let third = try #require(thirdValue)
-        #expect(third.bitrate == 3_000_000)
-        // When the estimate covers the wish, nothing more is planned.
-        controller.onEstimate(2_900_000, at: start + .seconds(10))
+        #expect(third.bitrate == 4_000_000)
+        // Once the estimate covers the wish, nothing more is planned.
+        controller.onEstimate(3_100_000, at: start + .seconds(10))
         #expect(controller.nextDeadline == nil)
         #expect(controller.poll(at: start + .seconds(30)) == nil)
+    }
+
+    @Test("probes go up to twice the wish, so an estimate just short of it is probed past it")
+    func probesOvershootTheWish() throws {
+        var configuration = ProbeController.Configuration(startBitrate: 500_000, maxBitrate: 10_000_000)
+        configuration.initialMultipliers = []
+        var controller = ProbeController(configuration: configuration)
+        let start = Duration.seconds(100)
+        controller.setWantedBitrate(850_000, at: start)
+        // 3 % short of the wish: still worth a probe, at 2× the estimate (under 2× the wish).
+        controller.onEstimate(823_000, at: start)
+        let firstValue = controller.poll(at: start)
+        let first = try #require(firstValue)
+        #expect(first.bitrate == 1_646_000)
+        // Far below a large wish: the search doubles until the estimate covers it.
+        controller.setWantedBitrate(6_000_000, at: start + .seconds(3))
+        controller.onEstimate(1_000_000, at: start + .seconds(3))
+        let secondValue = controller.poll(at: start + .seconds(6))
+        let second = try #require(secondValue)
+        #expect(second.bitrate == 2_000_000)
+        controller.onEstimate(1_900_000, at: start + .seconds(6) + .milliseconds(100))
+        let thirdValue = controller.poll(at: start + .seconds(6) + .milliseconds(100))
+        let third = try #require(thirdValue)
+        #expect(third.bitrate == 3_800_000)
+        controller.onEstimate(3_700_000, at: start + .seconds(6) + .milliseconds(200))
+        let fourthValue = controller.poll(at: start + .seconds(6) + .milliseconds(200))
+        let fourth = try #require(fourthValue)
+        #expect(fourth.bitrate == 7_400_000)
+        controller.onEstimate(7_000_000, at: start + .seconds(6) + .milliseconds(300))
+        #expect(controller.nextDeadline == nil, "the estimate covers the wish: the search stops")
     }
 
     @Test("end to end: probes take a 300 kbps start to a 4 Mbps path's capacity in about a second")
