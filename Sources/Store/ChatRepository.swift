@@ -7,6 +7,8 @@ import GRDB
 /// `standing` answers, and that a deleter is the author, the host or a moderator.
 public struct ChatRepository: Sendable {
     let pool: DatabasePool
+    /// Posts, deletions and gifts: the writes that come in bursts, and whose order rooms see.
+    let commits: GroupCommit
 
     /// Page size of `messages` when the caller gives none.
     public static let defaultPageSize = 50
@@ -16,17 +18,21 @@ public struct ChatRepository: Sendable {
     /// Keeps a line of chat in a live session. A `clientMessageId` the same author already used in
     /// the session makes this a retry: the first stored message comes back, marked replayed, and
     /// nothing is written (even if the session has ended since).
-    /// - Parameter authorId: nil only for `.system` lines.
+    /// - Parameters:
+    ///   - authorId: nil only for `.system` lines.
+    ///   - onCommit: called with the outcome once it is committed, in commit order (the order of
+    ///     the ids), before this returns: where a room's fan-out is queued.
     /// - Throws: `.invalidInput` (no author on a non-system line), `.sessionNotFound`,
     ///   `.sessionEnded`, `.userNotFound`.
     public func post(sessionId: UUID, authorId: UUID?, text: String, kind: ChatMessageKind = .text,
-                     clientMessageId: String? = nil, now: Date) async throws(StoreError)
+                     clientMessageId: String? = nil, now: Date,
+                     onCommit: (@Sendable (IdempotentOutcome<ChatMessage>) -> Void)? = nil) async throws(StoreError)
         -> IdempotentOutcome<ChatMessage>
     {
         guard authorId != nil || kind == .system else {
             throw .invalidInput("authorId: only system lines may have no author")
         }
-        return try await pool.writeValue { db in
+        return try await commits.write(onCommit: onCommit) { db in
             if let authorId, let clientMessageId,
                let first = try Self.message(db, sessionId: sessionId, authorId: authorId,
                                             clientMessageId: clientMessageId) {
@@ -69,11 +75,13 @@ public struct ChatRepository: Sendable {
 
     /// Hides a message from `messages` (it stays stored, with who deleted it and when). Deleting a
     /// deleted message changes nothing and is not an error.
+    /// - Parameter onCommit: as in `post`.
     /// - Returns: the message's session, for the room event that removes it from screens.
     /// - Throws: `.messageNotFound`, `.userNotFound` (`by`).
     @discardableResult
-    public func delete(messageId: Int64, by: UUID, now: Date) async throws(StoreError) -> UUID {
-        try await pool.writeValue { db in
+    public func delete(messageId: Int64, by: UUID, now: Date,
+                       onCommit: (@Sendable (UUID) -> Void)? = nil) async throws(StoreError) -> UUID {
+        try await commits.write(onCommit: onCommit) { db in
             guard let session = try String.fetchOne(
                 db, sql: "SELECT session_id FROM chat_messages WHERE id = ?", arguments: [messageId])
             else { throw StoreError.messageNotFound(messageId) }
@@ -90,12 +98,10 @@ public struct ChatRepository: Sendable {
     /// Writes a line and returns it as `messages` shows it. The caller has checked the session.
     static func insert(_ db: Database, sessionId: UUID, authorId: UUID?, text: String, kind: ChatMessageKind,
                        clientMessageId: String?, nowMs: Int64) throws -> ChatMessage {
-        try db.execute(
-            sql: """
-                INSERT INTO chat_messages (session_id, author_id, text, kind, client_message_id, created_at)
-                VALUES (?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [sessionId.storeKey, authorId?.storeKey, text, kind.rawValue, clientMessageId, nowMs])
+        try db.cachedStatement(sql: """
+            INSERT INTO chat_messages (session_id, author_id, text, kind, client_message_id, created_at)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [sessionId.storeKey, authorId?.storeKey, text, kind.rawValue, clientMessageId, nowMs])
         let id = db.lastInsertedRowID
         guard let message = try message(db, id: id) else { throw StoreError.corruptRow("chat_messages \(id) vanished") }
         return message

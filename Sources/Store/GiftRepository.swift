@@ -5,6 +5,8 @@ import GRDB
 /// second way money moves (after `LedgerRepository.addCoins`), all of it in one SQL transaction.
 public struct GiftRepository: Sendable {
     let pool: DatabasePool
+    /// Posts, deletions and gifts: the writes that come in bursts, and whose order rooms see.
+    let commits: GroupCommit
 
     /// Gifts one request may send at once.
     public static let maxCount = 99
@@ -28,7 +30,9 @@ public struct GiftRepository: Sendable {
     /// The same `idempotencyKey` from the same sender with the same input (session, gift,
     /// recipient, count) returns the first receipt, replayed, and writes nothing, even after the
     /// session ended; with other input it is a conflict.
-    /// - Parameter recipientSharePercent: 0...100, see `defaultRecipientSharePercent`.
+    /// - Parameters:
+    ///   - recipientSharePercent: 0...100, see `defaultRecipientSharePercent`.
+    ///   - onCommit: as in `ChatRepository.post` (gifts and lines share one commit order).
     /// - Throws: `.invalidInput` (count outside 1...`maxCount`, share outside 0...100, empty key),
     ///   `.idempotencyConflict`, `.sessionNotFound`, `.sessionEnded`, `.userNotFound` (sender),
     ///   `.banned`, `.notAdmitted` (the sender), `.cannotGiftSelf`, `.recipientNotOnStage` (neither
@@ -37,7 +41,8 @@ public struct GiftRepository: Sendable {
     public func sendGift(sessionId: UUID, senderId: UUID, giftId: String, recipientId: UUID? = nil, count: Int = 1,
                          idempotencyKey: String,
                          recipientSharePercent: Int = GiftRepository.defaultRecipientSharePercent,
-                         now: Date) async throws(StoreError) -> IdempotentOutcome<GiftReceipt>
+                         now: Date, onCommit: (@Sendable (IdempotentOutcome<GiftReceipt>) -> Void)? = nil)
+        async throws(StoreError) -> IdempotentOutcome<GiftReceipt>
     {
         guard (1...Self.maxCount).contains(count) else { throw .invalidInput("count: between 1 and \(Self.maxCount)") }
         guard (0...100).contains(recipientSharePercent) else {
@@ -45,7 +50,7 @@ public struct GiftRepository: Sendable {
         }
         guard !idempotencyKey.isEmpty else { throw .invalidInput("idempotencyKey: empty") }
         let nowMs = now.millisecondsSince1970
-        return try await pool.writeValue { db in
+        return try await commits.write(onCommit: onCommit) { db in
             let session = try SessionRepository.session(db, id: sessionId)
             // A nil recipient means the host: the same request whether the client named them or not.
             let recipient = recipientId ?? session?.hostId
@@ -62,9 +67,11 @@ public struct GiftRepository: Sendable {
             guard let session else { throw StoreError.sessionNotFound(sessionId) }
             guard session.status == .live else { throw StoreError.sessionEnded(sessionId) }
             // Kicked, or not admitted to a private session: no gifts either.
-            _ = try SessionRepository.admission(db, sessionId: sessionId, userId: senderId)
+            _ = try SessionRepository.admission(db, session: session, userId: senderId)
             guard let recipient else { throw StoreError.sessionNotFound(sessionId) }
-            guard try UserRepository.user(db, id: senderId) != nil else { throw StoreError.userNotFound(senderId) }
+            guard let senderName = try UserRepository.displayName(db, id: senderId) else {
+                throw StoreError.userNotFound(senderId)
+            }
             guard recipient != senderId else { throw StoreError.cannotGiftSelf }
             // On stage: the host, or a guest whose open visit is a guest visit (accepted and
             // joined, not yet removed or gone), as SessionRepository keeps them.
@@ -83,26 +90,38 @@ public struct GiftRepository: Sendable {
             let line = try ChatRepository.insert(
                 db, sessionId: sessionId, authorId: senderId, text: Self.chatText(gift: gift, count: count),
                 kind: .gift, clientMessageId: nil, nowMs: nowMs)
-            let ledgerId = UUID()
+            let ledgerId = UUID.timeOrdered(ms: nowMs)
             try Ledger.record(
                 db, transactionId: ledgerId, kind: .gift,
                 legs: [(try Ledger.account(db, userId: senderId, kind: .coins), -total),
                        (try Ledger.account(db, userId: recipient, kind: .diamonds), diamonds),
                        (try Ledger.systemAccount(db, kind: .platform), platform)],
                 nowMs: nowMs)
-            let id = UUID()
-            try db.execute(
-                sql: """
-                    INSERT INTO gift_transactions
-                        (id, ledger_transaction_id, session_id, gift_id, sender_id, recipient_id, count,
-                         unit_price_coins, total_coins, recipient_diamonds, platform_coins, idempotency_key,
-                         fingerprint, chat_message_id, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
+            let id = UUID.timeOrdered(ms: nowMs)
+            try db.cachedStatement(sql: """
+                INSERT INTO gift_transactions
+                    (id, ledger_transaction_id, session_id, gift_id, sender_id, recipient_id, count,
+                     unit_price_coins, total_coins, recipient_diamonds, platform_coins, idempotency_key,
+                     fingerprint, chat_message_id, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """).execute(
                 arguments: [id.storeKey, ledgerId.storeKey, sessionId.storeKey, gift.id, senderId.storeKey,
                             recipient.storeKey, count, gift.priceCoins, total, diamonds, platform, idempotencyKey,
                             fingerprint, line.id, nowMs])
-            return IdempotentOutcome(value: try Self.receipt(db, id: id), replayed: false)
+            // What `receipt` would read back, from what this transaction wrote: a gift is the hot
+            // write, and re-reading seven rows it just wrote would be most of its cost.
+            let transaction = GiftTransaction(
+                id: id, ledgerTransactionId: ledgerId, sessionId: sessionId, gift: gift, senderId: senderId,
+                recipientId: recipient, count: count, unitPriceCoins: gift.priceCoins, totalCoins: total,
+                recipientDiamonds: diamonds, platformCoins: platform, chatMessageId: line.id,
+                createdAt: Date(millisecondsSince1970: nowMs))
+            let balance = CoinBalance(coins: available - total,
+                                      diamonds: try Ledger.balance(db, userId: senderId, kind: .diamonds))
+            let recipientName = try UserRepository.displayName(db, id: recipient) ?? ""
+            return IdempotentOutcome(
+                value: GiftReceipt(transaction: transaction, balance: balance, chatLine: line, senderName: senderName,
+                                   recipientName: recipientName),
+                replayed: false)
         }
     }
 

@@ -53,8 +53,8 @@ enum Ledger {
                                                 "account": leg.account])
             guard db.changesCount == 1 else { throw StoreError.corruptRow("accounts: no account \(leg.account)") }
         }
-        try db.execute(sql: "INSERT INTO ledger_transactions (id, kind, created_at) VALUES (?, ?, ?)",
-                       arguments: [transactionId.storeKey, kind.rawValue, nowMs])
+        try db.cachedStatement(sql: "INSERT INTO ledger_transactions (id, kind, created_at) VALUES (?, ?, ?)")
+            .execute(arguments: [transactionId.storeKey, kind.rawValue, nowMs])
     }
 
     /// The balance a user's account of `kind` had right after `transactionId` was recorded:

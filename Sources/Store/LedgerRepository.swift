@@ -40,12 +40,12 @@ public struct LedgerRepository: Sendable {
             for id in [userId] + (by.map { [$0] } ?? []) where try UserRepository.user(db, id: id) == nil {
                 throw StoreError.userNotFound(id)
             }
-            let ledgerId = UUID()
+            let ledgerId = UUID.timeOrdered(ms: nowMs)
             let purchases = try Ledger.systemAccount(db, kind: .purchases)
             let coins = try Ledger.account(db, userId: userId, kind: .coins)
             try Ledger.record(db, transactionId: ledgerId, kind: .purchase,
                               legs: [(purchases, -amount), (coins, amount)], nowMs: nowMs)
-            let id = UUID()
+            let id = UUID.timeOrdered(ms: nowMs)
             try db.execute(
                 sql: """
                     INSERT INTO coin_purchases

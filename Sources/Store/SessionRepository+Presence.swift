@@ -54,7 +54,12 @@ extension SessionRepository {
     // MARK: - Statements
 
     static func admission(_ db: Database, sessionId: UUID, userId: UUID) throws -> Admission {
-        let session = try liveSession(db, id: sessionId)
+        try admission(db, session: try liveSession(db, id: sessionId), userId: userId)
+    }
+
+    /// `admission` for a live session the caller has read already.
+    static func admission(_ db: Database, session: StreamingSession, userId: UUID) throws -> Admission {
+        let sessionId = session.id
         if userId == session.hostId { return Admission(session: session, role: .host) }
         if try isBanned(db, sessionId: sessionId, userId: userId) {
             throw StoreError.banned(sessionId: sessionId, userId: userId)
@@ -115,7 +120,7 @@ extension SessionRepository {
 
     static func currentVisit(_ db: Database, sessionId: UUID, userId: UUID) throws -> ParticipantVisit? {
         try ParticipantVisit.fetchOne(
-            db, sql: "SELECT * FROM session_participants WHERE session_id = ? AND user_id = ? AND left_at IS NULL",
+            db.cachedStatement(sql: "SELECT * FROM session_participants WHERE session_id = ? AND user_id = ? AND left_at IS NULL"),
             arguments: [sessionId.storeKey, userId.storeKey])
     }
 

@@ -25,8 +25,9 @@ public struct Store: Sendable {
         self.pool = pool
         self.users = UserRepository(pool: pool)
         self.sessions = SessionRepository(pool: pool)
-        self.chat = ChatRepository(pool: pool)
-        self.gifts = GiftRepository(pool: pool)
+        let commits = GroupCommit(pool: pool)
+        self.chat = ChatRepository(pool: pool, commits: commits)
+        self.gifts = GiftRepository(pool: pool, commits: commits)
         self.ledger = LedgerRepository(pool: pool)
     }
 

@@ -142,6 +142,11 @@ public struct UserRepository: Sendable {
         try User.fetchOne(db.cachedStatement(sql: "SELECT * FROM users WHERE id = ?"), arguments: [id.storeKey])
     }
 
+    /// The user's display name; nil when there is no such user.
+    static func displayName(_ db: Database, id: UUID) throws -> String? {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT display_name FROM users WHERE id = ?"), arguments: [id.storeKey])
+    }
+
     static func userExists(_ db: Database, username: String) throws -> Bool {
         try User.filter(Column("username") == username).isEmpty(db) == false
     }

@@ -20,6 +20,7 @@ enum GiftBenchmark {
         let server = try await APIBenchServer.start()
         do {
             var results: [BenchResult] = []
+            results.append(try await storeOnly(server.store))
             for rooms in [connections, 1] { results.append(try await sendGifts(server, rooms: rooms)) }
             results.append(try await fanOut(server))
             await server.stop()
@@ -69,6 +70,41 @@ enum GiftBenchmark {
         for sender in senders { sent += Int64(perConnection) - (try await store.ledger.balance(userId: sender).coins) }
         let result = BenchResult(name: measured.name, value: measured.value, unit: measured.unit,
                                  detail: measured.detail + "; ledger audited clean after the run (\(sent) gifts, \(audit.minted - before.minted) coins minted for it)")
+        progress(result.line)
+        return result
+    }
+
+    /// The store's share of a gift: `GiftRepository.sendGift` from 8 tasks at once, no HTTP, no
+    /// room. What the HTTP figures lose against it is the request path's cost.
+    private static func storeOnly(_ store: Store) async throws -> BenchResult {
+        let tag = UUID().uuidString.prefix(8).lowercased()
+        let host = try await store.users.create(username: "gsh\(tag)", passwordHash: "x", displayName: "Host", now: Date())
+        let session = try await store.sessions.create(hostId: host.id, title: "Store gifts", now: Date()).id
+        var senders: [UUID] = []
+        for c in 0..<connections {
+            let sender = try await store.users.create(username: "gss\(c)\(tag)", passwordHash: "x", displayName: "S\(c)", now: Date())
+            _ = try await store.ledger.addCoins(userId: sender.id, amount: Int64(requestsPerRun), idempotencyKey: "s-\(c)-\(tag)",
+                                                by: nil, now: Date())
+            senders.append(sender.id)
+        }
+        let perTask = requestsPerRun / connections
+        let start = DispatchTime.now().uptimeNanoseconds
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (c, sender) in senders.enumerated() {
+                group.addTask {
+                    for i in 0..<perTask {
+                        _ = try await store.gifts.sendGift(sessionId: session, senderId: sender, giftId: "rose",
+                                                           idempotencyKey: "s\(c)-\(i)", now: Date())
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let audit = try await store.ledger.verifyLedger()
+        guard audit.isClean else { throw APIBenchFailure.check("ledger after store-only gifts: \(audit.violations)") }
+        let result = BenchResult(name: "gifts store sendGift, 8 tasks, no HTTP", value: Double(perTask * connections) / seconds,
+                                 unit: "gifts/s", detail: "\(perTask * connections) gifts in \(format2(seconds)) s, group commit; ledger audited clean")
         progress(result.line)
         return result
     }

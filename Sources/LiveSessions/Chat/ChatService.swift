@@ -14,9 +14,10 @@ import Synchronization
 /// A live session's chat and gifts as the room sees them: every line, whether from
 /// `chat.sendMessage` or a `chat` data channel, is checked (text rules, admission, mute, slow
 /// mode, rate), filtered, kept, and sent as one `new_message` to every member, on its data channel
-/// where it has one open and on `/rtc` otherwise. Each room's work runs on one lane
-/// (`ChatLanes`), so the order members see is the order of the stored ids. Deletions and gifts go
-/// the same way (`message_deleted`, the gift's line and `gift_animation`). A member gets the latest
+/// where it has one open and on `/rtc` otherwise. Each room's checks and sends run on one lane
+/// (`ChatLanes`); what is stored is sent from the lane as the store commits it (`onCommit`, in
+/// commit order), so the order members see is the order of the stored ids. Deletions and gifts
+/// go the same way (`message_deleted`, the gift's line and `gift_animation`). A member gets the latest
 /// lines on joining (`chat_history`).
 ///
 /// Rooms that are not live sessions (development rooms with `chobi-server token`) relay lines
@@ -141,11 +142,13 @@ public final class ChatService: Service, Sendable {
                 throw ChatRefusal.tooFast(seconds: Self.wholeSeconds(retry))
             }
         }
+        let room = sessionId.apiString
         let outcome = try await store.chat.post(sessionId: sessionId, authorId: authorId, text: filter.apply(text),
-                                                kind: .text, clientMessageId: clientMessageId, now: time)
-        if !outcome.replayed {
+                                                kind: .text, clientMessageId: clientMessageId, now: time) { outcome in
+            // Queued at commit, behind this job: lines and gifts reach the room in id order.
+            guard !outcome.replayed else { return }
             let line = RoomMessage.line(outcome.value, role: role.rawValue)
-            await signaling.sendToRoom(RoomMessage.newMessage(line), in: sessionId.apiString)
+            self.lanes.enqueue(room: room) { await self.signaling.sendToRoom(RoomMessage.newMessage(line), in: room) }
         }
         return outcome.value
     }
@@ -159,42 +162,48 @@ public final class ChatService: Service, Sendable {
     /// Deletes a line for everyone (`message_deleted`); the caller checked who may.
     func delete(_ message: ChatMessage, by moderator: UUID) async throws {
         let room = message.sessionId.apiString
-        try await lanes.perform(room: room) { () async throws in
-            _ = try await self.store.chat.delete(messageId: message.id, by: moderator, now: self.now())
-            await self.signaling.sendToRoom(RoomMessage.deleted(id: message.id), in: room)
+        try await store.chat.delete(messageId: message.id, by: moderator, now: now()) { _ in
+            self.lanes.enqueue(room: room) { await self.signaling.sendToRoom(RoomMessage.deleted(id: message.id), in: room) }
         }
     }
 
     // MARK: gifts
 
-    /// Sends a gift (one SQL transaction in the store) on the session's lane, then its chat line
-    /// and `gift_animation` to the room; a replayed key sends nothing again.
+    /// Sends a gift (one SQL transaction in the store, grouped with whatever else is being
+    /// written), then its chat line and `gift_animation` to the room, queued on the session's
+    /// lane at commit, so the room sees gifts and lines in the order of their ids. The write
+    /// itself holds no lane: a burst of gifts in one room goes to the store together. A replayed
+    /// key sends nothing again.
     func sendGift(sessionId: UUID, senderId: UUID, giftId: String, recipientId: UUID?, count: Int,
                   idempotencyKey: String) async throws -> IdempotentOutcome<GiftReceipt> {
         let room = sessionId.apiString
-        return try await lanes.perform(room: room) { () async throws -> IdempotentOutcome<GiftReceipt> in
-            let outcome = try await self.store.gifts.sendGift(sessionId: sessionId, senderId: senderId, giftId: giftId,
-                                                              recipientId: recipientId, count: count,
-                                                              idempotencyKey: idempotencyKey, now: self.now())
-            guard !outcome.replayed else { return outcome }
-            let receipt = outcome.value
-            let transaction = receipt.transaction
-            if let line = receipt.chatLine {
-                await self.signaling.sendToRoom(RoomMessage.newMessage(RoomMessage.line(line)), in: room)
-            }
-            let combo = self.combos.withLock {
-                $0.record(.init(session: sessionId, sender: senderId, gift: transaction.gift.id), at: transaction.createdAt)
-            }
-            let animation = RoomMessage.GiftAnimation(
-                gift: .init(id: transaction.gift.id, name: transaction.gift.name, tier: transaction.gift.tier.rawValue,
-                            animation: transaction.gift.animation),
-                sender: .init(id: senderId.apiString, name: receipt.senderName),
-                recipient: .init(id: transaction.recipientId.apiString, name: receipt.recipientName),
-                count: transaction.count, combo: combo, totalCoins: transaction.totalCoins,
-                transactionId: transaction.id.apiString)
-            await self.signaling.sendToRoom(RoomMessage.giftAnimation(animation), in: room)
-            return outcome
+        return try await store.gifts.sendGift(
+            sessionId: sessionId, senderId: senderId, giftId: giftId, recipientId: recipientId, count: count,
+            idempotencyKey: idempotencyKey, now: now()
+        ) { outcome in
+            guard !outcome.replayed else { return }
+            self.lanes.enqueue(room: room) { await self.announce(outcome.value, in: room) }
         }
+    }
+
+    /// A committed gift's chat line and `gift_animation`, with its place in a combo.
+    private func announce(_ receipt: GiftReceipt, in room: String) async {
+        let transaction = receipt.transaction
+        if let line = receipt.chatLine {
+            await signaling.sendToRoom(RoomMessage.newMessage(RoomMessage.line(line)), in: room)
+        }
+        let combo = combos.withLock {
+            $0.record(.init(session: transaction.sessionId, sender: transaction.senderId, gift: transaction.gift.id),
+                      at: transaction.createdAt)
+        }
+        let animation = RoomMessage.GiftAnimation(
+            gift: .init(id: transaction.gift.id, name: transaction.gift.name, tier: transaction.gift.tier.rawValue,
+                        animation: transaction.gift.animation),
+            sender: .init(id: transaction.senderId.apiString, name: receipt.senderName),
+            recipient: .init(id: transaction.recipientId.apiString, name: receipt.recipientName),
+            count: transaction.count, combo: combo, totalCoins: transaction.totalCoins,
+            transactionId: transaction.id.apiString)
+        await signaling.sendToRoom(RoomMessage.giftAnimation(animation), in: room)
     }
 
     // MARK: rules

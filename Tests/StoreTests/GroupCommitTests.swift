@@ -1,0 +1,86 @@
+import Foundation
+import GRDB
+import Synchronization
+import Testing
+@testable import Store
+
+@Suite("Group commit, ordered ids and the stored form of ids")
+struct GroupCommitTests {
+    @Test("a burst of posts: one failing job fails alone, the rest commit, and onCommit sees them in id order")
+    func burstCommitsTogetherInOrder() async throws {
+        let file = TemporaryDatabase()
+        let store = try file.open()
+        let host = try await store.makeUser("host")
+        let session = try await store.sessions.create(hostId: host.id, title: "t", now: at(0)).id
+        let stranger = UUID()  // no such user: its post must fail without taking the others down
+        let seen = CommitLog()
+        let outcomes = await withTaskGroup(of: (Int, Result<Int64, StoreError>).self) { group in
+            for i in 0..<64 {
+                group.addTask {
+                    do throws(StoreError) {
+                        let author = i == 17 ? stranger : host.id
+                        let posted = try await store.chat.post(sessionId: session, authorId: author, text: "line \(i)", now: at(1)) {
+                            outcome in seen.ids.withLock { $0.append(outcome.value.id) }
+                        }
+                        return (i, .success(posted.value.id))
+                    } catch {
+                        return (i, .failure(error))
+                    }
+                }
+            }
+            var all: [Int: Result<Int64, StoreError>] = [:]
+            for await (i, result) in group { all[i] = result }
+            return all
+        }
+        #expect(outcomes.count == 64)
+        if case .failure(let error) = outcomes[17] {
+            #expect(error == .userNotFound(stranger))
+        } else {
+            Issue.record("the stranger's post was kept: \(String(describing: outcomes[17]))")
+        }
+        let kept = outcomes.compactMap { try? $0.value.get() }
+        #expect(kept.count == 63)
+        let order = seen.ids.withLock { $0 }
+        #expect(order == order.sorted(), "onCommit out of id order: \(order)")
+        #expect(Set(order) == Set(kept))
+        let page = try await store.chat.messages(sessionId: session, limit: 100)
+        #expect(page.messages.count == 63)
+    }
+
+    @Test("storeKey is the lowercase uuidString, for random and edge ids")
+    func storeKeyMatchesFoundation() {
+        var ids = (0..<200).map { _ in UUID() }
+        ids.append(UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)))
+        ids.append(UUID(uuid: (255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255)))
+        for id in ids {
+            #expect(id.storeKey == id.uuidString.lowercased())
+            #expect(UUID(uuidString: id.storeKey) == id)
+        }
+    }
+
+    @Test("time-ordered ids: version 7, RFC variant, the millisecond up front, strictly increasing")
+    func timeOrderedIds() {
+        // Far ahead of any clock another test in this process passes (the sequence state is shared).
+        let ms: Int64 = 4_000_000_000_123
+        var previous = ""
+        // More than one millisecond's sequence: the overflow borrows the next millisecond.
+        for i in 0..<5_000 {
+            let id = UUID.timeOrdered(ms: ms)
+            let bytes = withUnsafeBytes(of: id.uuid) { Array($0) }
+            #expect(bytes[6] >> 4 == 7)
+            #expect(bytes[8] >> 6 == 0b10)
+            let stamp = bytes[0..<6].reduce(Int64(0)) { $0 << 8 | Int64($1) }
+            #expect(stamp >= ms && stamp <= ms + 10)
+            let key = id.storeKey
+            #expect(key > previous, "id \(i) \(key) not after \(previous)")
+            previous = key
+        }
+        // A clock that steps back keeps the order.
+        #expect(UUID.timeOrdered(ms: ms - 10_000).storeKey > previous)
+    }
+}
+
+/// What the `onCommit` callbacks saw, in the order they were called.
+private final class CommitLog: Sendable {
+    let ids = Mutex<[Int64]>([])
+}
