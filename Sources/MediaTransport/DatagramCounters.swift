@@ -44,6 +44,22 @@ public struct DatagramCounters: Sendable, Equatable {
     /// Forwarded packets a viewer's pacer held back for a few milliseconds.
     public var paced = 0
 
+    // ICE over TCP (RFC 6544), counted beside the datagrams above (a frame is a datagram).
+    /// Connections accepted on the media TCP ports, refused (limit, address taken), closed.
+    public var tcpAccepted = 0
+    public var tcpRefused = 0
+    public var tcpClosed = 0
+    /// Connections closed for not binding to a peer in time, or for a socket error.
+    public var tcpUnbound = 0
+    public var tcpErrors = 0
+    /// Frames read from and written to TCP connections.
+    public var tcpFramesReceived = 0
+    public var tcpFramesSent = 0
+    /// Packets dropped because a connection's send buffer was full.
+    public var tcpDropped = 0
+    /// UDP datagrams from an address that is a TCP connection's (never routed: one address, one transport).
+    public var tcpShadowed = 0
+
     // Data channels.
     /// Messages that arrived over SCTP (DCEP included).
     public var dataChannelMessages = 0
@@ -68,7 +84,7 @@ public struct DatagramCounters: Sendable, Equatable {
     /// Every dropped input datagram.
     public var dropped: Int {
         unknownClass + unknownSource + notSTUN + unknownUfrag + badSTUN + dtlsBeforeICE + rtpBeforeDTLS
-            + srtpAuthFail + srtpReplay + srtpOther + oversized
+            + srtpAuthFail + srtpReplay + srtpOther + oversized + tcpShadowed
     }
 
     /// Field-wise sum (the service adds up its loops).
@@ -94,6 +110,15 @@ public struct DatagramCounters: Sendable, Equatable {
         s.egressNotReady += rhs.egressNotReady
         s.egressFailed += rhs.egressFailed
         s.paced += rhs.paced
+        s.tcpAccepted += rhs.tcpAccepted
+        s.tcpRefused += rhs.tcpRefused
+        s.tcpClosed += rhs.tcpClosed
+        s.tcpUnbound += rhs.tcpUnbound
+        s.tcpErrors += rhs.tcpErrors
+        s.tcpFramesReceived += rhs.tcpFramesReceived
+        s.tcpFramesSent += rhs.tcpFramesSent
+        s.tcpDropped += rhs.tcpDropped
+        s.tcpShadowed += rhs.tcpShadowed
         s.dataChannelMessages += rhs.dataChannelMessages
         s.dataChannelRefused += rhs.dataChannelRefused
         s.dataChannelSendFailed += rhs.dataChannelSendFailed

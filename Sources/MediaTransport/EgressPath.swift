@@ -18,6 +18,11 @@ final class EgressPath: EgressSink {
     let peers: PeerRegistry<PeerConnection>
     /// Set when the listener joins the pipeline; writes go through it.
     var context: ChannelHandlerContext?
+    /// The loop's ICE-TCP connections by remote address: a destination found here is written,
+    /// framed, to its connection instead of the UDP socket. Looked up only while it is not empty.
+    var tcpLinks: [SocketAddress: TCPMediaLink] = [:]
+    /// Links written during the current flush, flushed once each after the drain.
+    private var writtenLinks: [TCPMediaLink] = []
     private(set) var counters = DatagramCounters()
     private(set) var delays = ForwardDelayHistogram()
     /// When the datagram being handled came off the socket (monotonic ns); the ingress sets it
@@ -36,6 +41,7 @@ final class EgressPath: EgressSink {
          pacedSlots: Int = 1024, pacedSlotSize: Int = 1500) {
         self.peers = peers
         queue = EgressQueue(allocator: allocator, capacity: slabCapacity)
+        writtenLinks.reserveCapacity(64)
         paced = PacedQueue(slots: pacedSlots, slotSize: pacedSlotSize)
         self.flushLimit = max(1, flushLimit)
     }
@@ -72,12 +78,13 @@ final class EgressPath: EgressSink {
             return
         }
         let capacity = source.count + HeaderExtensionTranslator.maxBlockLength + rewrite.growth + SRTPSession.requiredRTPCapacity
-        if !queue.fits(capacity) { flush() }
+        let link = self.link(to: destination)
+        if !queue.fits(capacity + EgressQueue.framingOverhead) { flush() }
         let extensions = peer.features.extensions
         let sequenceNumber = extensions.transportSequenceNumber == 0 ? nil : peer.nextTransportSequenceNumber
         let sendTime = extensions.absSendTime == 0 ? nil : AbsSendTime(now)
         var size = 0
-        let queued = queue.append(capacity: capacity, to: destination, ingressNanoseconds: ingressNanoseconds) { buffer in
+        let queued = queue.append(capacity: capacity, to: destination, link: link, ingressNanoseconds: ingressNanoseconds) { buffer in
             do {
                 var length = try HeaderExtensionTranslator.translate(
                     source, into: buffer, from: rewrite.sourceExtensions, to: extensions,
@@ -131,8 +138,8 @@ final class EgressPath: EgressSink {
             return
         }
         let capacity = bytes.count + SRTPSession.requiredRTCPCapacity
-        if !queue.fits(capacity) { flush() }
-        let queued = queue.append(capacity: capacity, to: destination) { buffer in
+        if !queue.fits(capacity + EgressQueue.framingOverhead) { flush() }
+        let queued = queue.append(capacity: capacity, to: destination, link: link(to: destination)) { buffer in
             guard let base = buffer.baseAddress, let from = bytes.baseAddress, bytes.count <= buffer.count else { return 0 }
             base.copyMemory(from: from, byteCount: bytes.count)
             do {
@@ -148,8 +155,8 @@ final class EgressPath: EgressSink {
 
     func send(_ bytes: [UInt8], to destination: SocketAddress) {
         guard !bytes.isEmpty else { return }
-        if !queue.fits(bytes.count) { flush() }
-        let queued = queue.append(capacity: bytes.count, to: destination) { buffer in
+        if !queue.fits(bytes.count + EgressQueue.framingOverhead) { flush() }
+        let queued = queue.append(capacity: bytes.count, to: destination, link: link(to: destination)) { buffer in
             bytes.withUnsafeBytes { source in
                 guard let base = buffer.baseAddress, let from = source.baseAddress else { return 0 }
                 base.copyMemory(from: from, byteCount: source.count)
@@ -161,13 +168,29 @@ final class EgressPath: EgressSink {
 
     // MARK: flushing
 
+    /// The ICE-TCP connection `destination` is on, if it is one.
+    private func link(to destination: SocketAddress) -> TCPMediaLink? {
+        tcpLinks.isEmpty ? nil : tcpLinks[destination]
+    }
+
     /// Writes everything queued and flushes the channel once (NIO sends with `sendmmsg` there
-    /// and then, unless the socket is full), then records each forwarded datagram's delay.
+    /// and then, unless the socket is full), and each TCP connection written to once; then
+    /// records each forwarded datagram's delay.
     func flush() {
         guard !queue.isEmpty else { return }
         if let context {
-            queue.drain { envelope in context.write(NIOAny(envelope), promise: nil) }
+            queue.drain({ envelope in context.write(NIOAny(envelope), promise: nil) },
+                        writeFramed: { link, framed in
+                            if link.write(framed) {
+                                counters.tcpFramesSent += 1
+                                writtenLinks.append(link)
+                            } else {
+                                counters.tcpDropped += 1
+                            }
+                        })
             context.flush()
+            for link in writtenLinks { link.flushIfWritten() }
+            writtenLinks.removeAll(keepingCapacity: true)
             queue.recordDelays(sentAt: MediaLoop.monotonicNanoseconds(), into: &delays)
         }
         queue.recycle()

@@ -12,9 +12,13 @@ import STUN
 // dropped.
 
 extension MediaLoop {
-    /// One datagram from the socket.
-    func receive(_ envelope: AddressedEnvelope<ByteBuffer>) {
+    /// One datagram from the socket, or one frame from an ICE-TCP connection.
+    func receive(_ envelope: AddressedEnvelope<ByteBuffer>, overTCP: Bool = false) {
         counters.received += 1
+        if !overTCP, !egress.tcpLinks.isEmpty, egress.tcpLinks[envelope.remoteAddress] != nil {
+            counters.tcpShadowed += 1
+            return
+        }
         // The batch's first datagram stamps when the batch came off the socket: later ones in
         // the batch waited behind it, and that wait belongs to the forwarding delay.
         if egress.ingressNanoseconds == 0 { egress.ingressNanoseconds = Self.monotonicNanoseconds() }

@@ -18,8 +18,8 @@ extension MediaLoop {
         let host = rooms[request.room] ?? RoomHost(name: request.room, sink: egress, configuration: settings.room)
         let credentials = freshCredentials()
         let identity = LocalIdentity(credentials: credentials, fingerprint: localFingerprint,
-                                     candidateAddress: settings.announceAddress ?? settings.bindAddress,
-                                     port: UInt16(clamping: port), sessionID: UInt64.random(in: 1...UInt64(Int64.max), using: &random))
+                                     candidateAddresses: settings.candidateAddresses,
+                                     port: UInt16(clamping: port), tcp: tcpListener != nil, sessionID: UInt64.random(in: 1...UInt64(Int64.max), using: &random))
         let outcome = try SessionNegotiator.answer(offer: offer, role: request.role, intent: request.intent,
                                                    identity: identity, version: 1, existing: [],
                                                    available: request.intent == .watch ? host.tracks : [], random: &random)

@@ -24,6 +24,8 @@ final class MediaLoop: @unchecked Sendable {
     let onChatInput: @Sendable (DataChannelChatInput) -> Void
 
     private(set) var channel: (any Channel)?
+    /// The ICE-TCP listener (MediaLoop+TCP.swift), when TCP is on.
+    var tcpListener: (any Channel)?
     private(set) var port = 0
 
     let peers = PeerRegistry<PeerConnection>()
@@ -114,6 +116,12 @@ final class MediaLoop: @unchecked Sendable {
             defer { self.channel = nil }
             return self.channel
         }.get()
+        let tcp: (any Channel)? = try? await eventLoop.submit { () -> (any Channel)? in
+            defer { self.tcpListener = nil }
+            for link in Array(self.egress.tcpLinks.values) { link.close() }
+            return self.tcpListener
+        }.get()
+        try? await tcp?.close()
         try? await channel?.close()
     }
 
@@ -247,6 +255,8 @@ final class MediaLoop: @unchecked Sendable {
         c.egressNotReady += e.egressNotReady
         c.egressFailed += e.egressFailed
         c.paced += e.paced
+        c.tcpFramesSent += e.tcpFramesSent
+        c.tcpDropped += e.tcpDropped
         return c
     }
 

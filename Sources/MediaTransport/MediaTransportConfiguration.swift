@@ -2,12 +2,16 @@ import NIOCore
 import SFU
 
 /// Where media listens and how each loop is sized: one UDP port per event loop, from
-/// `firstPort` upwards (0: ephemeral ports, for tests).
+/// `firstPort` upwards (0: ephemeral ports, for tests), and the same TCP port for ICE-TCP.
 public struct MediaTransportConfiguration: Sendable {
+    /// One address, or a wildcard (`0.0.0.0`, `::`) for every interface.
     public var bindAddress: String
     public var firstPort: Int
-    /// The address written into ICE candidates (defaults to `bindAddress`).
-    public var announceAddress: String?
+    /// The addresses written into ICE candidates, most preferred first (IPv4 and IPv6 alike);
+    /// empty: the bind address, which then may not be a wildcard.
+    public var announceAddresses: [String]
+    /// Whether each loop also listens for ICE over TCP (RFC 6544) on its port number.
+    public var tcp: Bool
     public var loops: Int
     /// Datagrams read per `recvmmsg`.
     public var receiveBatch: Int
@@ -30,14 +34,15 @@ public struct MediaTransportConfiguration: Sendable {
     public static var defaultLoops: Int { System.coreCount }
 
     public init(bindAddress: String = "127.0.0.1", firstPort: Int = 50000,
-                announceAddress: String? = nil, loops: Int = MediaTransportConfiguration.defaultLoops,
+                announceAddresses: [String] = [], tcp: Bool = false, loops: Int = MediaTransportConfiguration.defaultLoops,
                 receiveBatch: Int = 32, socketBufferBytes: Int = 4 << 20, egressSlabBytes: Int = 512 << 10,
                 egressFlushLimit: Int = 32,
                 connectTimeout: Duration = .seconds(30), consentTimeout: Duration = .seconds(30),
                 room: RoomConfiguration = RoomConfiguration(), chat: ChatConfiguration = ChatConfiguration()) {
         self.bindAddress = bindAddress
         self.firstPort = firstPort
-        self.announceAddress = announceAddress
+        self.announceAddresses = announceAddresses
+        self.tcp = tcp
         self.loops = max(1, loops)
         self.receiveBatch = max(1, receiveBatch)
         self.socketBufferBytes = socketBufferBytes
@@ -50,14 +55,51 @@ public struct MediaTransportConfiguration: Sendable {
     }
 }
 
+extension MediaTransportConfiguration {
+    /// What candidates announce: the announce addresses, else the bind address.
+    var candidateAddresses: [String] { announceAddresses.isEmpty ? [bindAddress] : announceAddresses }
+
+    /// Refuses, before anything binds, addresses a client could not use: an announce address
+    /// that is not an IP address or is a wildcard (a browser cannot send to 0.0.0.0), and a
+    /// wildcard bind address with nothing announced.
+    public func validate() throws(MediaTransportError) {
+        guard Self.isIPAddress(bindAddress) else {
+            throw .badAddress(bindAddress, "the media bind address must be an IPv4 or IPv6 address")
+        }
+        if announceAddresses.isEmpty, Self.isWildcard(bindAddress) {
+            throw .badAddress(bindAddress, "binding to every interface needs an announce address (--announce-ip)")
+        }
+        for address in announceAddresses {
+            guard Self.isIPAddress(address) else { throw .badAddress(address, "an announce address must be an IPv4 or IPv6 address") }
+            guard !Self.isWildcard(address) else { throw .badAddress(address, "an announce address cannot be a wildcard") }
+        }
+    }
+
+    static func isIPAddress(_ text: String) -> Bool {
+        (try? SocketAddress(ipAddress: text, port: 0)) != nil
+    }
+
+    static func isWildcard(_ text: String) -> Bool {
+        guard let address = try? SocketAddress(ipAddress: text, port: 0) else { return false }
+        switch address {
+        case .v4(let v4): return v4.address.sin_addr.s_addr == 0
+        case .v6(let v6): return withUnsafeBytes(of: v6.address.sin6_addr) { $0.allSatisfy { $0 == 0 } }
+        case .unixDomainSocket: return false
+        }
+    }
+}
+
 public enum MediaTransportError: Error, CustomStringConvertible {
     case bindFailed(address: String, port: Int, underlying: any Error)
     case certificateUnavailable(String)
+    case badAddress(String, String)
 
     public var description: String {
         switch self {
+        case let .badAddress(address, reason):
+            return "media address \(address): \(reason)"
         case let .bindFailed(address, port, underlying):
-            return "cannot bind media UDP \(address):\(port): \(underlying)"
+            return "cannot bind media \(address):\(port): \(underlying)"
         case let .certificateUnavailable(reason):
             return "no DTLS certificate: \(reason)"
         }

@@ -80,6 +80,7 @@ public final class MediaTransportService: Service, Sendable {
     /// start-up early) before serving.
     public func bind() async throws {
         guard let certificate else { throw MediaTransportError.certificateUnavailable(certificateError ?? "unknown") }
+        try configuration.validate()
         var loops: [MediaLoop] = []
         var ports: [Int] = []
         var eventLoops = group.makeIterator()
@@ -90,8 +91,11 @@ public final class MediaTransportService: Service, Sendable {
                                  logger: logger, onSessionClosed: { [weak self] session, _ in self?.release(session) },
                                  onChatInput: { [continuation = chatInputContinuation] in continuation.yield($0) })
             do {
-                ports.append(try await loop.bind(host: configuration.bindAddress, port: requested))
+                let port = try await loop.bind(host: configuration.bindAddress, port: requested)
                 loops.append(loop)
+                // ICE-TCP on the same number: an operator opens one port range for both.
+                if configuration.tcp { try await loop.bindTCP(host: configuration.bindAddress, port: port) }
+                ports.append(port)
             } catch {
                 for bound in loops { await bound.shutdown() }
                 throw MediaTransportError.bindFailed(address: configuration.bindAddress, port: requested, underlying: error)
@@ -102,7 +106,9 @@ public final class MediaTransportService: Service, Sendable {
             $0.ports = ports
             $0.load = Array(repeating: 0, count: loops.count)
         }
-        logger.info("media UDP listening", metadata: ["ports": "\(ports)", "fingerprint": "\(certificate.fingerprint)"])
+        logger.info("media listening", metadata: ["ports": "\(ports)", "tcp": "\(configuration.tcp)",
+                                                  "announce": "\(configuration.candidateAddresses)",
+                                                  "fingerprint": "\(certificate.fingerprint)"])
     }
 
     /// The UDP ports actually bound, one per loop (control plane only).

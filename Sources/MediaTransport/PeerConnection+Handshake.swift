@@ -21,6 +21,15 @@ extension PeerConnection {
         if socketAddresses[address] == nil { socketAddresses[address] = socket }
     }
 
+    /// The connection behind `address` closed (ICE-TCP): nothing can be sent there any more.
+    func lostAddress(_ address: TransportAddress) {
+        guard let socket = socketAddresses.removeValue(forKey: address) else { return }
+        if destination == socket { destination = nil }
+        if dtlsReturnAddress == socket { dtlsReturnAddress = nil }
+        if stunReturn?.address == address { stunReturn = nil }
+        emit(.addressRevoked(address))
+    }
+
     /// A DTLS record from a bound address (answers go back there until ICE selects).
     func receiveDTLS(_ datagram: UnsafeRawBufferPointer, socket: SocketAddress, at now: Duration) {
         dtlsReturnAddress = socket

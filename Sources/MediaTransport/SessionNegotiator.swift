@@ -7,16 +7,43 @@ import SFU
 struct LocalIdentity: Sendable, Equatable {
     var credentials: ICECredentials
     var fingerprint: SDPFingerprint
-    /// The address in our one host candidate (the announce address).
-    var candidateAddress: String
+    /// The addresses in our host candidates (the announce addresses), most preferred first.
+    var candidateAddresses: [String]
     /// The UDP port of the loop that owns the session's room.
     var port: UInt16
+    /// Whether the loop listens for ICE-TCP on the same port number.
+    var tcp: Bool = false
     var sessionID: UInt64
+
+    init(credentials: ICECredentials, fingerprint: SDPFingerprint, candidateAddresses: [String], port: UInt16,
+         tcp: Bool = false, sessionID: UInt64) {
+        self.credentials = credentials
+        self.fingerprint = fingerprint
+        self.candidateAddresses = candidateAddresses
+        self.port = port
+        self.tcp = tcp
+        self.sessionID = sessionID
+    }
+
+    /// One UDP host candidate per address, then (with TCP) one passive TCP candidate per
+    /// address, ranked below every UDP one: a client tries TCP only when UDP fails.
+    var candidates: [SDPCandidate] {
+        var out: [SDPCandidate] = []
+        for (rank, address) in candidateAddresses.enumerated() {
+            out.append(.host(foundation: "\(rank + 1)", address: address, port: port,
+                             localPreference: UInt32(65535 - min(rank, 1000))))
+        }
+        guard tcp else { return out }
+        for (rank, address) in candidateAddresses.enumerated() {
+            out.append(.passiveTCP(foundation: "\(candidateAddresses.count + rank + 1)", address: address, port: port,
+                                   otherPreference: UInt32(8191 - min(rank, 1000))))
+        }
+        return out
+    }
 
     var transport: LocalTransport {
         LocalTransport(iceUfrag: credentials.ufrag, icePwd: credentials.password, fingerprints: [fingerprint],
-                       iceLite: true, candidates: [.host(address: candidateAddress, port: port)],
-                       originAddress: candidateAddress)
+                       iceLite: true, candidates: candidates, originAddress: candidateAddresses.first ?? "0.0.0.0")
     }
 }
 

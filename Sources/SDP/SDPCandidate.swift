@@ -68,6 +68,16 @@ public struct SDPCandidate: AttributeValue {
         return SDPCandidate(foundation: foundation, priority: priority, address: address, port: port)
     }
 
+    /// A passive host TCP candidate (RFC 6544 4.5: port is the listening port, `tcptype passive`)
+    /// with the RFC 6544 4.2 local preference for a passive host candidate (direction
+    /// preference 4, so it ranks below every UDP host candidate of ours), component 1.
+    public static func passiveTCP(foundation: String, address: String, port: UInt16, otherPreference: UInt32 = 8191) -> SDPCandidate {
+        let localPreference = (UInt32(4) << 13) | (otherPreference & 0x1FFF)
+        let priority = (UInt32(126) << 24) | (localPreference << 8) | (256 - 1)
+        return SDPCandidate(foundation: foundation, transport: "tcp", priority: priority, address: address, port: port,
+                            extensions: [Parameter("tcptype", "passive")])
+    }
+
     public var isUDP: Bool { transport.lowercased() == "udp" }
 
     /// Parses a candidate value, with or without the `candidate:` prefix trickle messages carry.

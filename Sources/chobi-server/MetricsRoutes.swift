@@ -58,6 +58,16 @@ enum MetricsRoutes {
             ("reason=\"srtp_replay\"", c.srtpReplay),
             ("reason=\"srtp_other\"", c.srtpOther),
             ("reason=\"oversized\"", c.oversized),
+            ("reason=\"tcp_address_in_use\"", c.tcpShadowed),
+        ])
+        family("chobi_media_tcp_connections_total", "ICE-TCP connections on the media ports, by outcome.", [
+            ("outcome=\"accepted\"", c.tcpAccepted), ("outcome=\"refused\"", c.tcpRefused),
+            ("outcome=\"closed\"", c.tcpClosed), ("outcome=\"unbound_timeout\"", c.tcpUnbound),
+            ("outcome=\"error\"", c.tcpErrors),
+        ])
+        family("chobi_media_tcp_frames_total", "RFC 4571 frames on ICE-TCP connections (each also counted as a datagram above), and packets dropped on a full connection.", [
+            ("direction=\"received\"", c.tcpFramesReceived), ("direction=\"sent\"", c.tcpFramesSent),
+            ("direction=\"dropped\"", c.tcpDropped),
         ])
         family("chobi_media_datagrams_sent_total", "Datagrams queued on the media UDP ports.", [("", c.sent)])
         family("chobi_media_egress_not_ready_total", "Packets for peers without SRTP keys or an address yet.", [("", c.egressNotReady)])

@@ -25,7 +25,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "HTTP port (env CHOBI_HTTP_PORT).")
     var httpPort: Int = Environment.int("CHOBI_HTTP_PORT") ?? 8080
 
-    @Option(help: "Media UDP bind address (env CHOBI_MEDIA_HOST).")
+    @Option(help: "Media bind address, UDP and TCP; 0.0.0.0 or :: for every interface, which needs --announce-ip (env CHOBI_MEDIA_HOST).")
     var mediaHost: String = Environment.string("CHOBI_MEDIA_HOST") ?? "127.0.0.1"
 
     @Option(help: "First media UDP port; one port per event loop (env CHOBI_MEDIA_PORT).")
@@ -34,8 +34,17 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Media event loops, one UDP port each (env CHOBI_MEDIA_LOOPS; default: cores).")
     var mediaLoops: Int?
 
-    @Option(help: "Address announced in ICE candidates (env CHOBI_ANNOUNCE_IP; default: media host).")
+    @Option(help: "Addresses announced in ICE candidates, comma-separated, IPv4 and IPv6, most preferred first (env CHOBI_ANNOUNCE_IP; default: the media host).")
     var announceIP: String?
+
+    @Flag(inversion: .prefixedNo, help: "ICE over TCP on the media port numbers, for networks that block UDP (env CHOBI_MEDIA_TCP=0 turns it off).")
+    var mediaTCP: Bool = Environment.string("CHOBI_MEDIA_TCP") != "0"
+
+    /// The announce addresses as a list (the option or its environment variable).
+    var announceAddresses: [String] {
+        (announceIP ?? Environment.string("CHOBI_ANNOUNCE_IP") ?? "")
+            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
 
     @Option(help: "Data directory: jwt.key and, by default, chobi.sqlite (env CHOBI_DATA_DIR).")
     var dataDir: String = Environment.string("CHOBI_DATA_DIR") ?? "./data"
@@ -103,7 +112,7 @@ struct ServeCommand: AsyncParsableCommand {
 
         let media = MediaTransportService(
             configuration: .init(bindAddress: mediaHost, firstPort: mediaPort,
-                                 announceAddress: announceIP ?? Environment.string("CHOBI_ANNOUNCE_IP"),
+                                 announceAddresses: announceAddresses, tcp: mediaTCP,
                                  loops: mediaLoops ?? Environment.int("CHOBI_MEDIA_LOOPS")
                                      ?? MediaTransportConfiguration.defaultLoops),
             logger: logger)

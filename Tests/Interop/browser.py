@@ -67,6 +67,22 @@ class Browser:
             }).catch(() => done(-2));
         """)
 
+    def selected_transport(self) -> dict | None:
+        """The selected candidate pair from Chromium's own getStats(): each side's protocol
+        (udp/tcp), address, port and tcpType; None before one is selected."""
+        return self.driver.execute_async_script("""
+            const done = arguments[arguments.length - 1];
+            if (!window.chobi || !window.chobi.pc) { done(null); return; }
+            window.chobi.pc.getStats().then(stats => {
+                let pair = null;
+                stats.forEach(s => { if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded') pair = s; });
+                if (!pair) { done(null); return; }
+                const side = id => { const c = stats.get(id); return c ? {protocol: c.protocol, address: c.address,
+                    port: c.port, candidateType: c.candidateType, tcpType: c.tcpType || null} : null; };
+                done({local: side(pair.localCandidateId), remote: side(pair.remoteCandidateId)});
+            }).catch(() => done(null));
+        """)
+
     def rtp_stats(self, kind: str = "video") -> dict:
         """Chromium's own verdict on its RTP streams: every outbound-rtp and inbound-rtp entry of
         `kind` with the fields the media-quality tests read, plus the selected candidate pair's

@@ -12,7 +12,7 @@ struct DataChannelNegotiationTests {
     let client = ICECredentials.random()
     let identity = LocalIdentity(credentials: ICECredentials.random(),
                                  fingerprint: SDPFingerprint(hashFunction: "sha-256", bytes: Array(repeating: 7, count: 32)),
-                                 candidateAddress: "127.0.0.1", port: 50_000, sessionID: 42)
+                                 candidateAddresses: ["127.0.0.1"], port: 50_000, sessionID: 42)
 
     /// A video section (from the loopback client) followed by data channel sections, all bundled.
     func offer(video: Bool = true, applicationMids: [String], sctpPort: Int = 5000) throws -> SessionDescription {

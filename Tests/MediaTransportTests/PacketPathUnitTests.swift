@@ -20,7 +20,8 @@ struct PacketPathUnitTests {
         #expect(!queue.append(capacity: 100, to: a) { _ in 0 }, "a body that writes nothing queues nothing")
         #expect(!queue.fits(2000))
         var out: [(SocketAddress, [UInt8])] = []
-        queue.drain { out.append(($0.remoteAddress, Array($0.data.readableBytesView))) }
+        queue.drain({ out.append(($0.remoteAddress, Array($0.data.readableBytesView))) },
+                    writeFramed: { _, _ in Issue.record("no TCP link was named") })
         #expect(out.map(\.1) == [[1], [2, 2], [3, 3, 3]])
         #expect(out.map(\.0) == [a, b, a])
         #expect(queue.count == 3, "drain only hands out: the flush times the datagrams afterwards")

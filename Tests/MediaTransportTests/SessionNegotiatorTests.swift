@@ -12,7 +12,7 @@ struct SessionNegotiatorTests {
     let clientFingerprint = "sha-256 " + (0..<32).map { _ in "AB" }.joined(separator: ":")
     let identity = LocalIdentity(credentials: ICECredentials.random(),
                                  fingerprint: SDPFingerprint(hashFunction: "sha-256", bytes: Array(repeating: 7, count: 32)),
-                                 candidateAddress: "127.0.0.1", port: 50_000, sessionID: 42)
+                                 candidateAddresses: ["127.0.0.1"], port: 50_000, sessionID: 42)
 
     func offer(_ sections: [LoopbackClient.Section]) throws -> SessionDescription {
         try SessionDescription(parsing: LoopbackClient.offerText(sections, credentials: client, fingerprint: clientFingerprint))
