@@ -13,8 +13,20 @@ import STUN
 /// NIO: the benchmark reads a thousand of these from one thread with poll(2)). It writes a
 /// one-section VP8 offer, sends an ICE check with USE-CANDIDATE as the controlling agent, runs
 /// the DTLS client handshake and keys SRTP. Every wait is bounded by a deadline.
+///
+/// Over `.tcp` it is an ICE-TCP active client instead: one connection to the server's passive
+/// candidate (the same port number), every packet framed with its RFC 4571 length both ways.
 final class BenchPeer {
+    enum Transport { case udp, tcp }
+
     let fd: Int32
+    let transport: Transport
+    /// TCP only: bytes read but not yet cut into frames, `streamStart..<streamEnd`.
+    private var stream: [UInt8] = []
+    private var streamStart = 0
+    private var streamEnd = 0
+    /// TCP only: where a frame's length and bytes are put together before one `send`.
+    private var framed: [UInt8] = []
     let credentials = ICECredentials.random()
     let certificate: DTLSCertificate
     private(set) var server = sockaddr_in()
@@ -27,12 +39,20 @@ final class BenchPeer {
     /// With feedback on (`CHOBI_FWD_FEEDBACK=1`): the transport-wide sequence number's id.
     static let transportCCExtensionID: UInt8 = 3
 
-    init(certificate: DTLSCertificate, receiveBuffer: Int32 = 1 << 20) throws(ForwardBenchFailure) {
+    init(certificate: DTLSCertificate, receiveBuffer: Int32 = 1 << 20, transport: Transport = .udp) throws(ForwardBenchFailure) {
         self.certificate = certificate
-        fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        self.transport = transport
+        fd = socket(AF_INET, Int32((transport == .udp ? SOCK_DGRAM : SOCK_STREAM).rawValue), 0)
         guard fd >= 0 else { throw .socket("socket: errno \(errno)") }
         var size = receiveBuffer
         _ = setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        if transport == .tcp {
+            var on: Int32 = 1
+            _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
+            stream = [UInt8](repeating: 0, count: 256 << 10)
+            framed = [UInt8](repeating: 0, count: 2 + 65_535)
+            return
+        }
         var local = Self.loopback(port: 0)
         let bound = withUnsafePointer(to: &local) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
@@ -113,6 +133,7 @@ final class BenchPeer {
               let fingerprint = try? DTLSFingerprint(sdpValue: fingerprintText)
         else { throw .handshake("answer lacks ICE credentials or fingerprint") }
         let deadline = Self.now + timeout
+        if self.transport == .tcp { try connectStream() }
         let request = STUNMessage(type: .bindingRequest, transactionID: .random(), attributes: [
             .username("\(ufrag):\(credentials.ufrag)"), .priority(1_853_817_087),
             .iceControlling(0x1234_5678_9ABC_DEF0), .useCandidate,
@@ -178,6 +199,10 @@ final class BenchPeer {
     }
 
     func send(_ bytes: UnsafeRawBufferPointer) {
+        if transport == .tcp {
+            sendFramed(bytes)
+            return
+        }
         var to = server
         _ = withUnsafePointer(to: &to) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
@@ -186,10 +211,69 @@ final class BenchPeer {
         }
     }
 
-    /// One datagram if one is waiting (non-blocking), else nil.
+    /// One datagram (or, over TCP, one whole frame) if one is waiting (non-blocking), else nil.
     func receive(into buffer: inout [UInt8]) -> Int? {
-        let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
-        return n >= 0 ? n : nil
+        guard transport == .tcp else {
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+            return n >= 0 ? n : nil
+        }
+        while true {
+            if streamEnd - streamStart >= 2 {
+                let length = Int(stream[streamStart]) << 8 | Int(stream[streamStart + 1])
+                if streamEnd - streamStart >= 2 + length {
+                    let start = streamStart + 2
+                    streamStart = start + length
+                    guard length <= buffer.count else { continue }  // larger than any packet we read
+                    buffer.withUnsafeMutableBytes { out in
+                        stream.withUnsafeBytes { out.baseAddress!.copyMemory(from: $0.baseAddress! + start, byteCount: length) }
+                    }
+                    return length
+                }
+            }
+            // Not a whole frame: keep the partial one at the front and read more.
+            if streamStart > 0 {
+                let kept = streamEnd - streamStart
+                stream.withUnsafeMutableBytes { $0.baseAddress!.copyMemory(from: $0.baseAddress! + streamStart, byteCount: kept) }
+                streamStart = 0
+                streamEnd = kept
+            }
+            let n = stream.withUnsafeMutableBytes {
+                recv(fd, $0.baseAddress! + streamEnd, $0.count - streamEnd, Int32(MSG_DONTWAIT))
+            }
+            guard n > 0 else { return nil }
+            streamEnd += n
+        }
+    }
+
+    /// Connects to the server's passive TCP candidate (blocking, loopback), then goes non-blocking
+    /// for reads; sends stay whole (`sendFramed` waits for room).
+    private func connectStream() throws(ForwardBenchFailure) {
+        var to = server
+        let connected = withUnsafePointer(to: &to) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw .socket("connect: errno \(errno)") }
+    }
+
+    /// Writes the RFC 4571 length and the packet as one frame; a full send buffer makes it wait
+    /// (poll), which is the server setting the pace.
+    private func sendFramed(_ bytes: UnsafeRawBufferPointer) {
+        let length = min(bytes.count, 65_535)
+        framed[0] = UInt8(length >> 8)
+        framed[1] = UInt8(length & 0xFF)
+        framed.withUnsafeMutableBytes { $0.baseAddress!.advanced(by: 2).copyMemory(from: bytes.baseAddress!, byteCount: length) }
+        var sent = 0
+        while sent < length + 2 {
+            let n = framed.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + sent, length + 2 - sent, Int32(MSG_DONTWAIT | MSG_NOSIGNAL)) }
+            if n > 0 {
+                sent += n
+            } else if errno == EAGAIN || errno == EINTR {
+                var p = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                _ = poll(&p, 1, 5)
+            } else {
+                return
+            }
+        }
     }
 
     func waitReadable(milliseconds: Int32) {

@@ -34,6 +34,12 @@ enum ForwardBenchmark {
     /// stamps transport-wide numbers, so the server builds feedback for it and stamps, translates
     /// and records every forwarded packet for each subscriber's estimator.
     static let feedback = getenv("CHOBI_FWD_FEEDBACK").map { atoi($0) == 1 } ?? false
+    /// `CHOBI_FWD_TCP=1`: every peer connects over ICE-TCP (RFC 4571 frames on one connection
+    /// each) instead of UDP; the loop reads and writes TCP sockets, not one UDP socket.
+    static let overTCP = getenv("CHOBI_FWD_TCP").map { atoi($0) == 1 } ?? false
+    static var transport: BenchPeer.Transport { overTCP ? .tcp : .udp }
+    /// What the result names say the run went over.
+    static var label: String { overTCP ? " over TCP" : "" }
 
     static func run(subscriberCounts: [Int] = [10, 100, 1000]) async throws -> [BenchResult] {
         var results = [srtpAllocations()]
@@ -48,7 +54,7 @@ enum ForwardBenchmark {
         var logger = Logger(label: "bench")
         logger.logLevel = .error
         let service = MediaTransportService(
-            configuration: .init(bindAddress: "127.0.0.1", firstPort: 0, loops: 1, socketBufferBytes: 1 << 20,
+            configuration: .init(bindAddress: "127.0.0.1", firstPort: 0, tcp: overTCP, loops: 1, socketBufferBytes: 1 << 20,
                                  connectTimeout: .seconds(120), consentTimeout: .seconds(600)),
             logger: logger)
         try await service.bind()
@@ -56,14 +62,14 @@ enum ForwardBenchmark {
         let certificate = try DTLSCertificate()
         let setupStart = ContinuousClock.now
 
-        let publisher = try BenchPeer(certificate: certificate)
+        let publisher = try BenchPeer(certificate: certificate, transport: transport)
         try await open(service, publisher, participant: "publisher", role: .host, intent: .publish,
                        offer: publisher.offer(sendingSSRC: publisherSSRC))
         try publisher.connect()
         var subscribers: [BenchPeer] = []
         subscribers.reserveCapacity(n)
         for i in 0..<n {
-            let peer = try BenchPeer(certificate: certificate, receiveBuffer: n >= 1000 ? 256 << 10 : 2 << 20)
+            let peer = try BenchPeer(certificate: certificate, receiveBuffer: n >= 1000 ? 256 << 10 : 2 << 20, transport: transport)
             try await open(service, peer, participant: "viewer\(i)", role: .viewer, intent: .watch,
                            offer: peer.offer(sendingSSRC: nil))
             try peer.connect()
@@ -132,9 +138,9 @@ enum ForwardBenchmark {
         let runEnd = try await service.counters()
         let setupDetail = "setup of \(n) ICE+DTLS peers \(format2(setup.nanoseconds / 1e9)) s"
         var results = [
-            BenchResult(name: "forward 1→\(n): forwarded per core", value: perCore, unit: "fwd pkts/s",
+            BenchResult(name: "forward 1→\(n)\(label): forwarded per core", value: perCore, unit: "fwd pkts/s",
                         detail: "\(format2(cpu / forwarded)) ns/pkt on the loop, \(format2(allocations / forwarded)) allocs/pkt on the loop thread, \(saturated ? "saturated" : "NOT saturated"): publisher waited on a full window \(Int((waiting * 100).rounded()))% of the time, window \(window) pkts; loop thread on CPU \(Int((busy * 100).rounded()))% of the window; publisher sent \(offered) / server read \(ingressRead); \(setupDetail)"),
-            BenchResult(name: "forward 1→\(n): forwarded, wall clock", value: wallRate, unit: "fwd pkts/s",
+            BenchResult(name: "forward 1→\(n)\(label): forwarded, wall clock", value: wallRate, unit: "fwd pkts/s",
                         detail: "subscribers counted \(reader.received) datagrams over the whole run (server sent \(runEnd.sent - runStart.sent)); sampled decrypts \(reader.decrypted.reduce(0, +)) ok, 0 failed; egress not ready \(runEnd.egressNotReady), failed \(runEnd.egressFailed), SRTP drops auth \(runEnd.srtpAuthFail) replay \(runEnd.srtpReplay) other \(runEnd.srtpOther)"),
         ]
 
@@ -160,13 +166,13 @@ enum ForwardBenchmark {
             throw ForwardBenchFailure.check("the server recorded no forwarding delays")
         }
         results += [
-            BenchResult(name: "forward 1→\(n): SFU-added, server-measured p50", value: Double(delayP50) / 1000, unit: "µs",
+            BenchResult(name: "forward 1→\(n)\(label): SFU-added, server-measured p50", value: Double(delayP50) / 1000, unit: "µs",
                         detail: "p99 \(format2(Double(delayP99) / 1000)) µs, p99.9 \(format2(Double(delays.percentile(0.999) ?? 0) / 1000)) µs over \(delays.count) forwarded packets (socket read of the batch → sendmmsg returned; bucket upper bounds), \(at)"),
-            BenchResult(name: "forward 1→\(n): end-to-end one way p50", value: e2e.p50 / 1000, unit: "µs",
+            BenchResult(name: "forward 1→\(n)\(label): end-to-end one way p50", value: e2e.p50 / 1000, unit: "µs",
                         detail: "p99 \(format2(e2e.p99 / 1000)) µs, \(e2e.count) samples from subscribers \(sampled), \(at)"),
-            BenchResult(name: "forward 1→\(n): plain loopback UDP one way p50", value: base.p50 / 1000, unit: "µs",
+            BenchResult(name: "forward 1→\(n)\(label): plain loopback UDP one way p50", value: base.p50 / 1000, unit: "µs",
                         detail: "p99 \(format2(base.p99 / 1000)) µs, \(base.count) samples, same reader, same rate"),
-            BenchResult(name: "forward 1→\(n): SFU-added (e2e − baseline) p50", value: (e2e.p50 - base.p50) / 1000, unit: "µs",
+            BenchResult(name: "forward 1→\(n)\(label): SFU-added (e2e − baseline) p50", value: (e2e.p50 - base.p50) / 1000, unit: "µs",
                         detail: "p99 \(format2((e2e.p99 - base.p99) / 1000)) µs (percentile differences)"),
         ]
         withExtendedLifetime((publisher, subscribers)) {}

@@ -14,6 +14,7 @@ final class SubscriberReader: @unchecked Sendable {
     enum Mode { case count, latency }
 
     let stop = Atomic<Bool>(false)
+    private let peers: [BenchPeer]
     private let fds: [Int32]
     private let mode: Mode
     private let verifying: [Int]
@@ -30,6 +31,7 @@ final class SubscriberReader: @unchecked Sendable {
     private(set) var latencies: [UInt64] = []
 
     init(peers: [BenchPeer], mode: Mode, verifying: [Int], plain: Bool = false) {
+        self.peers = peers
         fds = peers.map(\.fd)
         self.mode = mode
         self.verifying = verifying
@@ -51,9 +53,10 @@ final class SubscriberReader: @unchecked Sendable {
         while !stop.load(ordering: .relaxed), monotonicNanos() < end {
             guard poll(&pollFDs, nfds_t(pollFDs.count), 5) > 0 else { continue }
             for i in pollFDs.indices where pollFDs[i].revents & Int16(POLLIN) != 0 {
+                let peer = peers[polled[i]]
                 for _ in 0..<64 {
-                    let n = buffer.withUnsafeMutableBytes { recv(pollFDs[i].fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
-                    guard n > 0 else { break }
+                    // A datagram, or over TCP a whole frame (the peer cuts the stream).
+                    guard let n = peer.receive(into: &buffer), n > 0 else { break }
                     let at = monotonicNanos()
                     receivedCount.add(1, ordering: .relaxed)
                     // RTP only (RTCP's second byte is 192...223: sender reports from the server).
