@@ -20,9 +20,15 @@ public struct Store: Sendable {
     public let chat: ChatRepository
     public let gifts: GiftRepository
     public let ledger: LedgerRepository
+    /// Keeps the WAL copied into the database off the writer (nil: only SQLite's own checkpoints).
+    let checkpointer: WALCheckpointer?
 
-    init(pool: DatabasePool) {
+    /// How often the WAL is copied into the database by `WALCheckpointer`.
+    public static let checkpointInterval: Duration = .milliseconds(250)
+
+    init(pool: DatabasePool, checkpointer: WALCheckpointer? = nil) {
         self.pool = pool
+        self.checkpointer = checkpointer
         self.users = UserRepository(pool: pool)
         self.sessions = SessionRepository(pool: pool)
         let commits = GroupCommit(pool: pool)
@@ -34,7 +40,9 @@ public struct Store: Sendable {
     /// Opens (creating if needed, with its parent directory) the database at `path`, and applies
     /// the migrations it lacks. A file migrated by a newer binary is refused with
     /// `StoreError.newerSchema` before anything is written to it.
-    public static func open(path: String) throws(StoreError) -> Store {
+    /// - Parameter checkpointInterval: how often the WAL is copied into the database from a
+    ///   connection of its own (nil: by the writer only, when SQLite's autocheckpoint fires).
+    public static func open(path: String, checkpointInterval: Duration? = Store.checkpointInterval) throws(StoreError) -> Store {
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent()
         do {
@@ -49,7 +57,7 @@ public struct Store: Sendable {
             throw .cannotOpen(path: path, reason: String(describing: error))
         }
         try StoreSchema.migrate(pool, path: path)
-        return Store(pool: pool)
+        return Store(pool: pool, checkpointer: checkpointInterval.map { WALCheckpointer(pool: pool, path: url.path, interval: $0) })
     }
 
     static func configuration() -> Configuration {
@@ -90,6 +98,7 @@ public struct Store: Sendable {
 extension Store {
     /// Closes the pool (on shutdown); later calls fail with `.database`.
     public func close() throws(StoreError) {
+        checkpointer?.stop()
         do {
             try pool.close()
         } catch {

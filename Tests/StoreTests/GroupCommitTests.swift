@@ -84,3 +84,42 @@ struct GroupCommitTests {
 private final class CommitLog: Sendable {
     let ids = Mutex<[Int64]>([])
 }
+
+@Suite("WAL checkpoints off the writer")
+struct WALCheckpointerTests {
+    /// mxFrame (frames in the WAL) and nBackfill (frames already copied into the database) from
+    /// the WAL index in the -shm file: SQLite's own record, read as its format documents it.
+    private func walIndex(_ path: String) throws -> (frames: UInt32, backfilled: UInt32) {
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path + "-shm"))
+        guard bytes.count >= 100 else { return (0, 0) }
+        let frames = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 16, as: UInt32.self) }
+        let backfilled = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 96, as: UInt32.self) }
+        return (frames, backfilled)
+    }
+
+    private func writeSome(_ store: Store) async throws {
+        for i in 0..<40 { _ = try await store.makeUser("ckpt\(i)") }
+    }
+
+    @Test("with the checkpointer the WAL is copied into the database without the writer; without it, it is not")
+    func checkpointerBackfillsTheWAL() async throws {
+        let withFile = TemporaryDatabase()
+        let with = try Store.open(path: withFile.path, checkpointInterval: .milliseconds(50))
+        try await writeSome(with)
+        var index = try walIndex(withFile.path)
+        for _ in 0..<60 where !(index.frames > 0 && index.backfilled == index.frames) {
+            try await Task.sleep(for: .milliseconds(50))
+            index = try walIndex(withFile.path)
+        }
+        #expect(index.frames > 0 && index.backfilled == index.frames, "\(index)")
+
+        let withoutFile = TemporaryDatabase()
+        let without = try Store.open(path: withoutFile.path, checkpointInterval: nil)
+        try await writeSome(without)
+        try await Task.sleep(for: .milliseconds(300))
+        let untouched = try walIndex(withoutFile.path)
+        #expect(untouched.frames > 0 && untouched.backfilled == 0, "\(untouched)")
+        try with.close()
+        try without.close()
+    }
+}
