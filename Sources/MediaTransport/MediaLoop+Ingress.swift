@@ -179,7 +179,10 @@ extension MediaLoop {
 }
 
 extension TransportAddress {
-    /// The address of a NIO socket address, read without allocating; nil for Unix sockets.
+    /// The address of a NIO socket address, read without allocating; nil for Unix sockets. An
+    /// IPv4-mapped IPv6 address (`::ffff:a.b.c.d`, what a dual-stack socket bound to `::` reports
+    /// for IPv4 peers) is the IPv4 address it carries: the peer is the same, and STUN must tell it
+    /// the address it knows itself by.
     init?(_ address: SocketAddress) {
         switch address {
         case .v4(let v4):
@@ -192,6 +195,10 @@ extension TransportAddress {
             withUnsafeBytes(of: sin6.sin6_addr) { bytes in
                 for i in 0..<8 { high = high << 8 | UInt64(bytes[i]) }
                 for i in 8..<16 { low = low << 8 | UInt64(bytes[i]) }
+            }
+            if high == 0, low >> 32 == 0xFFFF {
+                self.init(ip: .v4(UInt32(truncatingIfNeeded: low)), port: UInt16(bigEndian: sin6.sin6_port))
+                return
             }
             self.init(ip: .v6(high: high, low: low), port: UInt16(bigEndian: sin6.sin6_port))
         case .unixDomainSocket:

@@ -3,6 +3,7 @@ import ICE
 import NIOCore
 import NIOEmbedded
 import SDP
+import STUN
 import Testing
 @testable import MediaTransport
 
@@ -121,5 +122,18 @@ struct ICETCPTests {
         #expect(refused(MediaTransportConfiguration(bindAddress: "127.0.0.1", announceAddresses: ["::"])))
         #expect(refused(MediaTransportConfiguration(bindAddress: "127.0.0.1", announceAddresses: ["media.example.com"])))
         #expect(refused(MediaTransportConfiguration(bindAddress: "localhost")))
+    }
+}
+
+@Suite("transport addresses from sockets")
+struct SocketTransportAddressTests {
+    @Test("an IPv4-mapped IPv6 source (a dual-stack socket on ::) is its IPv4 address; real IPv6 stays IPv6")
+    func mappedAddressesAreIPv4() throws {
+        let mapped = try SocketAddress(ipAddress: "::ffff:203.0.113.9", port: 4242)
+        #expect(TransportAddress(mapped) == TransportAddress(ipv4: 203, 0, 113, 9, port: 4242))
+        let v6 = try SocketAddress(ipAddress: "2001:db8::9", port: 4242)
+        #expect(TransportAddress(v6) == TransportAddress(ip: .v6(high: 0x2001_0db8_0000_0000, low: 9), port: 4242))
+        let loopback6 = try SocketAddress(ipAddress: "::1", port: 1)
+        #expect(TransportAddress(loopback6) == TransportAddress(ip: .v6(high: 0, low: 1), port: 1))
     }
 }
