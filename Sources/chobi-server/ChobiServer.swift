@@ -7,7 +7,7 @@ struct ChobiServer: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chobi-server",
         abstract: "Chobi Live media server: WebRTC SFU, signaling and control API.",
-        subcommands: [ServeCommand.self, TokenCommand.self, AdminCommand.self],
+        subcommands: [ServeCommand.self, TokenCommand.self, AdminCommand.self, BackupCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 }
