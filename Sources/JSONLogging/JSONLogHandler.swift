@@ -8,6 +8,11 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Logging
 import Synchronization
 
@@ -35,7 +40,7 @@ public struct JSONLogHandler: LogHandler {
     /// The handler `LoggingSystem.bootstrap` gets in production: lines to standard error, where
     /// systemd sends them to the journal.
     public static func standardError(label: String, metadataProvider: Logger.MetadataProvider?) -> JSONLogHandler {
-        JSONLogHandler(label: label, metadataProvider: metadataProvider, write: StandardError.write)
+        JSONLogHandler(label: label, metadataProvider: metadataProvider) { StandardError.write($0) }
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -86,13 +91,32 @@ public struct JSONLogHandler: LogHandler {
     }
 }
 
+#if canImport(Glibc)
+private let systemWrite = Glibc.write
+#elseif canImport(Darwin)
+private let systemWrite = Darwin.write
+#endif
+
 /// Standard error shared by every logger: one lock, so lines from many threads never interleave.
 private enum StandardError {
     private static let lock = Mutex(())
 
-    @Sendable static func write(_ line: String) {
+    static func write(_ line: String) {
+        let bytes = Array(line.utf8)
         lock.withLock { _ in
-            FileHandle.standardError.write(Data(line.utf8))
+            bytes.withUnsafeBytes { buffer in
+                var offset = 0
+                while offset < buffer.count {
+                    let written = systemWrite(STDERR_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
+                    if written > 0 {
+                        offset += written
+                    } else if written < 0, errno == EINTR {
+                        continue
+                    } else {
+                        return  // stderr closed or full: a log line is not worth blocking or dying for
+                    }
+                }
+            }
         }
     }
 }

@@ -36,7 +36,7 @@ extension Store {
         let partial = directory.appendingPathComponent(".\(target.lastPathComponent).partial-\(UUID().uuidString)").path
         defer { removeLeftovers(of: partial) }
 
-        try await copy(from: live.path, to: partial)
+        try await copy(from: live.path, to: partial, reportedAs: destination)
         let (pages, pageSize) = try await verify(partial, reportedAs: destination)
         guard rename(partial, target.path) == 0 else {
             throw .backupFailed(path: destination, reason: "cannot rename the copy into place: \(String(cString: strerror(errno)))")
@@ -46,7 +46,7 @@ extension Store {
         return StoreBackup(path: target.path, bytes: bytes, pages: pages, pageSize: pageSize)
     }
 
-    private static func copy(from source: String, to partial: String) async throws(StoreError) {
+    private static func copy(from source: String, to partial: String, reportedAs destination: String) async throws(StoreError) {
         var readOnly = configuration()
         readOnly.readonly = true
         readOnly.label = "chobi-backup-source"
@@ -60,7 +60,7 @@ extension Store {
         do {
             copy = try DatabaseQueue(path: partial)
         } catch {
-            throw .backupFailed(path: partial, reason: String(describing: error))
+            throw .backupFailed(path: destination, reason: "cannot create \(partial): \(error)")
         }
         do {
             // One step (all pages) inside one read transaction: the pages all come from the same
@@ -76,7 +76,7 @@ extension Store {
             try copy.close()
             try pool.close()
         } catch {
-            throw .backupFailed(path: partial, reason: String(describing: StoreError(error)))
+            throw .backupFailed(path: destination, reason: String(describing: StoreError(error)))
         }
     }
 

@@ -7,6 +7,8 @@ import subprocess
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from conftest import SERVER_BIN, Server
 from trpc import API
 
@@ -44,7 +46,8 @@ def test_an_unknown_log_format_is_refused():
     assert "--log-format" in result.stderr and "xml" in result.stderr, result.stderr
 
 
-def test_an_older_binary_refuses_a_newer_database():
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_an_older_binary_refuses_a_newer_database(log_format):
     server = Server()
     server.start()
     server.stop()
@@ -57,10 +60,16 @@ def test_an_older_binary_refuses_a_newer_database():
 
     result = subprocess.run(
         [str(SERVER_BIN), "serve", "--http-port", str(server.http_port), "--media-port", str(server.media_port),
-         "--media-loops", "1", "--data-dir", server.data],
+         "--media-loops", "1", "--data-dir", server.data, "--log-format", log_format],
         capture_output=True, text=True, env=server.env, timeout=30)
     assert result.returncode != 0
     assert "newer Chobi Live" in result.stderr and "v99-from-the-future" in result.stderr, result.stderr
+    if log_format == "json":
+        events = [json.loads(line) for line in result.stderr.splitlines() if line]
+        assert events[-1]["level"] == "critical", events[-1]
+        assert "v99-from-the-future" in events[-1]["message"], events[-1]
+    else:
+        assert result.stderr.strip().startswith("Error: database "), result.stderr
     db = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
     assert sorted(row[0] for row in db.execute("SELECT identifier FROM grdb_migrations")) == before
     print(f"refused with exit {result.returncode}: {result.stderr.strip()}")

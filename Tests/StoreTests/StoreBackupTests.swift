@@ -4,6 +4,12 @@ import Synchronization
 import Testing
 @testable import Store
 
+/// Shared between the test and its writer tasks.
+private final class Progress: Sendable {
+    let sent = Atomic<Int>(0)
+    let stop = Atomic<Bool>(false)
+}
+
 @Suite("Online backup")
 struct StoreBackupTests {
     /// Every ledger entry as text, in id order, read through a plain connection to `path`.
@@ -33,17 +39,16 @@ struct StoreBackupTests {
         // Bulk, so the copy has many pages to take while writes go on.
         for i in 0..<300 { _ = try await store.makeUser("filler\(i)") }
 
-        let sent = Atomic<Int>(0)
-        let stop = Atomic<Bool>(false)
+        let progress = Progress()
         let writers = Task {
             await withTaskGroup(of: Void.self) { group in
                 for (index, sender) in senders.enumerated() {
                     group.addTask {
                         // Bounded: ends when told, or after 1,500 gifts each, whichever is first.
-                        for n in 0..<1500 where !stop.load(ordering: .relaxed) {
+                        for n in 0..<1500 where !progress.stop.load(ordering: .relaxed) {
                             if (try? await store.gifts.sendGift(sessionId: session, senderId: sender.id, giftId: "rose",
                                                                 idempotencyKey: "g\(index)-\(n)", now: at(2))) != nil {
-                                sent.add(1, ordering: .relaxed)
+                                progress.sent.add(1, ordering: .relaxed)
                             }
                         }
                     }
@@ -51,16 +56,16 @@ struct StoreBackupTests {
             }
         }
         let deadline = ContinuousClock.now + .seconds(60)
-        while sent.load(ordering: .relaxed) < 100, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
-        let before = sent.load(ordering: .relaxed)
+        while progress.sent.load(ordering: .relaxed) < 100, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        let before = progress.sent.load(ordering: .relaxed)
         let copyPath = file.directory.appendingPathComponent("copy.sqlite").path
         let backup = try await Store.backup(databaseAt: file.path, to: copyPath)
-        let during = sent.load(ordering: .relaxed)
+        let during = progress.sent.load(ordering: .relaxed)
         // Gifts keep landing after the backup: the live database was never locked for writing.
-        while sent.load(ordering: .relaxed) < during + 50, sent.load(ordering: .relaxed) < 6000, ContinuousClock.now < deadline {
+        while progress.sent.load(ordering: .relaxed) < during + 50, progress.sent.load(ordering: .relaxed) < 6000, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(5))
         }
-        stop.store(true, ordering: .relaxed)
+        progress.stop.store(true, ordering: .relaxed)
         await writers.value
 
         #expect(backup.path == copyPath)
