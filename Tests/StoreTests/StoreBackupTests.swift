@@ -120,13 +120,17 @@ struct StoreBackupTests {
             (try Int.fetchOne(db, sql: "SELECT rootpage FROM sqlite_master WHERE name = 'sqlite_autoindex_users_1'") ?? 0,
              try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 0)
         }
+        // Everything into the main file, so the scribble below is what every reader sees.
+        try await store.pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
         try store.close()
         #expect(root > 1)
-        // Scribble over the end of the username index's root page, where its cells live: the
-        // pages still copy, but the index no longer matches the table.
+        let wal = try? FileManager.default.attributesOfItem(atPath: file.path + "-wal")[.size] as? NSNumber
+        #expect(wal == nil || wal?.intValue == 0)
+        // Scribble over the username index's root page: the backup still copies every page (it
+        // does not read them), but the copy's index is no b-tree any more.
         let handle = try FileHandle(forUpdating: URL(fileURLWithPath: file.path))
-        try handle.seek(toOffset: UInt64(root * pageSize - 512))
-        handle.write(Data(repeating: 0x5A, count: 512))
+        try handle.seek(toOffset: UInt64((root - 1) * pageSize))
+        handle.write(Data(repeating: 0x5A, count: pageSize))
         try handle.close()
 
         let error = await #expect(throws: StoreError.self) { _ = try await Store.backup(databaseAt: file.path, to: copyPath) }
