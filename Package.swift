@@ -57,6 +57,8 @@ let package = Package(
 
         // The embedded store: SQLite through GRDB.
         .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        // One JSON object per log line (`serve --log-format json`), for log collectors.
+        .target(name: "JSONLogging", dependencies: [.product(name: "Logging", package: "swift-log")]),
 
         // I/O.
         .target(
@@ -108,7 +110,7 @@ let package = Package(
         .executableTarget(
             name: "chobi-server",
             dependencies: [
-                "MediaTransport", "Signaling", "SFU", "API", "Store", "LiveSessions",
+                "MediaTransport", "Signaling", "SFU", "API", "Store", "LiveSessions", "JSONLogging",
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -138,6 +140,9 @@ let package = Package(
         .testTarget(name: "SCTPTests", dependencies: ["SCTP", "TestSupport"]),
         .testTarget(name: "SRTPTests", dependencies: ["SRTP", "TestSupport", "COpenSSL", "CSRTPCrypto"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
+        .testTarget(name: "JSONLoggingTests", dependencies: [
+            "JSONLogging", .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "APITests", dependencies: [
             "API", "TestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),

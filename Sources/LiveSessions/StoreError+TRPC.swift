@@ -29,7 +29,7 @@ extension StoreError: TRPCErrorConvertible {
             .preconditionFailed("not enough coins: this costs \(needed), you have \(available)")
         case .idempotencyConflict: .conflict("idempotency key already used with different input")
         case .invalidInput(let what): .badRequest("input.\(what)")
-        case .cannotOpen, .newerSchema, .corruptRow, .database: .internalServerError
+        case .cannotOpen, .newerSchema, .backupFailed, .backupNotIntact, .corruptRow, .database: .internalServerError
         }
     }
 }

@@ -49,6 +49,11 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// An argument outside what the operation accepts (the text says which and why), e.g. a gift
     /// count outside 1...99 or a non-positive coin amount.
     case invalidInput(String)
+    /// A backup could not be written or put in place (the text says which step and why); the
+    /// destination was left as it was.
+    case backupFailed(path: String, reason: String)
+    /// SQLite's integrity check of a fresh backup reported these problems; the copy was discarded.
+    case backupNotIntact(path: String, problems: [String])
     /// A stored row does not have the shape this binary expects.
     case corruptRow(String)
     /// Any other SQLite failure. GRDB leaves statement arguments out of this text (so no hash or
@@ -87,6 +92,10 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .insufficientCoins(needed, available): "\(needed) coins needed, \(available) available"
         case let .idempotencyConflict(key): "idempotency key \"\(key)\" was used for a different request"
         case let .invalidInput(what): "invalid input: \(what)"
+        case let .backupFailed(path, reason): "backup to \(path) failed: \(reason)"
+        case let .backupNotIntact(path, problems):
+            "backup to \(path) failed its integrity check, so it was not kept: "
+                + problems.prefix(10).joined(separator: "; ")
         case let .corruptRow(what): "unexpected stored row: \(what)"
         case let .database(message): "database error: \(message)"
         }

@@ -94,7 +94,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error (env CHOBI_LOG_LEVEL).")
     var logLevel: String = Environment.string("CHOBI_LOG_LEVEL") ?? "info"
 
+    @Option(help: "Log format: text, or json (one object per line on stderr) (env CHOBI_LOG_FORMAT).")
+    var logFormat: String = Environment.string("CHOBI_LOG_FORMAT") ?? LogFormat.text.rawValue
+
+    func validate() throws {
+        guard LogFormat(rawValue: logFormat) != nil else {
+            throw ValidationError("--log-format: expected text or json, not \"\(logFormat)\"")
+        }
+    }
+
     func run() async throws {
+        // Before the first Logger: one made earlier would keep the default handler.
+        LogFormat(rawValue: logFormat)?.bootstrap()
         var logger = Logger(label: "chobi")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
 
