@@ -108,6 +108,11 @@ struct ServeCommand: AsyncParsableCommand {
         LogFormat(rawValue: logFormat)?.bootstrap()
         var logger = Logger(label: "chobi")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let mediaConfiguration = MediaTransportConfiguration(
+            bindAddress: mediaHost, firstPort: mediaPort, announceAddresses: announceAddresses, tcp: mediaTCP,
+            loops: mediaLoops ?? Environment.int("CHOBI_MEDIA_LOOPS") ?? MediaTransportConfiguration.defaultLoops)
+        // Addresses no client could use stop the start before anything is opened or bound.
+        try mediaConfiguration.validate()
 
         let key = try JWTKeyStore(dataDirectory: dataDir).loadKey()
         let tokens = await RoomTokenVerifier(key: key)
@@ -121,12 +126,7 @@ struct ServeCommand: AsyncParsableCommand {
             logger.notice("ended sessions left live by a previous run", metadata: ["count": "\(orphans.count)"])
         }
 
-        let media = MediaTransportService(
-            configuration: .init(bindAddress: mediaHost, firstPort: mediaPort,
-                                 announceAddresses: announceAddresses, tcp: mediaTCP,
-                                 loops: mediaLoops ?? Environment.int("CHOBI_MEDIA_LOOPS")
-                                     ?? MediaTransportConfiguration.defaultLoops),
-            logger: logger)
+        let media = MediaTransportService(configuration: mediaConfiguration, logger: logger)
         let signalingConfiguration = SignalingConfiguration(allowedOrigin: corsOrigin)
         // Reads the web page's files: a broken install stops here, before any port is bound.
         let signaling = try SignalingService(mediaPlane: media, tokens: tokens, configuration: signalingConfiguration)
