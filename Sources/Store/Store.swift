@@ -57,7 +57,7 @@ public struct Store: Sendable {
             throw .cannotOpen(path: path, reason: String(describing: error))
         }
         try StoreSchema.migrate(pool, path: path)
-        return Store(pool: pool, checkpointer: checkpointInterval.map { WALCheckpointer(pool: pool, path: url.path, interval: $0) })
+        return Store(pool: pool, checkpointer: checkpointInterval.flatMap { WALCheckpointer(path: url.path, interval: $0) })
     }
 
     static func configuration() -> Configuration {

@@ -8,29 +8,39 @@ import GRDB
 /// Why: a checkpoint copies every page the WAL holds and waits for the disk, and SQLite does it
 /// on the connection that committed: with gifts arriving at thousands a second, each one stopped
 /// the writer for tens of milliseconds, and every request queued behind it (that was the p99).
-/// PASSIVE never blocks the writer or the readers. It stops when the pool is gone.
+/// PASSIVE never blocks the writer or the readers.
+///
+/// Its connection closes with it (`stop`, or when the store is released), synchronously: another
+/// process opening the file right after must not meet a checkpoint still running.
 final class WALCheckpointer: Sendable {
+    private let queue: DatabaseQueue
     private let task: Task<Void, Never>
 
-    init(pool: DatabasePool, path: String, interval: Duration) {
-        task = Task.detached(priority: .utility) { [weak pool] in
-            // Its own connection: the pool's writer must not wait for it, and its readers are
-            // read-only (a checkpoint writes the database file).
-            var configuration = Configuration()
-            configuration.busyMode = .timeout(1)
-            configuration.label = "chobi-checkpointer"
-            guard let queue = try? DatabaseQueue(path: path, configuration: configuration) else { return }
-            while !Task.isCancelled, pool != nil {
+    /// Nil when the file cannot be opened a second time (the store then relies on SQLite's own
+    /// checkpoints).
+    init?(path: String, interval: Duration) {
+        // Its own connection: the pool's writer must not wait for it, and the pool's readers are
+        // read-only (a checkpoint writes the database file).
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(1)
+        configuration.label = "chobi-checkpointer"
+        guard let queue = try? DatabaseQueue(path: path, configuration: configuration) else { return nil }
+        self.queue = queue
+        task = Task.detached(priority: .utility) {
+            while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
+                guard !Task.isCancelled else { return }
                 _ = try? await queue.writeWithoutTransaction { db in
                     try db.execute(sql: "PRAGMA wal_checkpoint(PASSIVE)")
                 }
             }
-            try? queue.close()
         }
     }
 
-    func stop() { task.cancel() }
+    func stop() {
+        task.cancel()
+        try? queue.close()
+    }
 
-    deinit { task.cancel() }
+    deinit { stop() }
 }
