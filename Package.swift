@@ -181,6 +181,7 @@ let package = Package(
         .testTarget(name: "ServerTLSTests", dependencies: [
             "ServerTLS",
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOTLS", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "X509", package: "swift-certificates"),

@@ -8,3 +8,11 @@ extension HTTPServerBuilder {
         try .tls(base, tlsConfiguration: reloader.serverConfiguration())
     }
 }
+
+extension HTTPServerBuilder {
+    /// `self` as it is when there is no reloader (plain HTTP), else `self` over TLS.
+    public func overTLS(_ reloader: CertificateReloader?) throws -> HTTPServerBuilder {
+        guard let reloader else { return self }
+        return try .tls(self, reloader: reloader)
+    }
+}

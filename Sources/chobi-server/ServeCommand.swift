@@ -157,12 +157,12 @@ struct ServeCommand: AsyncParsableCommand {
 
         let announced = announceIP ?? Environment.string("CHOBI_ANNOUNCE_IP") ?? mediaHost
         let certificates = try tls.makeReloader(hosts: [announced, httpHost], logger: logger)
-        let http: HTTPServerBuilder = .http1WebSocketUpgrade(
-            webSocketRouter: router,
-            configuration: SignalingService.webSocketServerConfiguration(signalingConfiguration))
         let app = Application(
             router: router,
-            server: try certificates.map { try .tls(http, reloader: $0) } ?? http,
+            server: try .http1WebSocketUpgrade(
+                webSocketRouter: router,
+                configuration: SignalingService.webSocketServerConfiguration(signalingConfiguration))
+                .overTLS(certificates),
             configuration: .init(address: .hostname(httpHost, port: httpPort), serverName: "chobi"),
             logger: logger)
 
