@@ -166,11 +166,13 @@ struct ServeCommand: AsyncParsableCommand {
             configuration: .init(address: .hostname(httpHost, port: httpPort), serverName: "chobi"),
             logger: logger)
 
+        // With TLS, the reloader polls the certificate files until shutdown.
+        let certificateServices: [any Service] = certificates.map { [$0] } ?? []
         let group = ServiceGroup(configuration: .init(
             // Shut down in reverse: live sessions end first, while their sockets can still be
             // told; then HTTP stops taking requests, signaling closes its sessions while the
             // media plane is still up to free them, media goes last.
-            services: [media, signaling, chat, recorder, app, watchdog] + [certificates].compactMap { $0 as (any Service)? },
+            services: [media, signaling, chat, recorder, app, watchdog] + certificateServices,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()
