@@ -13,6 +13,7 @@ import ServiceLifecycle
 import Signaling
 import Store
 import LiveSessions
+import ServerTLS
 
 /// `chobi-server serve`: HTTP (health, metrics, WHIP/WHEP, the web page, the /rtc WebSocket) plus
 /// the media UDP ports, in one ServiceGroup so SIGTERM shuts everything down in order.
@@ -90,6 +91,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Chat lines per user back to back (env CHOBI_CHAT_BURST).")
     var chatBurst: Int = Environment.int("CHOBI_CHAT_BURST") ?? 5
+
+    @OptionGroup(title: "HTTPS")
+    var tls: TLSOptions
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error (env CHOBI_LOG_LEVEL).")
     var logLevel: String = Environment.string("CHOBI_LOG_LEVEL") ?? "info"
@@ -171,19 +175,24 @@ struct ServeCommand: AsyncParsableCommand {
         let recorder = LiveSessionRecorder(store: store, hub: signaling.hub, logger: logger)
         let watchdog = LiveSessionWatchdog(store: store, signaling: signaling, configuration: liveSessions, logger: logger)
 
+        let announced = announceIP ?? Environment.string("CHOBI_ANNOUNCE_IP") ?? mediaHost
+        let certificates = try tls.makeReloader(hosts: [announced, httpHost], logger: logger)
         let app = Application(
             router: router,
-            server: .http1WebSocketUpgrade(
+            server: try .http1WebSocketUpgrade(
                 webSocketRouter: router,
-                configuration: SignalingService.webSocketServerConfiguration(signalingConfiguration)),
+                configuration: SignalingService.webSocketServerConfiguration(signalingConfiguration))
+                .overTLS(certificates),
             configuration: .init(address: .hostname(httpHost, port: httpPort), serverName: "chobi"),
             logger: logger)
 
+        // With TLS, the reloader polls the certificate files until shutdown.
+        let certificateServices: [any Service] = certificates.map { [$0] } ?? []
         let group = ServiceGroup(configuration: .init(
             // Shut down in reverse: live sessions end first, while their sockets can still be
             // told; then HTTP stops taking requests, signaling closes its sessions while the
             // media plane is still up to free them, media goes last.
-            services: [media, signaling, chat, recorder, app, watchdog],
+            services: [media, signaling, chat, recorder, app, watchdog] + certificateServices,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()
