@@ -175,8 +175,8 @@ struct ServeCommand: AsyncParsableCommand {
         let recorder = LiveSessionRecorder(store: store, hub: signaling.hub, logger: logger)
         let watchdog = LiveSessionWatchdog(store: store, signaling: signaling, configuration: liveSessions, logger: logger)
 
-        let announced = announceIP ?? Environment.string("CHOBI_ANNOUNCE_IP") ?? mediaHost
-        let certificates = try tls.makeReloader(hosts: [announced, httpHost], logger: logger)
+        let announced = announceAddresses.isEmpty ? [mediaHost] : announceAddresses
+        let certificates = try tls.makeReloader(hosts: announced + [httpHost], logger: logger)
         let app = Application(
             router: router,
             server: try .http1WebSocketUpgrade(
