@@ -85,8 +85,34 @@ def subject_alt_names(pem: bytes) -> set[str]:
            {str(n) for n in sans.get_values_for_type(x509.IPAddress)}
 
 
-def test_chromium_goes_live_and_watches_over_https_and_wss_across_namespaces():
-    import pytest
+class ClientUDPBlock:
+    """nftables in the client namespace: every UDP packet in or out is dropped, as on a network
+    that allows only TCP. The table goes with the namespace."""
+
+    def __init__(self, namespace: str):
+        for command in ("add table inet chobi_block",
+                        "add chain inet chobi_block out { type filter hook output priority 0 ; }",
+                        "add chain inet chobi_block in { type filter hook input priority 0 ; }",
+                        "add rule inet chobi_block out meta l4proto udp drop",
+                        "add rule inet chobi_block in meta l4proto udp drop"):
+            sh("ip", "netns", "exec", namespace, "nft", *command.split())
+
+
+def metric(text: str, name: str) -> float:
+    for line in text.splitlines():
+        if line.startswith(name + " "):
+            return float(line.split()[1])
+    return 0.0
+
+
+import pytest  # noqa: E402  (the driver half of this file runs without pytest's fixtures)
+
+
+@pytest.mark.parametrize("udp", ["open", "blocked"])
+def test_chromium_goes_live_and_watches_over_https_and_wss_across_namespaces(udp):
+    """`open`: the pages connect over UDP. `blocked`: the client namespace drops all UDP; both
+    pages connect over ICE-TCP, the viewer decodes at least 25 fps, and the server's /metrics
+    count the media on TCP."""
     from conftest import SERVER_BIN
     if os.geteuid() != 0 or shutil.which("ip") is None:
         pytest.skip("needs root and iproute2 to make network namespaces (tools/test runs as root)")
@@ -97,6 +123,8 @@ def test_chromium_goes_live_and_watches_over_https_and_wss_across_namespaces():
     certs = Path(data) / "certs"
     env = dict(os.environ, CHOBI_JWT_SECRET=secrets.token_hex(32))
     namespaces = Namespaces()
+    if udp == "blocked":
+        ClientUDPBlock(namespaces.client)
     server = None
     log_path = Path(data) / "server.log"
 
@@ -126,7 +154,7 @@ def test_chromium_goes_live_and_watches_over_https_and_wss_across_namespaces():
 
         driven = subprocess.run(
             ["ip", "netns", "exec", namespaces.client, sys.executable, str(Path(__file__)), "drive",
-             f"https://{SERVER_IP}:{HTTP_PORT}", spki_sha256(pem), str(certificate)],
+             f"https://{SERVER_IP}:{HTTP_PORT}", spki_sha256(pem), str(certificate), udp],
             capture_output=True, text=True, timeout=180, cwd=str(HERE),
             env=dict(os.environ, PYTHONPATH=str(HERE)))
         print(driven.stderr[-3000:])
@@ -145,9 +173,25 @@ def test_chromium_goes_live_and_watches_over_https_and_wss_across_namespaces():
             assert seen[page]["secure"] is True, seen
             assert seen[page]["ws"].startswith(f"wss://{SERVER_IP}:{HTTP_PORT}/rtc"), seen
         assert seen["host"]["encoded"] > 0, seen
-        # The viewer decodes the host's camera: frames keep coming (fake camera, ~30 fps).
+        # The viewer decodes the host's camera: frames keep coming (fake camera, 30 fps).
         assert seen["viewer"]["decoded_growth"] >= 30, seen
         assert server.poll() is None, f"server died:\n{server_log()}"
+        # Chromium's own stats say which transport each page's selected pair runs on.
+        expected = "udp" if udp == "open" else "tcp"
+        for page in ("host", "viewer"):
+            pair = seen[page]["pair"]
+            assert pair and pair["local"]["protocol"] == expected and pair["remote"]["protocol"] == expected, seen
+            assert pair["remote"]["address"] == SERVER_IP and pair["remote"]["port"] == MEDIA_PORT, seen
+        if udp == "blocked":
+            assert seen["viewer"]["fps"] >= 25, seen
+            frames_in = metric(seen["metrics"], 'chobi_media_tcp_frames_total{direction="received"}')
+            frames_out = metric(seen["metrics"], 'chobi_media_tcp_frames_total{direction="sent"}')
+            accepted = metric(seen["metrics"], 'chobi_media_tcp_connections_total{outcome="accepted"}')
+            print(f"over ICE-TCP: viewer {seen['viewer']['fps']:.1f} fps; server {accepted:.0f} TCP connections, "
+                  f"{frames_in:.0f} frames in, {frames_out:.0f} out")
+            assert accepted >= 2 and frames_in > 500 and frames_out > 500, seen["metrics"][-2000:]
+        if udp == "blocked":
+            return  # the restart below is the same with or without UDP
 
         # A second start reuses the certificate: the trust a browser was given stays valid.
         server.send_signal(signal.SIGTERM)
@@ -191,7 +235,7 @@ def poll(check, timeout: float, what: str, every: float = 0.25):
     raise AssertionError(f"{what}: not within {timeout} s (last {last!r})")
 
 
-def drive(base: str, spki: str, cafile: str) -> dict:
+def drive(base: str, spki: str, cafile: str, udp: str) -> dict:
     from browser import Browser
     from test_web_app import sign_up
 
@@ -213,7 +257,9 @@ def drive(base: str, spki: str, cafile: str) -> dict:
         seen["plain_http"] = "refused"
 
     trust = (f"--ignore-certificate-errors-spki-list={spki}",)
-    host, viewer = Browser(trust, confined=True), Browser(trust, confined=True)
+    # Chromium's fake camera runs at 20 fps unless told otherwise.
+    host = Browser(trust + ("--use-fake-device-for-media-stream=fps=30",), confined=True)
+    viewer = Browser(trust, confined=True)
     tag = secrets.token_hex(3)
     try:
         sign_up(host, base, f"tlshost{tag}", f"TLS host {tag}")
@@ -228,9 +274,12 @@ def drive(base: str, spki: str, cafile: str) -> dict:
              f"the session listed ({viewer.state()})")
         viewer.click(f"#sessions li[data-session-id='{room}'] button")
         poll(lambda: viewer.inbound_video_frames_decoded() > 0, 20, f"the viewer decoding ({viewer.state()})")
+        time.sleep(2)  # past the first keyframe's ramp
         before = viewer.inbound_video_frames_decoded()
-        time.sleep(3)
+        started = time.monotonic()
+        time.sleep(4)
         growth = viewer.inbound_video_frames_decoded() - before
+        fps = growth / (time.monotonic() - started)
 
         for name, page in (("host", host), ("viewer", viewer)):
             seen[name] = page.script(
@@ -238,15 +287,20 @@ def drive(base: str, spki: str, cafile: str) -> dict:
                 " ws: window.chobi.live.ws ? window.chobi.live.ws.url : ''};")
         seen["host"]["encoded"] = host.outbound_video_frames_encoded()
         seen["viewer"]["decoded_growth"] = growth
+        seen["viewer"]["fps"] = fps
+        seen["host"]["pair"] = host.selected_transport()
+        seen["viewer"]["pair"] = viewer.selected_transport()
+        with urllib.request.urlopen(f"{base}/metrics", timeout=5, context=verified) as r:
+            seen["metrics"] = r.read().decode()
     finally:
         host.close()
         viewer.close()
     return seen
 
 
-if __name__ == "__main__" and len(sys.argv) == 5 and sys.argv[1] == "drive":
+if __name__ == "__main__" and len(sys.argv) == 6 and sys.argv[1] == "drive":
     # Refuse to drive a browser anywhere but the namespace the test made: only lo and the veth.
     links = sorted(os.listdir("/sys/class/net"))
     assert len(links) == 2 and "lo" in links and any(l.startswith("vc") for l in links), links
     assert ipaddress.ip_address(sys.argv[2].split("//")[1].split(":")[0]) == ipaddress.ip_address(SERVER_IP)
-    print(json.dumps(drive(sys.argv[2], sys.argv[3], sys.argv[4])), flush=True)
+    print(json.dumps(drive(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5])), flush=True)
