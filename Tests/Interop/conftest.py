@@ -116,6 +116,13 @@ class Server:
                 self.proc.wait()
 
 
+def unthrottled_server() -> Server:
+    """A started server without the API's rate limits: for tests whose load is the point."""
+    s = Server(extra_args=("--rate-per-address", "0", "--rate-per-user", "0"))
+    s.start()
+    return s
+
+
 @pytest.fixture(scope="module")
 def server():
     if not SERVER_BIN.exists():

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SERVER_BIN, Server
+from conftest import SERVER_BIN, unthrottled_server
 from trpc import API
 
 SENDERS = 6
@@ -29,9 +29,7 @@ GRANT = 100_000
 def busy_server():
     if not SERVER_BIN.exists():
         pytest.fail(f"{SERVER_BIN} is missing")
-    # The limits would throttle the senders; they are not what this test is about.
-    s = Server(extra_args=("--rate-per-address", "0", "--rate-per-user", "0"))
-    s.start()
+    s = unthrottled_server()
     yield s
     s.stop()
 

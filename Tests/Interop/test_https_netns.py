@@ -131,14 +131,17 @@ def test_chromium_goes_live_and_watches_over_https_and_wss_across_namespaces(udp
     def server_log() -> str:
         return log_path.read_text(errors="replace")[-4000:] if log_path.exists() else ""
 
-    try:
-        server = subprocess.Popen(
+    def start_server(log_mode: str) -> subprocess.Popen:
+        return subprocess.Popen(
             ["ip", "netns", "exec", namespaces.server, str(SERVER_BIN), "serve",
              "--http-host", SERVER_IP, "--http-port", str(HTTP_PORT),
              "--media-host", SERVER_IP, "--media-port", str(MEDIA_PORT), "--media-loops", "1",
              "--announce-ip", SERVER_IP, "--tls-self-signed", "--certs-dir", str(certs),
              "--data-dir", data],
-            stdout=open(log_path, "wb"), stderr=subprocess.STDOUT, env=env, cwd=data)
+            stdout=open(log_path, log_mode), stderr=subprocess.STDOUT, env=env, cwd=data)
+
+    try:
+        server = start_server("wb")
 
         certificate = certs / "chobi-dev-cert.pem"
         deadline = time.monotonic() + 30
@@ -196,14 +199,7 @@ def test_chromium_goes_live_and_watches_over_https_and_wss_across_namespaces(udp
         # A second start reuses the certificate: the trust a browser was given stays valid.
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=15)
-        again = subprocess.Popen(
-            ["ip", "netns", "exec", namespaces.server, str(SERVER_BIN), "serve",
-             "--http-host", SERVER_IP, "--http-port", str(HTTP_PORT),
-             "--media-host", SERVER_IP, "--media-port", str(MEDIA_PORT), "--media-loops", "1",
-             "--announce-ip", SERVER_IP, "--tls-self-signed", "--certs-dir", str(certs),
-             "--data-dir", data],
-            stdout=open(log_path, "ab"), stderr=subprocess.STDOUT, env=env, cwd=data)
-        server = again
+        server = start_server("ab")
         deadline = time.monotonic() + 30
         while "reusing the development TLS certificate" not in server_log() and time.monotonic() < deadline:
             assert server.poll() is None, f"server exited on restart:\n{server_log()}"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SERVER_BIN, Server
+from conftest import SERVER_BIN, unthrottled_server
 from trpc import API, TRPCFailure
 
 SENDERS = 20
@@ -29,9 +29,7 @@ POOR_GRANT = 200
 def fire_server():
     if not SERVER_BIN.exists():
         pytest.fail(f"{SERVER_BIN} is missing")
-    # The limits would throttle the barrage; they are not what this test is about.
-    s = Server(extra_args=("--rate-per-address", "0", "--rate-per-user", "0"))
-    s.start()
+    s = unthrottled_server()
     yield s
     s.stop()
 
