@@ -58,6 +58,9 @@ let package = Package(
         // Rooms and forwarding: pure logic on one event loop, virtual time in tests.
         .target(name: "SFU", dependencies: ["RTP", "OutputQueue", "Congestion"]),
 
+        // Synthetic media for chobi-load: a stamped test pattern, VP8 through libvpx, RTP framing.
+        .target(name: "SyntheticMedia", dependencies: ["CChobiShims", "CVPX", "RTP"]),
+
         // The embedded store: SQLite through GRDB.
         .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         // One JSON object per log line (`serve --log-format json`), for log collectors.
@@ -203,5 +206,6 @@ let package = Package(
             .product(name: "NIOEmbedded", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .testTarget(name: "SyntheticMediaTests", dependencies: ["SyntheticMedia", "RTP"]),
     ]
 )

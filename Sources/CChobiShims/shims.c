@@ -100,6 +100,10 @@ vpx_codec_err_t chobi_vpx_codec_dec_init_vp8(vpx_codec_ctx_t *ctx, const vpx_cod
     return vpx_codec_dec_init(ctx, vpx_codec_vp8_dx(), cfg, flags);
 }
 
+vpx_codec_err_t chobi_vpx_set_cpu_used(vpx_codec_ctx_t *ctx, int value) {
+    return vpx_codec_control(ctx, VP8E_SET_CPUUSED, value);
+}
+
 // MARK: libopus
 
 int chobi_opus_set_bitrate(OpusEncoder *encoder, int32_t bitsPerSecond) {

@@ -60,6 +60,8 @@ vpx_codec_err_t chobi_vpx_codec_enc_init_vp8(vpx_codec_ctx_t *ctx, const vpx_cod
                                              vpx_codec_flags_t flags);
 vpx_codec_err_t chobi_vpx_codec_dec_init_vp8(vpx_codec_ctx_t *ctx, const vpx_codec_dec_cfg_t *cfg,
                                              vpx_codec_flags_t flags);
+/// vpx_codec_control(ctx, VP8E_SET_CPUUSED, value): the speed/quality trade (-16...16; 8+ for real time).
+vpx_codec_err_t chobi_vpx_set_cpu_used(vpx_codec_ctx_t *ctx, int value);
 
 // MARK: libopus (opus_encoder_ctl is variadic)
 

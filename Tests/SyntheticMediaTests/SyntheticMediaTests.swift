@@ -1,0 +1,102 @@
+import RTP
+import Testing
+@testable import SyntheticMedia
+
+@Suite("Synthetic media: the stamped pattern through VP8 and RTP framing, and back")
+struct SyntheticMediaTests {
+    @Test("a stamp drawn into a picture reads back exactly; a damaged one reads as nothing")
+    func stampRoundTrip() {
+        var frame = I420Frame(width: 320, height: 240)
+        let stamp = FrameStamp(counter: 0xDEAD_BEEF, captureMilliseconds: 123_456_789)
+        TestPattern(width: 320, height: 240).render(stamp, into: &frame)
+        let read = frame.bytes.withUnsafeBytes { FrameStamp.read(luma: $0, width: 320, height: 240, stride: 320) }
+        #expect(read == stamp)
+        // Flip one block: the CRC refuses the reading.
+        let block = FrameStamp.blockSize(forWidth: 320)
+        for row in block..<(2 * block) {
+            for column in block..<(2 * block) { frame.bytes[row * 320 + column] ^= 0xFF }
+        }
+        let damaged = frame.bytes.withUnsafeBytes { FrameStamp.read(luma: $0, width: 320, height: 240, stride: 320) }
+        #expect(damaged == nil)
+        #expect(!FrameStamp.fits(width: 64, height: 48))
+    }
+
+    @Test("the pattern through libvpx at 300 kbit/s: every decoded picture carries its own stamp")
+    func vp8RoundTripKeepsStamps() throws {
+        let encoder = try VP8Encoder(width: 320, height: 240, fps: 30, bitrate: 300_000)
+        let decoder = try VP8Decoder()
+        let pattern = TestPattern(width: 320, height: 240)
+        var frame = I420Frame(width: 320, height: 240)
+        var decoded: [FrameStamp] = []
+        var keyframes = 0
+        for n in 0..<60 {
+            let stamp = FrameStamp(counter: UInt32(n), captureMilliseconds: UInt32(1_000 + n * 33))
+            pattern.render(stamp, into: &frame)
+            for coded in try encoder.encode(frame, pts: Int64(n), keyframe: n == 30) {
+                if coded.isKeyframe { keyframes += 1 }
+                for picture in try decoder.decode(coded.bytes) {
+                    #expect(picture.width == 320 && picture.height == 240)
+                    if let read = picture.stamp { decoded.append(read) }
+                }
+            }
+        }
+        #expect(keyframes >= 2, "the first frame and the forced one")
+        #expect(decoded.count >= 55, "stamps read back from \(decoded.count) of 60 pictures")
+        #expect(decoded.map(\.counter) == decoded.map(\.counter).sorted())
+        for stamp in decoded { #expect(stamp.captureMilliseconds == 1_000 + stamp.counter * 33) }
+    }
+
+    @Test("packetize then reassemble, in order and shuffled: the same bytes; a lost packet drops the frame")
+    func packetizeAndAssemble() throws {
+        var packetizer = VP8Packetizer(maxPayload: 300, firstPictureID: 0x7FFE)
+        var assembler = VP8FrameAssembler()
+        var generator = SystemRandomNumberGenerator()
+        var sequence: UInt16 = 65_530  // wraps inside the run
+        for n in 0..<20 {
+            let frame = (0..<(n * 157 + 1)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let payloads = packetizer.packetize(frame)
+            #expect(payloads.allSatisfy { $0.count <= 300 })
+            var packets = payloads.enumerated().map { index, payload in
+                (payload: payload, sequence: sequence &+ UInt16(index), marker: index == payloads.count - 1)
+            }
+            sequence &+= UInt16(payloads.count)
+            if n % 2 == 1 { packets.shuffle(using: &generator) }
+            if n == 7 { packets.removeFirst() }
+            var out: [UInt8]?
+            for packet in packets {
+                if let done = try assembler.add(payload: packet.payload, sequenceNumber: packet.sequence,
+                                                timestamp: UInt32(n * 3000), marker: packet.marker) {
+                    out = done
+                }
+            }
+            if n == 7 {
+                #expect(out == nil)
+            } else {
+                #expect(out == frame, "frame \(n)")
+            }
+        }
+        #expect(assembler.completed == 19 && assembler.incomplete == 1)
+        #expect(packetizer.pictureID == (0x7FFE + 20) & 0x7FFF)
+    }
+
+    @Test("hostile payloads: typed errors, never a trap, and a later good frame still assembles")
+    func hostilePayloads() throws {
+        var assembler = VP8FrameAssembler(maxPackets: 8)
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<5_000 {
+            let payload = (0..<Int.random(in: 0..<12, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            _ = try? assembler.add(payload: payload, sequenceNumber: UInt16.random(in: 0...UInt16.max, using: &generator),
+                                   timestamp: UInt32.random(in: 0...3, using: &generator), marker: Bool.random(using: &generator))
+        }
+        #expect(throws: SyntheticMediaError.self) {
+            try assembler.add(payload: [], sequenceNumber: 1, timestamp: 9, marker: true)
+        }
+        var packetizer = VP8Packetizer(maxPayload: 100)
+        let frame = [UInt8](repeating: 0x42, count: 250)
+        var out: [UInt8]?
+        for (index, payload) in packetizer.packetize(frame).enumerated() {
+            out = try assembler.add(payload: payload, sequenceNumber: UInt16(100 + index), timestamp: 77, marker: index == 2) ?? out
+        }
+        #expect(out == frame)
+    }
+}
