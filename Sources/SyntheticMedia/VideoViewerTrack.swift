@@ -1,0 +1,88 @@
+import RTP
+
+/// A synthetic viewer's video, sans-I/O: RTP packets in (plain, after SRTP), frames assembled,
+/// decoded with libvpx when `decodes`, and each decoded picture's stamp read back. What a load
+/// test reports per viewer comes from here: frames decoded and lost, glass-to-glass latency
+/// (arrival clock minus the capture time drawn into the picture, both on the caller's clock),
+/// fps and freezes (a gap over `freezeThreshold` between decoded frames, as WebRTC's stats count
+/// them). Without decoding it counts assembled frames only.
+public final class VideoViewerTrack {
+    public let decodes: Bool
+    public let freezeThreshold: UInt32
+    private var assembler = VP8FrameAssembler()
+    private let decoder: VP8Decoder?
+    private var lastDecodedAt: UInt32?
+    private var lastCounter: UInt32?
+
+    public private(set) var packets = 0
+    public private(set) var badPackets = 0
+    public private(set) var framesAssembled = 0
+    public private(set) var framesDecoded = 0
+    /// Pictures the decoder refused (a reference missing after loss) or whose stamp did not read.
+    public private(set) var decodeFailures = 0
+    /// Frame numbers that never arrived between two that did.
+    public private(set) var framesMissing = 0
+    public private(set) var freezes = 0
+    /// Milliseconds, one per decoded picture with a readable stamp.
+    public private(set) var latencies: [UInt32] = []
+    public private(set) var firstDecodedAt: UInt32?
+
+    public init(decodes: Bool = true, freezeThreshold: UInt32 = 200) throws(SyntheticMediaError) {
+        self.decodes = decodes
+        self.freezeThreshold = freezeThreshold
+        decoder = decodes ? try VP8Decoder() : nil
+        latencies.reserveCapacity(4096)
+    }
+
+    /// One RTP packet (plain), received at `nowMilliseconds`. True when it completed a picture
+    /// the decoder could not use (the caller should send a PLI).
+    @discardableResult
+    public func receive(_ packet: [UInt8], nowMilliseconds: UInt32) -> Bool {
+        packets += 1
+        guard let header = try? RTPHeader(parsing: packet) else {
+            badPackets += 1
+            return false
+        }
+        let payload = Array(packet[header.payloadRange])
+        let assembled: [UInt8]?
+        do {
+            assembled = try assembler.add(payload: payload, sequenceNumber: header.sequenceNumber,
+                                          timestamp: header.timestamp, marker: header.marker)
+        } catch {
+            badPackets += 1
+            return false
+        }
+        guard let frame = assembled else { return false }
+        framesAssembled += 1
+        guard let decoder else { return false }
+        let pictures: [VP8Decoder.Picture]
+        do {
+            pictures = try decoder.decode(frame)
+        } catch {
+            decodeFailures += 1
+            return true
+        }
+        var wantsKeyframe = false
+        for picture in pictures {
+            guard let stamp = picture.stamp else {
+                decodeFailures += 1
+                wantsKeyframe = true
+                continue
+            }
+            record(stamp, at: nowMilliseconds)
+        }
+        return wantsKeyframe
+    }
+
+    private func record(_ stamp: FrameStamp, at now: UInt32) {
+        framesDecoded += 1
+        if firstDecodedAt == nil { firstDecodedAt = now }
+        if let last = lastDecodedAt, now &- last > freezeThreshold { freezes += 1 }
+        lastDecodedAt = now
+        if let previous = lastCounter, stamp.counter &- previous > 1, stamp.counter &- previous < 1 << 16 {
+            framesMissing += Int(stamp.counter &- previous) - 1
+        }
+        lastCounter = stamp.counter
+        latencies.append(now &- stamp.captureMilliseconds)
+    }
+}
