@@ -141,8 +141,10 @@ let package = Package(
         ),
         // Counts heap allocations for benchmarks; linked into chobi-bench only.
         .target(name: "CAllocationCounter"),
+        // WebRTC peers made of our own ICE/DTLS/SRTP over plain sockets: the benchmarks' and chobi-load's.
+        .target(name: "SyntheticPeers", dependencies: ["STUN", "ICE", "SDP", "DTLS", "SRTP", "RTP"]),
         .executableTarget(name: "chobi-bench", dependencies: [
-            "RTP", "SRTP", "DTLS", "SFU", "CAllocationCounter", "MediaTransport", "STUN", "ICE", "SDP",
+            "RTP", "SRTP", "DTLS", "SFU", "CAllocationCounter", "MediaTransport", "STUN", "ICE", "SDP", "SyntheticPeers",
             "API", "Store", "LiveSessions", "Signaling", "SCTP", "Congestion",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),

@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import SyntheticPeers
 import Glibc
 #endif
 import Foundation

@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import SyntheticPeers
 import Glibc
 #endif
 import CAllocationCounter
@@ -37,7 +38,7 @@ enum ChatBenchmark {
         var members: [ChatMember] = []
         members.reserveCapacity(n)
         for i in 0..<n {
-            let peer = try BenchPeer(certificate: certificate, receiveBuffer: 256 << 10)
+            let peer = try SyntheticPeer(certificate: certificate, receiveBuffer: 256 << 10)
             let answer = try await service.openSession(PeerSessionRequest(
                 room: "chat", participant: "m\(i)", role: i == 0 ? .host : .viewer, intent: .interactive,
                 offer: peer.offer(sendingSSRC: nil, dataChannel: true), user: "user\(i)"))
@@ -72,12 +73,12 @@ enum ChatBenchmark {
         defer { relay.cancel() }
         let host = members[0]
         let before = try await snapshot(service)
-        let deadline = BenchPeer.now + .seconds(120)
+        let deadline = SyntheticPeer.now + .seconds(120)
         for line in 0..<lines {
             sentAt[line] = monotonicNanos()
             try host.send(String(line))
             while holders[line] < n {
-                guard BenchPeer.now < deadline else {
+                guard SyntheticPeer.now < deadline else {
                     throw ForwardBenchFailure.check("line \(line): \(holders[line]) of \(n) members have it")
                 }
                 for member in members { member.pump() }

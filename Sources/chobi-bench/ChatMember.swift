@@ -1,14 +1,15 @@
 #if canImport(Glibc)
+import SyntheticPeers
 import Glibc
 #endif
 import DTLS
 import SCTP
 
-/// A room member for the chat benchmark: a `BenchPeer` (ICE + DTLS client) with an SCTP
+/// A room member for the chat benchmark: a `SyntheticPeer` (ICE + DTLS client) with an SCTP
 /// association over its DTLS connection and the `chat` channel opened, as a browser does. All of
 /// it is driven from one thread (the benchmark's), so nothing here locks beyond usrsctp's own.
 final class ChatMember {
-    let peer: BenchPeer
+    let peer: SyntheticPeer
     let sctp: SCTPAssociation
     var channels = DataChannels(isDTLSClient: true)
     private(set) var chat: DataChannel?
@@ -19,7 +20,7 @@ final class ChatMember {
     var onLine: ((Int) -> Void)?
     private var buffer = [UInt8](repeating: 0, count: 2048)
 
-    init(peer: BenchPeer) throws {
+    init(peer: SyntheticPeer) throws {
         self.peer = peer
         sctp = try SCTPAssociation(wake: {})
     }
@@ -27,11 +28,11 @@ final class ChatMember {
     /// SCTP handshake and DCEP open of `chat`, until the server's ACK came (bounded).
     func openChat(timeout: Duration = .seconds(10)) throws(ForwardBenchFailure) {
         do { try sctp.connect() } catch { throw .handshake("SCTP connect: \(error)") }
-        let deadline = BenchPeer.now + timeout
+        let deadline = SyntheticPeer.now + timeout
         while !acknowledged {
             if isUp, chat == nil { chat = channels.open(label: "chat") }
             pump()
-            guard BenchPeer.now < deadline else { throw .handshake("chat channel not acknowledged (SCTP up: \(isUp))") }
+            guard SyntheticPeer.now < deadline else { throw .handshake("chat channel not acknowledged (SCTP up: \(isUp))") }
             peer.waitReadable(milliseconds: 2)
         }
     }
@@ -45,7 +46,7 @@ final class ChatMember {
     /// Reads what the socket holds and moves everything between socket, DTLS, SCTP and DCEP.
     func pump() {
         guard let dtls = peer.dtls else { return }
-        let now = BenchPeer.now
+        let now = SyntheticPeer.now
         while let n = peer.receive(into: &buffer), n > 0 {
             if (20...63).contains(buffer[0]) { dtls.handle(datagram: buffer[0..<n], at: now) }
         }

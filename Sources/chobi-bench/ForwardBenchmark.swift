@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import SyntheticPeers
 import Glibc
 #endif
 import CAllocationCounter
@@ -13,7 +14,7 @@ import SRTP
 /// demux → SRTP unprotect → room forward → per subscriber rewrite + SRTP protect → batched UDP
 /// send, on a `MediaTransportService` with one media loop, so every figure is one core's.
 ///
-/// Clients are `BenchPeer`s (our ICE/DTLS/SRTP over plain sockets). Per N:
+/// Clients are `SyntheticPeer`s (our ICE/DTLS/SRTP over plain sockets). Per N:
 /// 1. saturation: the publisher keeps a window of packets queued in front of the server (sent
 ///    minus what the subscribers received, divided by N), so the loop always has work but the
 ///    kernel never drops ingress. Over a 1.5 s window (4 s at N = 1000) in the middle of the run we read, on the
@@ -37,7 +38,7 @@ enum ForwardBenchmark {
     /// `CHOBI_FWD_TCP=1`: every peer connects over ICE-TCP (RFC 4571 frames on one connection
     /// each) instead of UDP; the loop reads and writes TCP sockets, not one UDP socket.
     static let overTCP = getenv("CHOBI_FWD_TCP").map { atoi($0) == 1 } ?? false
-    static var transport: BenchPeer.Transport { overTCP ? .tcp : .udp }
+    static var transport: SyntheticPeer.Transport { overTCP ? .tcp : .udp }
     /// What the result names say the run went over.
     static var label: String { overTCP ? " over TCP" : "" }
 
@@ -62,14 +63,15 @@ enum ForwardBenchmark {
         let certificate = try DTLSCertificate()
         let setupStart = ContinuousClock.now
 
-        let publisher = try BenchPeer(certificate: certificate, transport: transport)
+        let publisher = try SyntheticPeer(certificate: certificate, transport: transport, transportWideCC: feedback)
         try await open(service, publisher, participant: "publisher", role: .host, intent: .publish,
                        offer: publisher.offer(sendingSSRC: publisherSSRC))
         try publisher.connect()
-        var subscribers: [BenchPeer] = []
+        var subscribers: [SyntheticPeer] = []
         subscribers.reserveCapacity(n)
         for i in 0..<n {
-            let peer = try BenchPeer(certificate: certificate, receiveBuffer: n >= 1000 ? 256 << 10 : 2 << 20, transport: transport)
+            let peer = try SyntheticPeer(certificate: certificate, receiveBuffer: n >= 1000 ? 256 << 10 : 2 << 20, transport: transport,
+                                     transportWideCC: feedback)
             try await open(service, peer, participant: "viewer\(i)", role: .viewer, intent: .watch,
                            offer: peer.offer(sendingSSRC: nil))
             try peer.connect()
@@ -180,7 +182,7 @@ enum ForwardBenchmark {
         return results
     }
 
-    private static func open(_ service: MediaTransportService, _ peer: BenchPeer, participant: String, role: RoomRole,
+    private static func open(_ service: MediaTransportService, _ peer: SyntheticPeer, participant: String, role: RoomRole,
                              intent: PeerIntent, offer: String) async throws {
         let answer = try await service.openSession(PeerSessionRequest(room: "bench", participant: participant, role: role,
                                                                       intent: intent, offer: offer))
@@ -220,8 +222,8 @@ enum ForwardBenchmark {
     /// the same reader as the subscribers, at the same packet rate.
     private static func loopbackBaseline(ingressPerSecond: Double, duration: Duration) throws -> [UInt64] {
         let certificate = try DTLSCertificate()
-        let sender = try BenchPeer(certificate: certificate)
-        let receiver = try BenchPeer(certificate: certificate)
+        let sender = try SyntheticPeer(certificate: certificate)
+        let receiver = try SyntheticPeer(certificate: certificate)
         sender.aim(at: receiver.port)
         let reader = SubscriberReader(peers: [receiver], mode: .latency, verifying: [0], plain: true)
         let thread = BenchThread { reader.run(maxSeconds: 10) }

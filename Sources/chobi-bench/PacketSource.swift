@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import SyntheticPeers
 import Glibc
 #endif
 import RTP
@@ -12,7 +13,7 @@ import Synchronization
 final class PacketSource: @unchecked Sendable {
     // @unchecked: one thread at a time sends (the caller, or one BenchThread that is joined
     // before the next use); only `sent` is read concurrently, and it is atomic.
-    let peer: BenchPeer
+    let peer: SyntheticPeer
     let session: SRTPSession?
     let sent = Atomic<Int>(0)
     /// Time `sendWindowed` spent waiting for a full window to drain: the server was behind.
@@ -23,13 +24,13 @@ final class PacketSource: @unchecked Sendable {
     private let delta: [UInt8]
     private var work = [UInt8](repeating: 0, count: 2048)
 
-    init(peer: BenchPeer, session: SRTPSession?) throws {
+    init(peer: SyntheticPeer, session: SRTPSession?) throws {
         self.peer = peer
         self.session = session
         func template(_ descriptor: [UInt8]) throws -> [UInt8] {
             let payload = descriptor + [UInt8](repeating: 0x5A, count: ForwardBenchmark.payloadBytes - descriptor.count)
-            var extensions = [RTPHeaderExtension(id: BenchPeer.midExtensionID, value: Array("0".utf8))]
-            if ForwardBenchmark.feedback { extensions.append(RTPHeaderExtension(id: BenchPeer.transportCCExtensionID, value: [0, 0])) }
+            var extensions = [RTPHeaderExtension(id: SyntheticPeer.midExtensionID, value: Array("0".utf8))]
+            if ForwardBenchmark.feedback { extensions.append(RTPHeaderExtension(id: SyntheticPeer.transportCCExtensionID, value: [0, 0])) }
             return try RTPPacketBuilder(payloadType: 96, sequenceNumber: 0, timestamp: 0, ssrc: ForwardBenchmark.publisherSSRC,
                                         marker: true, extensions: extensions)
                 .build(payload: payload)

@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import SyntheticPeers
 import Glibc
 #endif
 import SRTP
@@ -14,7 +15,7 @@ final class SubscriberReader: @unchecked Sendable {
     enum Mode { case count, latency }
 
     let stop = Atomic<Bool>(false)
-    private let peers: [BenchPeer]
+    private let peers: [SyntheticPeer]
     private let fds: [Int32]
     private let mode: Mode
     private let verifying: [Int]
@@ -30,7 +31,7 @@ final class SubscriberReader: @unchecked Sendable {
     private(set) var undecryptable = 0
     private(set) var latencies: [UInt64] = []
 
-    init(peers: [BenchPeer], mode: Mode, verifying: [Int], plain: Bool = false) {
+    init(peers: [SyntheticPeer], mode: Mode, verifying: [Int], plain: Bool = false) {
         self.peers = peers
         fds = peers.map(\.fd)
         self.mode = mode

@@ -8,7 +8,7 @@ import SDP
 import SRTP
 import STUN
 
-/// A WebRTC peer for the forwarding benchmark, made of our own sans-I/O pieces over one plain
+/// A WebRTC peer for benchmarks and load tests, made of our own sans-I/O pieces over one plain
 /// non-blocking UDP socket on 127.0.0.1 (the shape of the test suite's LoopbackClient, without
 /// NIO: the benchmark reads a thousand of these from one thread with poll(2)). It writes a
 /// one-section VP8 offer, sends an ICE check with USE-CANDIDATE as the controlling agent, runs
@@ -16,32 +16,36 @@ import STUN
 ///
 /// Over `.tcp` it is an ICE-TCP active client instead: one connection to the server's passive
 /// candidate (the same port number), every packet framed with its RFC 4571 length both ways.
-final class BenchPeer {
-    enum Transport { case udp, tcp }
+public final class SyntheticPeer {
+    public enum Transport: Sendable { case udp, tcp }
 
-    let fd: Int32
-    let transport: Transport
+    public let fd: Int32
+    public let transport: Transport
+    /// Whether the offer negotiates transport-wide congestion control and abs-send-time.
+    public let transportWideCC: Bool
     /// TCP only: bytes read but not yet cut into frames, `streamStart..<streamEnd`.
     private var stream: [UInt8] = []
     private var streamStart = 0
     private var streamEnd = 0
     /// TCP only: where a frame's length and bytes are put together before one `send`.
     private var framed: [UInt8] = []
-    let credentials = ICECredentials.random()
-    let certificate: DTLSCertificate
-    private(set) var server = sockaddr_in()
-    private(set) var answer: SessionDescription?
-    private(set) var srtp: SRTPSession?
+    public let credentials = ICECredentials.random()
+    public let certificate: DTLSCertificate
+    public private(set) var server = sockaddr_in()
+    public private(set) var answer: SessionDescription?
+    public private(set) var srtp: SRTPSession?
     /// The DTLS connection once `connect` returned (data channels ride on it).
-    private(set) var dtls: DTLSEndpoint?
+    public private(set) var dtls: DTLSEndpoint?
 
-    static let midExtensionID: UInt8 = 4
-    /// With feedback on (`CHOBI_FWD_FEEDBACK=1`): the transport-wide sequence number's id.
-    static let transportCCExtensionID: UInt8 = 3
+    public static let midExtensionID: UInt8 = 4
+    /// With `transportWideCC`: the transport-wide sequence number's id.
+    public static let transportCCExtensionID: UInt8 = 3
 
-    init(certificate: DTLSCertificate, receiveBuffer: Int32 = 1 << 20, transport: Transport = .udp) throws(ForwardBenchFailure) {
+    public init(certificate: DTLSCertificate, receiveBuffer: Int32 = 1 << 20, transport: Transport = .udp,
+                transportWideCC: Bool = false) throws(SyntheticPeerError) {
         self.certificate = certificate
         self.transport = transport
+        self.transportWideCC = transportWideCC
         fd = socket(AF_INET, Int32((transport == .udp ? SOCK_DGRAM : SOCK_STREAM).rawValue), 0)
         guard fd >= 0 else { throw .socket("socket: errno \(errno)") }
         var size = receiveBuffer
@@ -64,7 +68,7 @@ final class BenchPeer {
 
     deinit { close(fd) }
 
-    static func loopback(port: UInt16) -> sockaddr_in {
+    public static func loopback(port: UInt16) -> sockaddr_in {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
@@ -76,21 +80,21 @@ final class BenchPeer {
 
     /// A Chrome-shaped one-section VP8 offer: sendonly with `ssrc` for the publisher, recvonly
     /// otherwise; with `dataChannel`, a bundled SCTP section follows (mid 1).
-    func offer(sendingSSRC ssrc: UInt32?, dataChannel: Bool = false) -> String {
+    public func offer(sendingSSRC ssrc: UInt32?, dataChannel: Bool = false) -> String {
         var lines = ["v=0", "o=- 4611731400430051336 2 IN IP4 127.0.0.1", "s=-", "t=0 0",
                      dataChannel ? "a=group:BUNDLE 0 1" : "a=group:BUNDLE 0",
                      "a=msid-semantic: WMS", "m=video 9 UDP/TLS/RTP/SAVPF 96", "c=IN IP4 0.0.0.0",
                      "a=rtcp:9 IN IP4 0.0.0.0", "a=ice-ufrag:\(credentials.ufrag)", "a=ice-pwd:\(credentials.password)",
                      "a=fingerprint:\(certificate.fingerprint.sdpValue)", "a=setup:actpass", "a=mid:0",
                      "a=extmap:\(Self.midExtensionID) urn:ietf:params:rtp-hdrext:sdes:mid"]
-        if ForwardBenchmark.feedback {
+        if transportWideCC {
             lines += ["a=extmap:\(Self.transportCCExtensionID) http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01",
                       "a=extmap:2 http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time"]
         }
         lines.append(ssrc == nil ? "a=recvonly" : "a=sendonly")
         if ssrc != nil { lines.append("a=msid:bench track0") }
         lines += ["a=rtcp-mux", "a=rtcp-rsize", "a=rtpmap:96 VP8/90000", "a=rtcp-fb:96 nack", "a=rtcp-fb:96 nack pli"]
-        if ForwardBenchmark.feedback { lines.append("a=rtcp-fb:96 transport-cc") }
+        if transportWideCC { lines.append("a=rtcp-fb:96 transport-cc") }
         if let ssrc { lines.append("a=ssrc:\(ssrc) cname:bench") }
         if dataChannel {
             lines += ["m=application 9 UDP/DTLS/SCTP webrtc-datachannel", "c=IN IP4 0.0.0.0",
@@ -102,7 +106,7 @@ final class BenchPeer {
     }
 
     /// Takes the server's answer: where to send, and its ICE credentials and fingerprint.
-    func accept(answer text: String) throws(ForwardBenchFailure) {
+    public func accept(answer text: String) throws(SyntheticPeerError) {
         guard let description = try? SessionDescription(parsing: text),
               let candidate = description.media.first?.candidates.first,
               let port = UInt16(exactly: candidate.port), candidate.address == "127.0.0.1"
@@ -112,10 +116,10 @@ final class BenchPeer {
     }
 
     /// Sends to `port` on loopback without signaling (the plain-UDP baseline).
-    func aim(at port: UInt16) { server = Self.loopback(port: port) }
+    public func aim(at port: UInt16) { server = Self.loopback(port: port) }
 
     /// The port this socket is bound to.
-    var port: UInt16 {
+    public var port: UInt16 {
         var address = sockaddr_in()
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &address) {
@@ -127,7 +131,7 @@ final class BenchPeer {
     // MARK: connect
 
     /// ICE check with nomination, then the DTLS client handshake; returns when SRTP is keyed.
-    func connect(timeout: Duration = .seconds(10)) throws(ForwardBenchFailure) {
+    public func connect(timeout: Duration = .seconds(10)) throws(SyntheticPeerError) {
         guard let transport = answer?.transport(forMediaAt: 0), let ufrag = transport.iceUfrag, let password = transport.icePwd,
               let fingerprintText = transport.fingerprints.first?.attributeValue,
               let fingerprint = try? DTLSFingerprint(sdpValue: fingerprintText)
@@ -192,13 +196,13 @@ final class BenchPeer {
 
     // MARK: socket
 
-    static var now: Duration { .nanoseconds(Int64(monotonicNanos())) }
+    public static var now: Duration { .nanoseconds(Int64(monotonicNanos())) }
 
-    func send(_ bytes: [UInt8]) {
+    public func send(_ bytes: [UInt8]) {
         bytes.withUnsafeBytes { self.send($0) }
     }
 
-    func send(_ bytes: UnsafeRawBufferPointer) {
+    public func send(_ bytes: UnsafeRawBufferPointer) {
         if transport == .tcp {
             sendFramed(bytes)
             return
@@ -212,7 +216,7 @@ final class BenchPeer {
     }
 
     /// One datagram (or, over TCP, one whole frame) if one is waiting (non-blocking), else nil.
-    func receive(into buffer: inout [UInt8]) -> Int? {
+    public func receive(into buffer: inout [UInt8]) -> Int? {
         guard transport == .tcp else {
             let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
             return n >= 0 ? n : nil
@@ -247,7 +251,7 @@ final class BenchPeer {
 
     /// Connects to the server's passive TCP candidate (blocking, loopback), then goes non-blocking
     /// for reads; sends stay whole (`sendFramed` waits for room).
-    private func connectStream() throws(ForwardBenchFailure) {
+    private func connectStream() throws(SyntheticPeerError) {
         var to = server
         let connected = withUnsafePointer(to: &to) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
@@ -276,7 +280,7 @@ final class BenchPeer {
         }
     }
 
-    func waitReadable(milliseconds: Int32) {
+    public func waitReadable(milliseconds: Int32) {
         var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
         _ = poll(&p, 1, milliseconds)
     }
@@ -284,31 +288,28 @@ final class BenchPeer {
 
 /// CLOCK_MONOTONIC in nanoseconds: the same clock NIO's `NIODeadline.now()` reads on Linux, so
 /// stamps taken here and on the server's loop compare.
-func monotonicNanos() -> UInt64 {
+public func monotonicNanos() -> UInt64 {
     var ts = timespec()
     clock_gettime(CLOCK_MONOTONIC, &ts)
     return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
 }
 
 /// CPU time of the calling thread in nanoseconds.
-func threadCPUNanos() -> UInt64 {
+public func threadCPUNanos() -> UInt64 {
     var ts = timespec()
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
     return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
 }
 
-enum ForwardBenchFailure: Error, CustomStringConvertible {
+/// Why a synthetic peer could not connect.
+public enum SyntheticPeerError: Error, CustomStringConvertible {
     case socket(String)
     case handshake(String)
-    case service(String)
-    case check(String)
 
-    var description: String {
+    public var description: String {
         switch self {
         case .socket(let s): "socket: \(s)"
         case .handshake(let s): "handshake: \(s)"
-        case .service(let s): "service: \(s)"
-        case .check(let s): "check failed: \(s)"
         }
     }
 }
