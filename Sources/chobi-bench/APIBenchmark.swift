@@ -389,9 +389,9 @@ enum APIBenchmark {
     /// Runs `body` on a plain OS thread: blocking socket calls must not sit on one of the two
     /// cooperative-pool threads the server's async handlers also need.
     private static func offThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        var thread: BenchThread?
+        var thread: PeerThread?
         let value = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-            thread = BenchThread { continuation.resume(with: Result { try body() }) }
+            thread = PeerThread { continuation.resume(with: Result { try body() }) }
         }
         thread?.join()
         return value
@@ -400,10 +400,10 @@ enum APIBenchmark {
     /// Runs `body(0..<count)` on `count` OS threads and waits, without blocking, for all of them.
     private static func offThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) async throws {
         let left = Countdown(count)
-        var threads: [BenchThread] = []
+        var threads: [PeerThread] = []
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             for index in 0..<count {
-                threads.append(BenchThread {
+                threads.append(PeerThread {
                     body(index)
                     if left.tick() { continuation.resume() }
                 })

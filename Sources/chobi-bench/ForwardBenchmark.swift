@@ -85,7 +85,7 @@ enum ForwardBenchmark {
         // Warm-up: a keyframe (viewers wait for one), then deltas; subscriber 0 and the last must
         // receive and decrypt them.
         let warm = SubscriberReader(peers: subscribers, mode: .count, verifying: [0, n - 1])
-        let warmThread = BenchThread { warm.run(maxSeconds: 10) }
+        let warmThread = PeerThread { warm.run(maxSeconds: 10) }
         try source.sendPaced(ingressPerSecond: 200, duration: .milliseconds(100), keyframeFirst: true)
         try await drain(service)
         try await Task.sleep(for: .milliseconds(200))
@@ -99,12 +99,12 @@ enum ForwardBenchmark {
         // 1. Saturation.
         let reader = SubscriberReader(peers: subscribers, mode: .count, verifying: [0, n / 2, n - 1])
         let runStart = try await service.counters()
-        let readerThread = BenchThread { reader.run(maxSeconds: 30) }
+        let readerThread = PeerThread { reader.run(maxSeconds: 30) }
         let window = max(2, windowForwards / n)
         // A longer window at 1000: each publisher packet is 1000 forwards, so 1.5 s holds too few.
         let measured = n >= 1000 ? Duration.seconds(4) : .milliseconds(1500)
         let runFor = measured + .milliseconds(1100)
-        let senderThread = BenchThread {
+        let senderThread = PeerThread {
             try? source.sendWindowed(window: window, fanOut: n, received: { reader.receivedRTP.load(ordering: .relaxed) }, duration: runFor)
         }
         try await Task.sleep(for: .milliseconds(500))
@@ -151,7 +151,7 @@ enum ForwardBenchmark {
         let halfIngress = wallRate / 2 / Double(n)
         let sampled = Array(Set((0..<8).map { $0 * (n - 1) / 7 })).sorted()
         let latencyReader = SubscriberReader(peers: subscribers, mode: .latency, verifying: sampled)
-        let latencyThread = BenchThread { latencyReader.run(maxSeconds: 10) }
+        let latencyThread = PeerThread { latencyReader.run(maxSeconds: 10) }
         let delaysBefore = try await service.forwardDelays()
         try source.sendPaced(ingressPerSecond: halfIngress, duration: .seconds(2), keyframeFirst: true)
         try await Task.sleep(for: .milliseconds(200))
@@ -226,7 +226,7 @@ enum ForwardBenchmark {
         let receiver = try SyntheticPeer(certificate: certificate)
         sender.aim(at: receiver.port)
         let reader = SubscriberReader(peers: [receiver], mode: .latency, verifying: [0], plain: true)
-        let thread = BenchThread { reader.run(maxSeconds: 10) }
+        let thread = PeerThread { reader.run(maxSeconds: 10) }
         let source = try PacketSource(peer: sender, session: nil)
         try source.sendPaced(ingressPerSecond: ingressPerSecond, duration: duration, keyframeFirst: false)
         usleep(100_000)

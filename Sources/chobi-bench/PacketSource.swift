@@ -11,7 +11,7 @@ import Synchronization
 /// last 8 payload bytes carry the CLOCK_MONOTONIC send time, written before protection.
 /// With no session it sends the same bytes in the clear (the plain-UDP baseline).
 final class PacketSource: @unchecked Sendable {
-    // @unchecked: one thread at a time sends (the caller, or one BenchThread that is joined
+    // @unchecked: one thread at a time sends (the caller, or one PeerThread that is joined
     // before the next use); only `sent` is read concurrently, and it is atomic.
     let peer: SyntheticPeer
     let session: SRTPSession?

@@ -2,10 +2,10 @@
 import Glibc
 #endif
 
-/// A plain OS thread for the benchmark's load generator and readers: they block in poll(2) and
-/// spin on a pacing clock, which must not happen on Swift's two-thread cooperative pool (the
-/// service's control calls run there) or on the media loop being measured.
-final class BenchThread {
+/// A plain OS thread for synthetic peers' senders and readers (benchmarks, chobi-load): they
+/// block in poll(2) and spin on a pacing clock, which must not happen on Swift's two-thread
+/// cooperative pool (the service's control calls run there) or on a media loop being measured.
+public final class PeerThread {
     private var thread = pthread_t()
     private var started = false
 
@@ -14,7 +14,7 @@ final class BenchThread {
         init(_ run: @escaping @Sendable () -> Void) { self.run = run }
     }
 
-    init(_ body: @escaping @Sendable () -> Void) {
+    public init(_ body: @escaping @Sendable () -> Void) {
         let box = Unmanaged.passRetained(Body(body)).toOpaque()
         let created = pthread_create(&thread, nil, { argument in
             guard let argument else { return nil }
@@ -28,5 +28,5 @@ final class BenchThread {
         }
     }
 
-    func join() { if started { pthread_join(thread, nil) } }
+    public func join() { if started { pthread_join(thread, nil) } }
 }
