@@ -8,6 +8,7 @@ let package = Package(
     products: [
         .executable(name: "chobi-server", targets: ["chobi-server"]),
         .executable(name: "chobi-bench", targets: ["chobi-bench"]),
+        .executable(name: "chobi-load", targets: ["chobi-load"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
@@ -139,6 +140,11 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The load tool: synthetic hosts and viewers with real VP8 against a running server.
+        .executableTarget(name: "chobi-load", dependencies: [
+            "SyntheticPeers", "SyntheticMedia", "RTP", "SRTP", "DTLS", "SFU", "Signaling",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         // Counts heap allocations for benchmarks; linked into chobi-bench only.
         .target(name: "CAllocationCounter"),
         // WebRTC peers made of our own ICE/DTLS/SRTP over plain sockets: the benchmarks' and chobi-load's.

@@ -62,7 +62,9 @@ public final class VideoViewerTrack {
             decodeFailures += 1
             return true
         }
-        var wantsKeyframe = false
+        // A delta frame with no reference yields nothing (libvpx says OK and shows no picture).
+        var wantsKeyframe = pictures.isEmpty
+        if pictures.isEmpty { decodeFailures += 1 }
         for picture in pictures {
             guard let stamp = picture.stamp else {
                 decodeFailures += 1
