@@ -7,6 +7,7 @@ run_interop() {
   local out="$1"
   ensure_apt "${INTEROP_APT_PACKAGES[@]}"
   swift build -c release --product chobi-server
+  swift build -c release --product chobi-load
 
   local venv="$ROOT/.build/interop-venv"
   [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
@@ -20,6 +21,7 @@ run_interop() {
 
   local status=0
   ip netns exec "$ns" env CHOBI_SERVER_BIN="$ROOT/.build/release/chobi-server" \
+    CHOBI_LOAD_BIN="$ROOT/.build/release/chobi-load" \
     "$venv/bin/python" -m pytest -q -p no:cacheprovider --junitxml="$out/interop.xml" \
     "$ROOT/Tests/Interop" || status=$?
   return $status
