@@ -107,7 +107,8 @@ private enum StandardError {
             bytes.withUnsafeBytes { buffer in
                 var offset = 0
                 while offset < buffer.count {
-                    let written = systemWrite(STDERR_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
+                    let rest = UnsafeRawBufferPointer(rebasing: buffer[offset...])
+                    let written = systemWrite(STDERR_FILENO, rest.baseAddress, rest.count)
                     if written > 0 {
                         offset += written
                     } else if written < 0, errno == EINTR {

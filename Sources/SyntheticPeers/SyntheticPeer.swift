@@ -227,9 +227,13 @@ public final class SyntheticPeer {
                 if streamEnd - streamStart >= 2 + length {
                     let start = streamStart + 2
                     streamStart = start + length
-                    guard length <= buffer.count else { continue }  // larger than any packet we read
+                    // Empty frames are framing only; one larger than any packet we read is skipped.
+                    guard length > 0, length <= buffer.count else { continue }
                     buffer.withUnsafeMutableBytes { out in
-                        stream.withUnsafeBytes { out.baseAddress!.copyMemory(from: $0.baseAddress! + start, byteCount: length) }
+                        stream.withUnsafeBytes { source in
+                            UnsafeMutableRawBufferPointer(rebasing: out[0..<length])
+                                .copyMemory(from: UnsafeRawBufferPointer(rebasing: source[start..<(start + length)]))
+                        }
                     }
                     return length
                 }
@@ -237,12 +241,17 @@ public final class SyntheticPeer {
             // Not a whole frame: keep the partial one at the front and read more.
             if streamStart > 0 {
                 let kept = streamEnd - streamStart
-                stream.withUnsafeMutableBytes { $0.baseAddress!.copyMemory(from: $0.baseAddress! + streamStart, byteCount: kept) }
+                let from = streamStart
+                stream.withUnsafeMutableBytes { raw in
+                    // Overlapping ranges: copyMemory moves like memmove.
+                    UnsafeMutableRawBufferPointer(rebasing: raw[0..<kept])
+                        .copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[from..<(from + kept)]))
+                }
                 streamStart = 0
                 streamEnd = kept
             }
             let n = stream.withUnsafeMutableBytes {
-                recv(fd, $0.baseAddress! + streamEnd, $0.count - streamEnd, Int32(MSG_DONTWAIT))
+                recv(fd, UnsafeMutableRawBufferPointer(rebasing: $0[streamEnd...]).baseAddress, $0.count - streamEnd, Int32(MSG_DONTWAIT))
             }
             guard n > 0 else { return nil }
             streamEnd += n
@@ -265,10 +274,15 @@ public final class SyntheticPeer {
         let length = min(bytes.count, 65_535)
         framed[0] = UInt8(length >> 8)
         framed[1] = UInt8(length & 0xFF)
-        framed.withUnsafeMutableBytes { $0.baseAddress!.advanced(by: 2).copyMemory(from: bytes.baseAddress!, byteCount: length) }
+        framed.withUnsafeMutableBytes {
+            UnsafeMutableRawBufferPointer(rebasing: $0[2..<(2 + length)]).copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[0..<length]))
+        }
         var sent = 0
         while sent < length + 2 {
-            let n = framed.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + sent, length + 2 - sent, Int32(MSG_DONTWAIT | MSG_NOSIGNAL)) }
+            let n = framed.withUnsafeBytes {
+                Glibc.send(fd, UnsafeRawBufferPointer(rebasing: $0[sent..<(length + 2)]).baseAddress, length + 2 - sent,
+                           Int32(MSG_DONTWAIT | MSG_NOSIGNAL))
+            }
             if n > 0 {
                 sent += n
             } else if errno == EAGAIN || errno == EINTR {

@@ -41,9 +41,9 @@ struct ChobiLoad: AsyncParsableCommand {
     var minDecodedPercent: Double?
 
     func validate() throws {
-        guard let url = URL(string: server), let host = url.host, ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host)
-                || host.hasPrefix("127.") else {
-            throw ValidationError("--server must be on loopback (127.0.0.0/8 or ::1): a load test sends to nothing else")
+        // IPv4 loopback: the peers' media goes to the server's 127.0.0.1 candidate and nowhere else.
+        guard let url = URL(string: server), let host = url.host, host == "localhost" || host.hasPrefix("127.") else {
+            throw ValidationError("--server must be on IPv4 loopback (127.0.0.0/8 or localhost): a load test sends to nothing else")
         }
         guard (1...1000).contains(viewers) else { throw ValidationError("--viewers: 1 to 1000") }
         guard duration > 1, duration <= 3600 else { throw ValidationError("--duration: more than 1 and at most 3600 seconds") }

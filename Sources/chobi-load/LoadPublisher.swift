@@ -47,7 +47,7 @@ final class LoadPublisher: @unchecked Sendable {
     private func send(_ packet: [UInt8], with srtp: SRTPSession) {
         guard packet.count + SRTPSession.requiredRTPCapacity <= out.count else { return }
         let length = out.withUnsafeMutableBytes { buffer -> Int in
-            packet.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: packet.count) }
+            UnsafeMutableRawBufferPointer(rebasing: buffer[0..<packet.count]).copyBytes(from: packet)
             return (try? srtp.protectRTP(buffer, length: packet.count)) ?? 0
         }
         if length > 0 { out.withUnsafeBytes { peer.send(UnsafeRawBufferPointer(rebasing: $0[0..<length])) } }
