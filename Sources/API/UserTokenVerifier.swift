@@ -14,17 +14,24 @@ public struct UserTokenVerifier: Sendable {
     public static let maxUsernameLength = 128
 
     private let keys: JWTKeyCollection
+    private let verified: VerifiedTokenCache
 
-    public init(key: [UInt8]) async {
+    /// - Parameter cacheCapacity: verified tokens remembered (see `VerifiedTokenCache`).
+    public init(key: [UInt8], cacheCapacity: Int = 10_000) async {
         let keys = JWTKeyCollection()
         await keys.add(hmac: HMACKey(from: key), digestAlgorithm: .sha256)
         self.keys = keys
+        self.verified = VerifiedTokenCache(capacity: cacheCapacity)
     }
+
+    /// Tokens remembered as verified (for tests and metrics).
+    var cachedTokens: Int { verified.count }
 
     /// The user the token names, or why not.
     public func verify(_ token: String, now: Date) async throws(UserTokenError) -> AuthenticatedUser {
         guard !token.isEmpty else { throw .missing }
         guard token.utf8.count <= Self.maxTokenLength else { throw .malformed("longer than \(Self.maxTokenLength) bytes") }
+        if let user = verified.user(for: token, now: now) { return user }
         let claims: UserTokenClaims
         do {
             claims = try await keys.verify(token, as: UserTokenClaims.self)
@@ -42,7 +49,9 @@ public struct UserTokenVerifier: Sendable {
             throw .malformed("bad username")
         }
         guard now < claims.exp.value else { throw .expired }
-        return AuthenticatedUser(id: id, username: username)
+        let user = AuthenticatedUser(id: id, username: username)
+        verified.remember(token, as: user, until: claims.exp.value)
+        return user
     }
 
     /// The token in an `Authorization: Bearer <token>` header value; nil when there is none or

@@ -38,12 +38,15 @@ public struct ChatRepository: Sendable {
                                             clientMessageId: clientMessageId) {
                 return IdempotentOutcome(value: first, replayed: true)
             }
-            _ = try SessionRepository.liveSession(db, id: sessionId)
-            if let authorId, try UserRepository.user(db, id: authorId) == nil {
-                throw StoreError.userNotFound(authorId)
+            let session = try SessionRepository.liveSession(db, id: sessionId)
+            var author: UserRepository.Names?
+            if let authorId {
+                guard let names = try UserRepository.names(db, id: authorId) else { throw StoreError.userNotFound(authorId) }
+                author = names
             }
-            let message = try Self.insert(db, sessionId: sessionId, authorId: authorId, text: text, kind: kind,
-                                          clientMessageId: clientMessageId, nowMs: now.millisecondsSince1970)
+            let message = try Self.insert(db, sessionId: sessionId, hostId: session.hostId, author: author, text: text,
+                                          kind: kind, clientMessageId: clientMessageId,
+                                          nowMs: now.millisecondsSince1970)
             return IdempotentOutcome(value: message, replayed: false)
         }
     }
@@ -96,15 +99,43 @@ public struct ChatRepository: Sendable {
     // MARK: - Statements shared with other repositories
 
     /// Writes a line and returns it as `messages` shows it. The caller has checked the session.
-    static func insert(_ db: Database, sessionId: UUID, authorId: UUID?, text: String, kind: ChatMessageKind,
-                       clientMessageId: String?, nowMs: Int64) throws -> ChatMessage {
+    static func insert(_ db: Database, sessionId: UUID, hostId: UUID, author: UserRepository.Names?, text: String,
+                       kind: ChatMessageKind, clientMessageId: String?, nowMs: Int64) throws -> ChatMessage {
         try db.cachedStatement(sql: """
             INSERT INTO chat_messages (session_id, author_id, text, kind, client_message_id, created_at)
             VALUES (?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [sessionId.storeKey, authorId?.storeKey, text, kind.rawValue, clientMessageId, nowMs])
-        let id = db.lastInsertedRowID
-        guard let message = try message(db, id: id) else { throw StoreError.corruptRow("chat_messages \(id) vanished") }
-        return message
+            """).execute(arguments: [sessionId.storeKey, author?.id.storeKey, text, kind.rawValue, clientMessageId, nowMs])
+        // Built from what was just written rather than read back through `messageSelect` (a join
+        // of four tables): gifts write a line each, and the read-back was a tenth of their cost.
+        var chatAuthor: ChatAuthor?
+        if let author {
+            chatAuthor = ChatAuthor(
+                id: author.id, username: author.username, displayName: author.displayName,
+                role: try authorRole(db, sessionId: sessionId, hostId: hostId, authorId: author.id, atMs: nowMs))
+        }
+        return ChatMessage(id: db.lastInsertedRowID, sessionId: sessionId, author: chatAuthor, text: text, kind: kind,
+                           clientMessageId: clientMessageId, createdAt: Date(millisecondsSince1970: nowMs))
+    }
+
+    /// An author's role for a line written at `atMs`, by the rule `messageSelect` applies.
+    private static func authorRole(_ db: Database, sessionId: UUID, hostId: UUID, authorId: UUID, atMs: Int64) throws
+        -> ParticipantRole?
+    {
+        if authorId == hostId { return .host }
+        let role = try String.fetchOne(
+            db.cachedStatement(sql: """
+                SELECT COALESCE(
+                    (SELECT p.role FROM session_participants p
+                     WHERE p.user_id = :author AND p.session_id = :session AND p.joined_at <= :at
+                     ORDER BY p.joined_at DESC, p.id DESC LIMIT 1),
+                    (SELECT p.role FROM session_participants p
+                     WHERE p.user_id = :author AND p.session_id = :session
+                     ORDER BY p.joined_at, p.id LIMIT 1))
+                """),
+            arguments: ["author": authorId.storeKey, "session": sessionId.storeKey, "at": atMs])
+        guard let role else { return nil }
+        guard let parsed = ParticipantRole(rawValue: role) else { throw StoreError.corruptRow("session_participants.role") }
+        return parsed
     }
 
     /// The line an author already posted with `clientMessageId` (a retry finds its first post).

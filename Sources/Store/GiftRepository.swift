@@ -69,9 +69,7 @@ public struct GiftRepository: Sendable {
             // Kicked, or not admitted to a private session: no gifts either.
             _ = try SessionRepository.admission(db, session: session, userId: senderId)
             guard let recipient else { throw StoreError.sessionNotFound(sessionId) }
-            guard let senderName = try UserRepository.displayName(db, id: senderId) else {
-                throw StoreError.userNotFound(senderId)
-            }
+            guard let sender = try UserRepository.names(db, id: senderId) else { throw StoreError.userNotFound(senderId) }
             guard recipient != senderId else { throw StoreError.cannotGiftSelf }
             // On stage: the host, or a guest whose open visit is a guest visit (accepted and
             // joined, not yet removed or gone), as SessionRepository keeps them.
@@ -88,8 +86,8 @@ public struct GiftRepository: Sendable {
             let platform = total - diamonds
 
             let line = try ChatRepository.insert(
-                db, sessionId: sessionId, authorId: senderId, text: Self.chatText(gift: gift, count: count),
-                kind: .gift, clientMessageId: nil, nowMs: nowMs)
+                db, sessionId: sessionId, hostId: session.hostId, author: sender,
+                text: Self.chatText(gift: gift, count: count), kind: .gift, clientMessageId: nil, nowMs: nowMs)
             let ledgerId = UUID.timeOrdered(ms: nowMs)
             try Ledger.record(
                 db, transactionId: ledgerId, kind: .gift,
@@ -119,7 +117,7 @@ public struct GiftRepository: Sendable {
                                       diamonds: try Ledger.balance(db, userId: senderId, kind: .diamonds))
             let recipientName = try UserRepository.displayName(db, id: recipient) ?? ""
             return IdempotentOutcome(
-                value: GiftReceipt(transaction: transaction, balance: balance, chatLine: line, senderName: senderName,
+                value: GiftReceipt(transaction: transaction, balance: balance, chatLine: line, senderName: sender.displayName,
                                    recipientName: recipientName),
                 replayed: false)
         }

@@ -72,6 +72,15 @@ public struct Store: Sendable {
             // transactions; only a power loss may drop the last few, and it never corrupts.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 10000")
+            // Debian builds SQLite with temp files on disk (TEMP_STORE=1): every savepoint's
+            // statement journal (group commit runs each job in one) was a file in /var/tmp,
+            // created, written and unlinked per gift. A statement journal only matters while its
+            // transaction runs; it need not outlive the process, so memory is the right place.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            // Debian also builds with SECURE_DELETE, which zeroes freed cell space on every
+            // b-tree rebalance: extra page writes for a store whose money rows are never deleted
+            // and whose file is not a privacy boundary (backups copy it whole).
+            try db.execute(sql: "PRAGMA secure_delete = OFF")
         }
         return config
     }

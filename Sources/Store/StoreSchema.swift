@@ -11,6 +11,7 @@ enum StoreSchema {
         // Deferred foreign-key checks (GRDB's default): the table is rebuilt under its children.
         migrator.registerMigration("v3-end-reasons", migrate: widenEndReasonsV3)
         migrator.registerMigration("v4-economy", migrate: createV4Economy)
+        migrator.registerMigration("v5-gift-indexes", migrate: trimGiftIndexesV5)
         return migrator
     }()
 

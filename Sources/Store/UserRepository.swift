@@ -143,6 +143,21 @@ public struct UserRepository: Sendable {
     }
 
     /// The user's display name; nil when there is no such user.
+    /// What a chat line shows of its author.
+    struct Names: Sendable {
+        let id: UUID
+        let username: String
+        let displayName: String
+    }
+
+    static func names(_ db: Database, id: UUID) throws -> Names? {
+        guard let row = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT username, display_name FROM users WHERE id = ?"), arguments: [id.storeKey])
+        else { return nil }
+        return Names(id: id, username: try row.decode(forColumn: "username"),
+                     displayName: try row.decode(forColumn: "display_name"))
+    }
+
     static func displayName(_ db: Database, id: UUID) throws -> String? {
         try String.fetchOne(db.cachedStatement(sql: "SELECT display_name FROM users WHERE id = ?"), arguments: [id.storeKey])
     }

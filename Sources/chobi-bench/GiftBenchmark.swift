@@ -15,14 +15,20 @@ enum GiftBenchmark {
     static let connections = 8
     static let requestsPerRun = Int(getenv("CHOBI_GIFT_REQUESTS").map { atoi($0) } ?? 20_000)
     static let members = 1_000
+    /// `CHOBI_GIFT_SHAPES=store` (or `http`, `fanout`, comma-separated) runs only those parts:
+    /// one part alone is what a profiler (callgrind, perf) should see.
+    static let shapes = Set((getenv("CHOBI_GIFT_SHAPES").map { String(cString: $0) } ?? "store,http,fanout")
+        .split(separator: ",").map(String.init))
 
     static func run() async throws -> [BenchResult] {
         let server = try await APIBenchServer.start()
         do {
             var results: [BenchResult] = []
-            results.append(try await storeOnly(server.store))
-            for rooms in [connections, 1] { results.append(try await sendGifts(server, rooms: rooms)) }
-            results.append(try await fanOut(server))
+            if shapes.contains("store") { results.append(try await storeOnly(server.store)) }
+            if shapes.contains("http") {
+                for rooms in [connections, 1] { results.append(try await sendGifts(server, rooms: rooms)) }
+            }
+            if shapes.contains("fanout") { results.append(try await fanOut(server)) }
             await server.stop()
             return results
         } catch {

@@ -1,4 +1,4 @@
-import API
+@testable import API
 import Foundation
 import JWTKit
 import Testing
@@ -38,6 +38,40 @@ import Testing
         let token = try await signer.sign(APIHarness.ana, lifetime: .seconds(60), now: APIHarness.now)
         await #expect(throws: UserTokenError.expired) {
             try await verifier.verify(token, now: APIHarness.now.addingTimeInterval(60))
+        }
+    }
+
+    @Test func aRememberedTokenStillExpiresAtExp() async throws {
+        let token = try await signer.sign(APIHarness.ana, lifetime: .seconds(60), now: APIHarness.now)
+        #expect(try await verifier.verify(token, now: APIHarness.now) == APIHarness.ana)
+        #expect(try await verifier.verify(token, now: APIHarness.now.addingTimeInterval(59)) == APIHarness.ana)
+        await #expect(throws: UserTokenError.expired) {
+            try await verifier.verify(token, now: APIHarness.now.addingTimeInterval(60))
+        }
+    }
+
+    @Test func aRememberedTokenVouchesOnlyForItsOwnBytes() async throws {
+        let token = try await signer.sign(APIHarness.ana, now: APIHarness.now)
+        _ = try await verifier.verify(token, now: APIHarness.now)
+        let parts = token.split(separator: ".").map(String.init)
+        let forged = base64URLEncode(Array(#"{"sub":"u-2","username":"ben","kind":"user","iat":1750000000,"exp":1950000000}"#.utf8))
+        await #expect(throws: UserTokenError.badSignature) {
+            try await verifier.verify([parts[0], forged, parts[2]].joined(separator: "."), now: APIHarness.now)
+        }
+        var flipped = Array(token.utf8)
+        flipped[flipped.count - 2] = flipped[flipped.count - 2] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
+        await #expect(throws: UserTokenError.self) {
+            try await verifier.verify(String(decoding: flipped, as: UTF8.self), now: APIHarness.now)
+        }
+    }
+
+    @Test func theCacheStaysWithinItsCapacity() async throws {
+        let small = await UserTokenVerifier(key: APIHarness.key, cacheCapacity: 3)
+        for index in 0..<10 {
+            let user = AuthenticatedUser(id: "u-\(index)", username: "user\(index)")
+            let token = try await signer.sign(user, now: APIHarness.now)
+            #expect(try await small.verify(token, now: APIHarness.now) == user)
+            #expect(small.cachedTokens <= 3)
         }
     }
 

@@ -89,6 +89,17 @@ struct LedgerSchemaTests {
         #expect(try await store.ledger.verifyLedger().isClean)
     }
 
+    @Test("catalog gifts are never deleted nor re-keyed (gift records keep no index for that check)")
+    func catalogKept() async throws {
+        let (store, _, _, _) = try await funded()
+        for sql in ["DELETE FROM gifts WHERE id = 'rose'", "UPDATE gifts SET id = 'tulip' WHERE id = 'rose'"] {
+            await expectConstraint(store, .SQLITE_CONSTRAINT_TRIGGER) { db in try db.execute(sql: sql) }
+        }
+        // Everything but the key may still change (a price, an animation).
+        try await store.pool.write { db in try db.execute(sql: "UPDATE gifts SET animation = 'rose-bloom' WHERE id = 'rose'") }
+        #expect(try await store.rowCount("gifts") == 9)
+    }
+
     @Test("a transaction is sealed only when its entries sum to zero; unsealed entries cannot commit")
     func unbalancedRefused() async throws {
         let (store, _, user, coins) = try await funded()
