@@ -125,6 +125,8 @@ let package = Package(
             name: "LiveSessions",
             dependencies: [
                 "API", "Store", "Signaling", "SFU",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -27,6 +27,7 @@ extension StoreError: TRPCErrorConvertible {
         case .recipientNotOnStage: .badRequest("input.recipientId: the recipient is not on stage")
         case let .insufficientCoins(needed, available):
             .preconditionFailed("not enough coins: this costs \(needed), you have \(available)")
+        case .invitesNotAccepted: .forbidden("this user does not accept invites from you")
         case .idempotencyConflict: .conflict("idempotency key already used with different input")
         case .invalidInput(let what): .badRequest("input.\(what)")
         case .cannotOpen, .newerSchema, .backupFailed, .backupNotIntact, .corruptRow, .database: .internalServerError

@@ -19,10 +19,13 @@ public struct StreamingProcedures: Sendable {
     let signaling: SignalingService
     let roomTokens: RoomTokenSigner
     let configuration: LiveSessionsConfiguration
+    let activity: Activity?
     let now: @Sendable () -> Date
 
     public init(store: Store, signaling: SignalingService, roomTokens: RoomTokenSigner,
-                configuration: LiveSessionsConfiguration = .init(), now: @escaping @Sendable () -> Date = { Date() }) {
+                configuration: LiveSessionsConfiguration = .init(), activity: Activity? = nil,
+                now: @escaping @Sendable () -> Date = { Date() }) {
+        self.activity = activity
         self.store = store
         self.signaling = signaling
         self.roomTokens = roomTokens
@@ -120,6 +123,10 @@ public struct StreamingProcedures: Sendable {
             let session = try await hostedSession(input.sessionId, by: context)
             let report = try await store.sessions.end(sessionId: session.id, reason: .host, now: now())
             await signaling.endRoom(session.id.apiString, report: Self.endReport(report))
+            // Time live and watched, and the session's top gifter, are settled now.
+            if let activity, let members = try? await store.progress.members(sessionId: session.id) {
+                activity.progress.touch(members)
+            }
             return Ended(report: ReportPayload(report))
         }
         router.query("streaming.getSessionReport", access: .user) { (input: SessionInput, context) in
@@ -177,6 +184,7 @@ public struct StreamingProcedures: Sendable {
         let session = try await store.sessions.create(hostId: host, title: input.title, description: input.description,
                                                       category: input.category, isPrivate: input.isPrivate ?? false, now: now())
         let token = try await roomToken(user: host, name: user.displayName, session: session.id, role: .host)
+        activity?.wentLive(host: user, session: session)
         return Created(session: SessionPayload(session, host: HostPayload(user)), roomToken: token)
     }
 

@@ -11,9 +11,12 @@ public struct UserProcedures: Sendable {
     let store: Store
     let hasher: PasswordHasher
     let tokens: UserTokenSigner
+    let activity: Activity?
     let now: @Sendable () -> Date
 
-    public init(store: Store, hasher: PasswordHasher, tokens: UserTokenSigner, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(store: Store, hasher: PasswordHasher, tokens: UserTokenSigner, activity: Activity? = nil,
+                now: @escaping @Sendable () -> Date = { Date() }) {
+        self.activity = activity
         self.store = store
         self.hasher = hasher
         self.tokens = tokens
@@ -56,7 +59,15 @@ public struct UserProcedures: Sendable {
             guard let profile = try await store.users.profile(id: id, viewerId: viewer) else {
                 throw TRPCError.notFound("user not found")
             }
-            return ProfilePayload(profile)
+            // Evaluated on read: a reward whose touch a restart lost is given before it is shown.
+            if let activity { try await activity.progress.evaluate(id) }
+            let facts = try await store.progress.facts(userId: id, now: now())
+            var payload = ProfilePayload(profile, level: LevelPayload(LevelStanding(experience: Progress.experience(for: facts))))
+            if ProfileAccess.seesDetails(of: profile, viewer: viewer) {
+                payload.stats = StatsPayload(facts)
+                payload.badges = try await store.progress.badges(userId: id).map(BadgePayload.init)
+            }
+            return payload
         }
         router.mutation("users.updateProfile", access: .user) { (input: ProfileInput, context) in
             let id = try Identifier.caller(context)
@@ -69,7 +80,10 @@ public struct UserProcedures: Sendable {
             let me = try Identifier.caller(context)
             let other = try Identifier.parse(input.userId, field: "userId")
             guard try await store.users.find(id: other) != nil else { throw TRPCError.notFound("user not found") }
-            _ = try await store.users.follow(followerId: me, followeeId: other, now: now())
+            if try await store.users.follow(followerId: me, followeeId: other, now: now()),
+               let activity, let follower = try await store.users.find(id: me) {
+                activity.followed(by: follower, followeeId: other)
+            }
             return FollowPayload(userId: other.apiString, following: true)
         }
         router.mutation("users.unfollow", access: .user) { (input: UserIDInput, context) in

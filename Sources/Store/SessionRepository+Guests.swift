@@ -14,6 +14,14 @@ extension SessionRepository {
             if try Self.isBanned(db, sessionId: sessionId, userId: userId) {
                 throw StoreError.banned(sessionId: sessionId, userId: userId)
             }
+            switch try ProgressRepository.settings(db, userId: userId).invitePolicy {
+            case .everyone: break
+            case .following:
+                guard try UserRepository.isFollowing(db, followerId: userId, followeeId: session.hostId) else {
+                    throw StoreError.invitesNotAccepted(userId: userId)
+                }
+            case .nobody: throw StoreError.invitesNotAccepted(userId: userId)
+            }
             let nowMs = now.millisecondsSince1970
             try db.execute(
                 sql: """

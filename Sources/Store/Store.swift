@@ -20,6 +20,8 @@ public struct Store: Sendable {
     public let chat: ChatRepository
     public let gifts: GiftRepository
     public let ledger: LedgerRepository
+    public let progress: ProgressRepository
+    public let notifications: NotificationRepository
     /// Keeps the WAL copied into the database off the writer (nil: only SQLite's own checkpoints).
     let checkpointer: WALCheckpointer?
 
@@ -35,6 +37,8 @@ public struct Store: Sendable {
         self.chat = ChatRepository(pool: pool, commits: commits)
         self.gifts = GiftRepository(pool: pool, commits: commits)
         self.ledger = LedgerRepository(pool: pool)
+        self.progress = ProgressRepository(pool: pool)
+        self.notifications = NotificationRepository(pool: pool)
     }
 
     /// Opens (creating if needed, with its parent directory) the database at `path`, and applies

@@ -44,6 +44,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case recipientNotOnStage(sessionId: UUID, userId: UUID)
     /// The sender's coins do not cover the gift; nothing was written.
     case insufficientCoins(needed: Int64, available: Int64)
+    /// The user's settings refuse invites from this host (`InvitePolicy`).
+    case invitesNotAccepted(userId: UUID)
     /// The idempotency key was used before for a request with other input.
     case idempotencyConflict(key: String)
     /// An argument outside what the operation accepts (the text says which and why), e.g. a gift
@@ -90,6 +92,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .recipientNotOnStage(session, user):
             "user \(user.storeKey) is neither the host nor a guest on stage in session \(session.storeKey)"
         case let .insufficientCoins(needed, available): "\(needed) coins needed, \(available) available"
+        case let .invitesNotAccepted(user): "user \(user.storeKey) does not accept invites from this host"
         case let .idempotencyConflict(key): "idempotency key \"\(key)\" was used for a different request"
         case let .invalidInput(what): "invalid input: \(what)"
         case let .backupFailed(path, reason): "backup to \(path) failed: \(reason)"

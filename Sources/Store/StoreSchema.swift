@@ -12,6 +12,7 @@ enum StoreSchema {
         migrator.registerMigration("v3-end-reasons", migrate: widenEndReasonsV3)
         migrator.registerMigration("v4-economy", migrate: createV4Economy)
         migrator.registerMigration("v5-gift-indexes", migrate: trimGiftIndexesV5)
+        migrator.registerMigration("v6-profiles", migrate: createV6Profiles)
         return migrator
     }()
 

@@ -135,6 +135,61 @@ public struct UserRepository: Sendable {
         }
     }
 
+    /// Who follows `userId` (`.followers`) or whom it follows (`.following`), newest follow first:
+    /// `limit` (1...100) entries after `cursor` (the previous page's `nextCursor`).
+    public func follows(of userId: UUID, direction: FollowDirection, cursor: FollowCursor? = nil, limit: Int = 20)
+        async throws(StoreError) -> FollowPage
+    {
+        let limit = min(max(limit, 1), 100)
+        // follows_followers_by_time / follows_following_by_time: a keyset range, no sort.
+        let (me, other) = direction == .followers ? ("followee_id", "follower_id") : ("follower_id", "followee_id")
+        let sql = """
+            SELECT u.*, f.created_at AS followed_at FROM follows f JOIN users u ON u.id = f.\(other)
+            WHERE f.\(me) = :user AND (f.created_at < :at OR (f.created_at = :at AND f.\(other) < :id))
+            ORDER BY f.created_at DESC, f.\(other) DESC LIMIT :limit
+            """
+        return try await pool.readValue { db in
+            let rows = try Row.fetchAll(
+                db.cachedStatement(sql: sql),
+                arguments: ["user": userId.storeKey, "at": cursor?.followedAtMs ?? Int64.max, "id": cursor?.userId ?? "",
+                            "limit": limit + 1])
+            let entries = try rows.prefix(limit).map { row in
+                FollowEntry(user: try User(row: row), followedAt: Date(millisecondsSince1970: row["followed_at"]))
+            }
+            var next: FollowCursor?
+            if rows.count > limit, let last = entries.last {
+                next = FollowCursor(followedAtMs: last.followedAt.millisecondsSince1970, userId: last.user.id.storeKey)
+            }
+            return FollowPage(entries: entries, nextCursor: next)
+        }
+    }
+
+    /// Users whose username or display name starts with `query` (case-insensitive), then those
+    /// whose display name contains it; at most `limit` (1...50), usernames A-Z within each group.
+    public func search(_ query: String, limit: Int = 20) async throws(StoreError) -> [User] {
+        let limit = min(max(limit, 1), 50)
+        let trimmed = query.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { return [] }
+        // LIKE wildcards in the query are literal text.
+        let escaped = trimmed.replacingOccurrences(of: "\\", with: "\\\\")
+            .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+        return try await pool.readValue { db in
+            try User.fetchAll(
+                db.cachedStatement(sql: """
+                    SELECT u.* FROM users u JOIN (
+                        SELECT id, MIN(rank) AS rank FROM (
+                            SELECT id, 0 AS rank FROM users
+                            WHERE username LIKE :prefix ESCAPE '\\' OR display_name LIKE :prefix ESCAPE '\\'
+                            UNION ALL
+                            SELECT id, 1 AS rank FROM users WHERE display_name LIKE :contains ESCAPE '\\')
+                        GROUP BY id
+                    ) m ON m.id = u.id
+                    ORDER BY m.rank, u.username COLLATE NOCASE LIMIT :limit
+                    """),
+                arguments: ["prefix": escaped + "%", "contains": "%" + escaped + "%", "limit": limit])
+        }
+    }
+
     // MARK: - Statements shared with other repositories
 
     static func user(_ db: Database, id: UUID) throws -> User? {

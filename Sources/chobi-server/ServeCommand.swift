@@ -154,11 +154,20 @@ struct ServeCommand: AsyncParsableCommand {
             perUserLimit: ratePerUser > 0 ? RateLimit(ratePerSecond: ratePerUser, burst: burstPerUser) : nil,
             clientAddress: proxies.isEmpty ? .connection : .forwardedFor(proxies),
             cors: CORSAllowList(origins: Set(origins)))
-        var api = TRPCRouter(tokens: await UserTokenVerifier(key: key.bytes), configuration: apiConfiguration)
-        UserProcedures(store: store, hasher: PasswordHasher(), tokens: await UserTokenSigner(key: key.bytes))
+        let userTokens = await UserTokenVerifier(key: key.bytes)
+        var api = TRPCRouter(tokens: userTokens, configuration: apiConfiguration)
+        let events = EventsHub()
+        let notifier = Notifier(store: store, hub: events, logger: logger)
+        let progress = ProgressTracker(store: store, notifier: notifier, logger: logger)
+        let activity = Activity(notifier: notifier, progress: progress, events: events)
+        UserProcedures(store: store, hasher: PasswordHasher(), tokens: await UserTokenSigner(key: key.bytes),
+                       activity: activity)
             .register(on: &api)
+        ProfileProcedures(store: store, activity: activity).register(on: &api)
+        NotificationProcedures(store: store, activity: activity).register(on: &api)
+        EventsRoute(store: store, hub: events, tokens: userTokens).register(on: router)
         StreamingProcedures(store: store, signaling: signaling, roomTokens: await RoomTokenSigner(key: key),
-                            configuration: liveSessions)
+                            configuration: liveSessions, activity: activity)
             .register(on: &api)
         let filter: ChatFilter
         do {
@@ -167,7 +176,8 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--chat-filter: \(error)")
         }
         let chat = ChatService(store: store, signaling: signaling, filter: filter,
-                               rate: RateLimit(ratePerSecond: chatRate, burst: chatBurst), logger: logger)
+                               rate: RateLimit(ratePerSecond: chatRate, burst: chatBurst), logger: logger,
+                               activity: activity)
         ChatProcedures(chat: chat).register(on: &api)
         GiftProcedures(chat: chat).register(on: &api)
         api.mount(on: router)
@@ -192,7 +202,7 @@ struct ServeCommand: AsyncParsableCommand {
             // Shut down in reverse: live sessions end first, while their sockets can still be
             // told; then HTTP stops taking requests, signaling closes its sessions while the
             // media plane is still up to free them, media goes last.
-            services: [media, signaling, chat, recorder, app, watchdog] + certificateServices,
+            services: [media, signaling, chat, recorder, notifier, progress, app, watchdog] + certificateServices,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()

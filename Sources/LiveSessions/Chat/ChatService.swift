@@ -33,6 +33,7 @@ public final class ChatService: Service, Sendable {
     let filter: ChatFilter
     let logger: Logger
     let now: @Sendable () -> Date
+    let activity: Activity?
     private let lanes = ChatLanes()
     private let clock: MonotonicClock
     private let limiter: Mutex<TokenBucketLimiter<UUID>>
@@ -43,9 +44,10 @@ public final class ChatService: Service, Sendable {
     /// - Parameter rate: lines per user (hosts and moderators are exempt), across sessions.
     public init(store: Store, signaling: SignalingService, filter: ChatFilter = .none,
                 rate: RateLimit = RateLimit(ratePerSecond: 1, burst: 5), clock: MonotonicClock = .continuous,
-                logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
+                logger: Logger, activity: Activity? = nil, now: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.signaling = signaling
+        self.activity = activity
         self.filter = filter
         self.clock = clock
         self.logger = logger
@@ -150,6 +152,7 @@ public final class ChatService: Service, Sendable {
             let line = RoomMessage.line(outcome.value, role: role.rawValue)
             self.lanes.enqueue(room: room) { await self.signaling.sendToRoom(RoomMessage.newMessage(line), in: room) }
         }
+        if !outcome.replayed { activity?.chatted(authorId) }
         return outcome.value
     }
 
@@ -183,6 +186,7 @@ public final class ChatService: Service, Sendable {
         ) { outcome in
             guard !outcome.replayed else { return }
             self.lanes.enqueue(room: room) { await self.announce(outcome.value, in: room) }
+            self.activity?.gave(outcome.value)
         }
     }
 
