@@ -1,6 +1,22 @@
 import Foundation
 import GRDB
 
+/// One batch of a fan-out: how many it stored, and the user ids it covered, (after, last].
+public struct FanOutBatch: Sendable, Equatable {
+    public var stored: Int
+    public var after: String
+    /// Nil when the batch reached the end (no more batches).
+    public var last: String?
+
+    public var next: String? { last }
+
+    /// Whether `userId` falls in this batch's range.
+    public func covers(_ userId: UUID) -> Bool {
+        let key = userId.storeKey
+        return key > after && (last.map { key <= $0 } ?? true)
+    }
+}
+
 /// Notifications (`notifications.*`): stored per user with read state, preferences per kind.
 /// Fan-out to many users (a host's followers, everyone) goes in batches the caller drives, so
 /// that no single transaction holds the writer for long.
@@ -18,41 +34,57 @@ public struct NotificationRepository: Sendable {
         return try await pool.writeValue { db in try drafts.compactMap { try Self.insert(db, $0, nowMs: nowMs) } }
     }
 
-    /// One batch of a fan-out to `host`'s followers: up to `limit` of them, by follower id after
-    /// `after`. Loop with the returned `next` until it is nil.
-    public func fanOutToFollowers(of hostId: UUID, kind: NotificationKind, data: String, dedupeKey: String?,
-                                  after: String?, limit: Int, now: Date) async throws(StoreError)
-        -> (stored: [UserNotification], next: String?)
+    /// One batch of a fan-out to `host`'s followers: the next `limit` of them by follower id after
+    /// `after`, in one INSERT … SELECT (SQLite walks the follows index; no row goes through Swift).
+    /// Loop with the returned `next` until it is nil; `users` says whose ids the batch covered, for
+    /// `stored(dedupeKey:userIds:)`.
+    public func fanOutToFollowers(of hostId: UUID, kind: NotificationKind, data: String, dedupeKey: String,
+                                  after: String?, limit: Int, now: Date) async throws(StoreError) -> FanOutBatch
     {
-        try await fanOut(
-            sql: "SELECT follower_id FROM follows WHERE followee_id = ? AND follower_id > ? ORDER BY follower_id LIMIT ?",
-            arguments: [hostId.storeKey, after ?? "", limit], kind: kind, data: data, dedupeKey: dedupeKey, limit: limit,
-            now: now)
+        try await fanOut(source: "SELECT follower_id AS user_id FROM follows WHERE followee_id = :owner",
+                         owner: hostId.storeKey, kind: kind, data: data, dedupeKey: dedupeKey, after: after,
+                         limit: limit, now: now)
     }
 
     /// One batch of a fan-out to every user (an admin's `system` announcement).
-    public func fanOutToEveryone(kind: NotificationKind, data: String, dedupeKey: String?, after: String?, limit: Int,
-                                 now: Date) async throws(StoreError) -> (stored: [UserNotification], next: String?)
+    public func fanOutToEveryone(kind: NotificationKind, data: String, dedupeKey: String, after: String?, limit: Int,
+                                 now: Date) async throws(StoreError) -> FanOutBatch
     {
-        try await fanOut(sql: "SELECT id FROM users WHERE id > ? ORDER BY id LIMIT ?", arguments: [after ?? "", limit],
-                         kind: kind, data: data, dedupeKey: dedupeKey, limit: limit, now: now)
+        try await fanOut(source: "SELECT id AS user_id FROM users WHERE :owner IS NULL", owner: nil, kind: kind,
+                         data: data, dedupeKey: dedupeKey, after: after, limit: limit, now: now)
     }
 
-    private func fanOut(sql: String, arguments: StatementArguments, kind: NotificationKind, data: String,
-                        dedupeKey: String?, limit: Int, now: Date) async throws(StoreError)
-        -> (stored: [UserNotification], next: String?)
+    /// `source` is a fixed SELECT of `user_id`s (never caller text), filtered by `:owner`.
+    private func fanOut(source: String, owner: String?, kind: NotificationKind, data: String, dedupeKey: String,
+                        after: String?, limit: Int, now: Date) async throws(StoreError) -> FanOutBatch
     {
+        let limit = max(1, limit)
         let nowMs = now.millisecondsSince1970
         return try await pool.writeValue { db in
-            let ids = try String.fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
-            var stored: [UserNotification] = []
-            stored.reserveCapacity(ids.count)
-            for id in ids {
-                let draft = NotificationDraft(userId: try UUID.stored(id, column: "users.id"), kind: kind, data: data,
-                                              dedupeKey: dedupeKey)
-                if let notification = try Self.insert(db, draft, nowMs: nowMs) { stored.append(notification) }
-            }
-            return (stored, ids.count < limit ? nil : ids.last)
+            // The batch's last user id: the range (after, last] is what this transaction writes.
+            let last = try String.fetchOne(
+                db.cachedStatement(sql: "SELECT user_id FROM (\(source)) WHERE user_id > :after ORDER BY user_id LIMIT 1 OFFSET :skip"),
+                arguments: ["owner": owner, "after": after ?? "", "skip": limit - 1])
+            try db.cachedStatement(sql: """
+                INSERT INTO notifications (user_id, kind, data, dedupe_key, created_at)
+                SELECT s.user_id, :kind, :data, :key, :now FROM (\(source)) s
+                WHERE s.user_id > :after AND (:last IS NULL OR s.user_id <= :last)
+                  AND NOT EXISTS (SELECT 1 FROM notification_preferences p
+                                  WHERE p.user_id = s.user_id AND p.kind = :kind AND p.enabled = 0)
+                ON CONFLICT (user_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
+                """).execute(arguments: ["owner": owner, "kind": kind.rawValue, "data": data, "key": dedupeKey,
+                                         "now": nowMs, "after": after ?? "", "last": last])
+            return FanOutBatch(stored: db.changesCount, after: after ?? "", last: last)
+        }
+    }
+
+    /// The notifications with `dedupeKey` of those `userIds` that have one (a fan-out's rows for
+    /// the users who are online).
+    public func stored(dedupeKey: String, userIds: [UUID]) async throws(StoreError) -> [UserNotification] {
+        guard !userIds.isEmpty else { return [] }
+        return try await pool.readValue { db in
+            let statement = try db.cachedStatement(sql: "SELECT * FROM notifications WHERE user_id = ? AND dedupe_key = ?")
+            return try userIds.compactMap { try UserNotification.fetchOne(statement, arguments: [$0.storeKey, dedupeKey]) }
         }
     }
 

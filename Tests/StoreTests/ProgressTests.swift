@@ -151,7 +151,7 @@ struct NotificationStoreTests {
                     of: host.id, kind: .wentLive, data: "{}", dedupeKey: "went_live:s1", after: after, limit: 10, now: at(2))
                 after = batch.next
                 batches += 1
-                #expect(batch.stored.count <= 10)
+                #expect(batch.stored <= 10)
             } while after != nil
             #expect(batches == 3)
         }

@@ -52,6 +52,9 @@ public final class EventsHub: Sendable {
         connections.withLock { all in userIds.filter { all[$0] != nil } }
     }
 
+    /// Every user with a socket open.
+    func connectedUsers() -> [UUID] { connections.withLock { Array($0.keys) } }
+
     /// Open sockets in all (metrics, tests).
     public var connectionCount: Int { connections.withLock { $0.values.reduce(0) { $0 + $1.count } } }
 }
