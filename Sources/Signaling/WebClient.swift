@@ -21,6 +21,7 @@ struct WebClient: Sendable {
         ("/app.css", "app.css", "text/css; charset=utf-8"),
         ("/app.js", "app.js", "text/javascript; charset=utf-8"),
         ("/live.js", "live.js", "text/javascript; charset=utf-8"),
+        ("/social.js", "social.js", "text/javascript; charset=utf-8"),
     ]
 
     let files: [File]

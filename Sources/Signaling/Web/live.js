@@ -39,7 +39,7 @@
   }
 
   function showOnly(section) {
-    for (const id of ['account', 'lobby', 'stage', 'report', 'wallet']) $(id).hidden = id !== section;
+    for (const id of ['account', 'lobby', 'stage', 'report', 'wallet', 'profile', 'analytics']) $(id).hidden = id !== section;
   }
 
   // MARK: the control API (tRPC wire format)
@@ -99,6 +99,7 @@
 
   function renderAccount() {
     const signedIn = !!live.user;
+    if (typeof chobi.onAccount === 'function') chobi.onAccount(live.user);
     $('whoami').hidden = !signedIn;
     $('whoami-name').textContent = signedIn ? live.user.displayName + ' (@' + live.user.username + ')' : '';
     if (live.session || live.report) return;
@@ -866,10 +867,17 @@
       value.dataset.value = String(live.report[field]);
       figures.append(element('dt', null, title), value);
     }
+    // The host can open the session's analytics from here (social.js).
+    const analytics = $('open-analytics');
+    analytics.hidden = live.role !== 'host';
+    analytics.dataset.sessionId = live.session.id;
     live.session = null;
     setState('ended');
     showOnly('report');
   }
+
+  // social.js (profiles, the bell, analytics) builds on these.
+  chobi.app = { api, guarded, element, button, showOnly, renderAccount };
 
   $('sign-in').addEventListener('click', () => guarded(() => signIn(false)));
   $('register').addEventListener('click', () => guarded(() => signIn(true)));
@@ -895,5 +903,6 @@
   }, 5000);
 
   restoreAccount();
-  renderAccount();
+  // On the next turn, once social.js (loaded right after this script) listens too.
+  setTimeout(renderAccount, 0);
 })();
