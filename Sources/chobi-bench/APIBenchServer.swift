@@ -57,12 +57,19 @@ struct APIBenchServer {
             signaling.registerRoutes(on: router)
             var api = TRPCRouter(tokens: await UserTokenVerifier(key: key.bytes),
                                  configuration: TRPCConfiguration(perAddressLimit: nil, perUserLimit: nil))
-            UserProcedures(store: store, hasher: PasswordHasher(), tokens: await UserTokenSigner(key: key.bytes))
+            // Notifications and progress as the server wires them: a gift also queues its
+            // recipient's notification and both users' re-evaluation.
+            let events = EventsHub()
+            let notifier = Notifier(store: store, hub: events, logger: logger)
+            let progress = ProgressTracker(store: store, notifier: notifier, logger: logger)
+            let activity = Activity(notifier: notifier, progress: progress, events: events)
+            UserProcedures(store: store, hasher: PasswordHasher(), tokens: await UserTokenSigner(key: key.bytes),
+                           activity: activity)
                 .register(on: &api)
             StreamingProcedures(store: store, signaling: signaling, roomTokens: await RoomTokenSigner(key: key),
-                                configuration: LiveSessionsConfiguration())
+                                configuration: LiveSessionsConfiguration(), activity: activity)
                 .register(on: &api)
-            let chat = ChatService(store: store, signaling: signaling, logger: logger)
+            let chat = ChatService(store: store, signaling: signaling, logger: logger, activity: activity)
             ChatProcedures(chat: chat).register(on: &api)
             GiftProcedures(chat: chat).register(on: &api)
             api.mount(on: router)
@@ -79,7 +86,7 @@ struct APIBenchServer {
                 router: router,
                 server: .http1(),
                 configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "chobi"),
-                services: [signaling, chat, recorder],
+                services: [signaling, chat, recorder, notifier, progress],
                 onServerRunning: { channel in portContinuation.yield(channel.localAddress?.port ?? -1) },
                 logger: appLogger)
             let task = Task {
