@@ -46,6 +46,8 @@ let package = Package(
         .target(name: "ICE", dependencies: ["STUN", "OutputQueue"]),
         .target(name: "SDP"),
         .target(name: "RTP"),
+        // Recording: a WebM muxer of our own, sans-I/O (issue 16).
+        .target(name: "Recording", dependencies: ["RTP"]),
         .target(name: "DTLS", dependencies: ["COpenSSL", "CChobiShims", "OutputQueue"]),
         // libsrtp2's crypto types over OpenSSL, installed into libsrtp at start (no per-packet allocation).
         .target(name: "CSRTPCrypto", dependencies: ["CSRTP", "COpenSSL"], linkerSettings: [.linkedLibrary("crypto")]),
@@ -166,6 +168,7 @@ let package = Package(
         .testTarget(name: "ICETests", dependencies: ["ICE", "STUN", "TestSupport"]),
         .testTarget(name: "SDPTests", dependencies: ["SDP", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RTPTests", dependencies: ["RTP", "TestSupport"]),
+        .testTarget(name: "RecordingTests", dependencies: ["Recording"]),
         .testTarget(name: "CongestionTests", dependencies: ["Congestion", "RTP", "TestSupport"]),
         .testTarget(name: "DTLSTests", dependencies: ["DTLS", "SRTP", "TestSupport"]),
         .testTarget(name: "SCTPTests", dependencies: ["SCTP", "TestSupport"]),
