@@ -41,12 +41,7 @@ enum EventMessage {
         var unreadCount: Int
     }
 
-    private static func encode(_ value: some Encodable) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // These types encode strings and numbers only: encoding cannot fail.
-        return (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "{}"
-    }
+    private static func encode(_ value: some Encodable) -> String { NotificationData.text(value) }
 }
 
 /// A notification as the API shows it: `data` is the kind's object, inline.

@@ -51,7 +51,8 @@ enum RawJSON: Codable, Sendable, Equatable {
     }
 }
 
-/// Builds a notification's `data` text from an encodable value.
+/// Builds a notification's `data` text (and `/events` messages) from an encodable value: sorted
+/// keys, slashes left alone. The types given encode strings and numbers only, so it cannot fail.
 enum NotificationData {
     static func text(_ value: some Encodable) -> String {
         let encoder = JSONEncoder()
