@@ -49,7 +49,7 @@ public struct ProcessMetrics: Sendable, Equatable {
     /// `Name:   1234 kB` → 1234.
     static func statusValue(_ name: String, in status: String) -> Int64? {
         for line in status.split(whereSeparator: \.isNewline) where line.hasPrefix(name + ":") {
-            let rest = line.dropFirst(name.count + 1).split(separator: " ", omittingEmptySubsequences: true)
+            let rest = line.dropFirst(name.count + 1).split(whereSeparator: { $0 == " " || $0 == "\t" })
             return rest.first.flatMap { Int64($0) }
         }
         return nil
