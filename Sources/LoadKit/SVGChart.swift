@@ -42,7 +42,8 @@ public struct SVGChart: Sendable {
         let unit = series.first?.unit ?? ""
         var out = #"<svg xmlns="http://www.w3.org/2000/svg" width="\#(Self.number(width))" height="\#(Self.number(height))" viewBox="0 0 \#(Self.number(width)) \#(Self.number(height))" role="img" aria-label="\#(XMLText.escape(title))">"#
         out += "<title>\(XMLText.escape(title))</title>"
-        out += #"<text x="\#(Self.number(m.left))" y="18" font-size="13" font-family="sans-serif" font-weight="bold">\#(XMLText.escape(title))</text>"#
+        let heading = unit.isEmpty ? title : "\(title) (\(unit))"
+        out += #"<text x="\#(Self.number(m.left))" y="18" font-size="13" font-family="sans-serif" font-weight="bold">\#(XMLText.escape(heading))</text>"#
         let bottom = height - m.bottom
         let right = width - m.right
         // Grid lines and labels at 0, ½ and the top of the y axis; the time axis at 0 and its end.
@@ -53,7 +54,6 @@ public struct SVGChart: Sendable {
         }
         out += #"<text x="\#(Self.number(m.left))" y="\#(Self.number(bottom + 14))" font-size="10" font-family="sans-serif">0 s</text>"#
         out += #"<text x="\#(Self.number(right))" y="\#(Self.number(bottom + 14))" font-size="10" font-family="sans-serif" text-anchor="end">\#(Self.label(maxT)) s</text>"#
-        out += #"<text x="4" y="\#(Self.number(m.top - 6))" font-size="10" font-family="sans-serif">\#(XMLText.escape(unit))</text>"#
         for (index, line) in series.enumerated() {
             let color = Self.colors[index % Self.colors.count]
             let coordinates = line.points.map { point -> String in

@@ -27,6 +27,9 @@ struct ChobiLoad: AsyncParsableCommand {
         try media.check()
         try economy.check(mode: target.mode)
         try target.check()
+        guard scenario.hosts || target.mode != .session else {
+            throw ValidationError("--no-hosts needs --minted-tokens or --wish-only: a live session whose host never connects is ended by the server")
+        }
         let peers = scenario.shape(duration: scenario.duration).peers
         guard peers <= ScenarioOptions.maxPeers else {
             throw ValidationError("\(peers) peers in all: at most \(ScenarioOptions.maxPeers)")
@@ -37,8 +40,15 @@ struct ChobiLoad: AsyncParsableCommand {
         let configuration = try await target.resolve(scenario: scenario, media: media, economy: economy, report: report)
         let outcome = try await LoadRun(configuration).execute()
         if !outcome.failures.isEmpty {
-            print("FAILED: " + outcome.failures.joined(separator: "; "))
+            say("FAILED: " + outcome.failures.joined(separator: "; "))
             throw ExitCode(1)
         }
     }
+}
+
+/// Prints a line and flushes it, even into a pipe: the progress line and the room names are for
+/// whoever watches the run now (a test waits for the room to join it), not at exit.
+func say(_ line: String) {
+    print(line)
+    fflush(nil)
 }

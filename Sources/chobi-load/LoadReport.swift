@@ -7,7 +7,6 @@ struct LoadReportBuilder {
     let config: LoadConfiguration
     let setupSeconds: Double
     let duration: Double
-    let start: Double
 
     func build(publishers: [(room: Int, role: String, publisher: LoadPublisher)], viewers: [LoadViewer],
                joinFailures: [String: Int], chat: DeliveryLog, gifts: DeliveryLog, series: LoadReport.Series,

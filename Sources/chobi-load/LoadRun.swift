@@ -40,13 +40,12 @@ final class LoadRun: @unchecked Sendable {
         let setupStarted = RunClock.milliseconds()
         let (casts, giftID) = try await RoomCasting(config: config, plan: plan, runTag: runTag).cast()
         let setupSeconds = RunClock.seconds(since: setupStarted)
-        print("cast ready in \(String(format: "%.1f", setupSeconds)) s: \(casts.count) room(s), mode \(config.mode.rawValue)")
-        for (index, cast) in casts.enumerated() where !cast.room.isEmpty { print("room \(index): \(cast.room)") }
+        say("cast ready in \(String(format: "%.1f", setupSeconds)) s: \(casts.count) room(s), mode \(config.mode.rawValue)")
+        for (index, cast) in casts.enumerated() where !cast.room.isEmpty { say("room \(index): \(cast.room)") }
 
         let joiner = PeerJoiner(wish: WISHClient(), endpoints: config.endpoints, certificate: try DTLSCertificate(),
                                 serverAddress: config.serverAddress, localAddress: config.localAddress)
         let duration = config.shape.duration
-        let start = RunClock.milliseconds()
         let startInstant = ContinuousClock.now
         let end = startInstant + .seconds(duration)
         let endNanos = monotonicNanos() + UInt64(duration * 1e9)
@@ -55,6 +54,38 @@ final class LoadRun: @unchecked Sendable {
         let progress = ProgressLine(groups: groups, sampler: sampler, chat: chatLog, gifts: giftLog,
                                     publishers: publishersLive)
 
+        do {
+            try await phases(casts: casts, giftID: giftID, joiner: joiner, progress: progress, start: startInstant, end: end)
+        } catch {
+            // A publisher could not join (or the run was cancelled): stop what runs, leave the
+            // server as found, and say why.
+            for group in groups { group.stop.store(true, ordering: .relaxed) }
+            for entry in publishers { entry.publisher.stop.store(true, ordering: .relaxed) }
+            for entry in publishers { entry.thread.join() }
+            for reader in readers { reader.join() }
+            await tearDown(casts: casts)
+            throw error
+        }
+        for entry in publishers { entry.thread.join() }
+        try? await Task.sleep(for: .milliseconds(500))
+        for group in groups { group.stop.store(true, ordering: .relaxed) }
+        for reader in readers { reader.join() }
+        await tearDown(casts: casts)
+
+        var report = LoadReportBuilder(config: config, setupSeconds: setupSeconds, duration: duration)
+            .build(publishers: publishers.map { ($0.room, $0.role, $0.publisher) }, viewers: groups.flatMap(\.everyone),
+                   joinFailures: registry.withLock { $0.failures }, chat: chatLog, gifts: giftLog,
+                   series: progress.series, server: sampler.finish())
+        report.failures = config.thresholds.failures(of: report)
+        say(ReportSummary.table(report))
+        try write(report)
+        withExtendedLifetime(publishers) {}
+        return report
+    }
+
+    /// The run proper: the progress line, each room's chat and gifts, and the plan, until `end`.
+    private func phases(casts: [RoomCast], giftID: String?, joiner: PeerJoiner, progress: ProgressLine,
+                        start startInstant: ContinuousClock.Instant, end: ContinuousClock.Instant) async throws {
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { await progress.run(from: startInstant, until: end) }
             let economy = config.chatPerSecond > 0 || config.giftsPerSecond > 0
@@ -69,21 +100,6 @@ final class LoadRun: @unchecked Sendable {
             try await Task.sleep(until: end)
             try await tasks.waitForAll()
         }
-        for entry in publishers { entry.thread.join() }
-        try? await Task.sleep(for: .milliseconds(500))
-        for group in groups { group.stop.store(true, ordering: .relaxed) }
-        for reader in readers { reader.join() }
-        await tearDown(casts: casts)
-
-        var report = LoadReportBuilder(config: config, setupSeconds: setupSeconds, duration: duration, start: start)
-            .build(publishers: publishers.map { ($0.room, $0.role, $0.publisher) }, viewers: groups.flatMap(\.everyone),
-                   joinFailures: registry.withLock { $0.failures }, chat: chatLog, gifts: giftLog,
-                   series: progress.series, server: sampler.finish())
-        report.failures = config.thresholds.failures(of: report)
-        print(ReportSummary.table(report))
-        try write(report)
-        withExtendedLifetime(publishers) {}
-        return report
     }
 
     // MARK: the plan
@@ -155,10 +171,10 @@ final class LoadRun: @unchecked Sendable {
             group.add(viewer)
         } catch let failure as WISHClient.Failure {
             registry.withLock { $0.failures[failure.reason, default: 0] += 1 }
-            print("viewer \(room)/\(slot): \(failure)")
+            say("viewer \(room)/\(slot): \(failure)")
         } catch {
             registry.withLock { $0.failures["\(type(of: error))", default: 0] += 1 }
-            print("viewer \(room)/\(slot): \(error)")
+            say("viewer \(room)/\(slot): \(error)")
         }
     }
 
@@ -180,7 +196,7 @@ final class LoadRun: @unchecked Sendable {
                 do {
                     try await listener.listen(until: end + .seconds(2)) { heard.value.store(1, ordering: .relaxed) }
                 } catch {
-                    print("room \(room) listener: \(error)")
+                    say("room \(room) listener: \(error)")
                 }
             }
             // Send only once the member listens (at most 5 s of waiting), for a second less than
@@ -222,11 +238,11 @@ final class LoadRun: @unchecked Sendable {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try encoder.encode(report).write(to: URL(fileURLWithPath: path))
-            print("report written to \(path)")
+            say("report written to \(path)")
         }
         if let path = config.htmlPath {
             try Data(HTMLReport.render(report).utf8).write(to: URL(fileURLWithPath: path))
-            print("HTML report written to \(path)")
+            say("HTML report written to \(path)")
         }
     }
 }

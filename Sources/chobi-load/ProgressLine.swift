@@ -51,7 +51,7 @@ final class ProgressLine: @unchecked Sendable {
                 + (spread.map { String(format: "p50 %.1f ms", $0.p50) } ?? "p50 -")
             let (chatSent, giftsSent) = (chat.sentCount, gifts.sentCount)
             if chatSent > 0 || giftsSent > 0 { line += ", chat \(chatSent) sent, gifts \(giftsSent) sent" }
-            print(line)
+            say(line)
             second += 1
         }
     }

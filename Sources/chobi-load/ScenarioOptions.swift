@@ -30,7 +30,6 @@ struct ScenarioOptions: ParsableArguments {
     func check() throws {
         guard (1...Self.maxRooms).contains(rooms) else { throw ValidationError("--rooms: 1 to \(Self.maxRooms)") }
         guard (0...Self.maxGuests).contains(guests) else { throw ValidationError("--guests: 0 to \(Self.maxGuests) per room") }
-        guard hosts || guests > 0 else { throw ValidationError("--no-hosts needs --guests: a room with no publisher shows nothing") }
         guard (0...2000).contains(viewers) else { throw ValidationError("--viewers: 0 to 2000 per room") }
         guard duration > 1, duration <= 3600 else { throw ValidationError("--duration: more than 1 and at most 3600 seconds") }
         if let ramp { guard ramp > 0, ramp <= 1000 else { throw ValidationError("--ramp: more than 0 and at most 1000 peers a second") } }

@@ -151,6 +151,9 @@ def test_chobi_load_runs_the_issue_scenario_and_an_outside_decoder_agrees(server
         time.sleep(4)  # the host and guest publish and the tool's viewers have joined
         outside = run(outside_viewer(server.base, room, server.token(room, "aiortc-check", "viewer"), 8), timeout=40)
         tool.wait(timeout=120)
+    except BaseException:
+        print("".join(reader.lines)[-4000:])
+        raise
     finally:
         if tool.poll() is None:
             tool.kill()
