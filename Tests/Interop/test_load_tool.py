@@ -221,3 +221,39 @@ def test_chobi_load_runs_the_issue_scenario_and_an_outside_decoder_agrees(server
           f"chat p50 {report['chat']['latencyMilliseconds']['p50']:.1f} ms, "
           f"gifts p50 {report['gifts']['latencyMilliseconds']['p50']:.1f} ms")
     assert abs(tool_p50 - outside_p50) <= 20, (tool_p50, outside_p50)
+
+
+def test_wish_only_mode_with_ramp_and_churn_needs_no_control_api(server):
+    """Plain WHIP/WHEP with one bearer token, as against any server: the host publishes, viewers
+    arrive on a ramp and are churned (left with DELETE, replaced, their joins timed). And a target
+    off loopback is refused before anything is sent."""
+    if not LOAD_BIN.exists():
+        pytest.fail(f"{LOAD_BIN} is missing: build it first (tools/test does)")
+    room = "wish-churn"
+    token = server.token(room, "wish-host", "host")
+    report_path = Path(tempfile.mkdtemp(prefix="chobi-load-")) / "wish.json"
+    done = subprocess.run(
+        [str(LOAD_BIN), "--wish-only", "--whip", f"{server.base}/whip/{room}", "--whep", f"{server.base}/whep/{room}",
+         "--bearer", token, "--viewers", "3", "--duration", "7", "--ramp", "10", "--churn", "1",
+         "--width", "320", "--height", "240", "--bitrate", "300000", "--json", str(report_path),
+         "--min-decoded-percent", "95"],
+        capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    report = json.loads(report_path.read_text())
+    assert report["scenario"]["mode"] == "wish"
+    assert "server" in report and report["server"]["sources"] == []  # no --metrics: no control plane asked
+    peers = report["peers"]
+    assert peers["churnJoins"] >= 3 and peers["churnLeaves"] == peers["churnJoins"], peers
+    assert peers["joinFailures"] == 0, peers
+    churned = [v for v in report["viewers"] if v["slot"] >= 3]
+    assert len(churned) == peers["churnJoins"]
+    assert all(v.get("joinMilliseconds") is not None and v["framesDecoded"] > 0 for v in churned), churned
+    assert spread(report["churnJoinMilliseconds"], "churn join")["count"] == len(churned)
+    left = [v for v in report["viewers"] if v.get("leftAt") is not None]
+    assert len(left) == peers["churnLeaves"] and all(v["leftAt"] > v["joinedAt"] for v in left)
+    # The host's WHIP session and every viewer's WHEP session were deleted at the end.
+    assert server.metrics()["chobi_room_connections"] == 0
+
+    refused = subprocess.run([str(LOAD_BIN), "--server", "http://192.0.2.1:8080", "--minted-tokens", "--duration", "2"],
+                             capture_output=True, text=True, timeout=30)
+    assert refused.returncode != 0 and "not loopback" in refused.stderr, refused.stderr
