@@ -146,9 +146,14 @@ let package = Package(
         ),
         // The load tool: synthetic hosts and viewers with real VP8 against a running server.
         .executableTarget(name: "chobi-load", dependencies: [
-            "SyntheticPeers", "SyntheticMedia", "RTP", "SRTP", "DTLS", "SFU", "Signaling",
+            "SyntheticPeers", "SyntheticMedia", "RTP", "SRTP", "DTLS", "SDP", "SFU", "Signaling", "LoadKit", "API", "Store",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
+        // chobi-load's pure parts: scenario schedules, percentiles and time series, the report
+        // and its HTML/SVG, thresholds, Retry-After, target checks, /proc and Prometheus parsing.
+        .target(name: "LoadKit"),
         // Counts heap allocations for benchmarks; linked into chobi-bench only.
         .target(name: "CAllocationCounter"),
         // WebRTC peers made of our own ICE/DTLS/SRTP over plain sockets: the benchmarks' and chobi-load's.
@@ -220,5 +225,6 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "SyntheticMediaTests", dependencies: ["SyntheticMedia", "RTP"]),
+        .testTarget(name: "LoadKitTests", dependencies: ["LoadKit"]),
     ]
 )

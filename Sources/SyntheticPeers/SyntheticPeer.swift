@@ -41,8 +41,11 @@ public final class SyntheticPeer {
     /// With `transportWideCC`: the transport-wide sequence number's id.
     public static let transportCCExtensionID: UInt8 = 3
 
+    /// `localAddress` (IPv4, host order) is where the UDP socket binds: loopback by default; the
+    /// any-address (0) when the server lives behind a network namespace's veth, so the kernel
+    /// picks the source that reaches it.
     public init(certificate: DTLSCertificate, receiveBuffer: Int32 = 1 << 20, transport: Transport = .udp,
-                transportWideCC: Bool = false) throws(SyntheticPeerError) {
+                transportWideCC: Bool = false, localAddress: UInt32 = 0x7F00_0001) throws(SyntheticPeerError) {
         self.certificate = certificate
         self.transport = transport
         self.transportWideCC = transportWideCC
@@ -57,7 +60,7 @@ public final class SyntheticPeer {
             framed = [UInt8](repeating: 0, count: 2 + 65_535)
             return
         }
-        var local = Self.loopback(port: 0)
+        var local = Self.ipv4(localAddress, port: 0)
         let bound = withUnsafePointer(to: &local) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
@@ -68,12 +71,22 @@ public final class SyntheticPeer {
 
     deinit { close(fd) }
 
-    public static func loopback(port: UInt16) -> sockaddr_in {
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-        return address
+    public static func loopback(port: UInt16) -> sockaddr_in { ipv4(0x7F00_0001, port: port) }
+
+    /// `address` in host byte order.
+    public static func ipv4(_ address: UInt32, port: UInt16) -> sockaddr_in {
+        var socketAddress = sockaddr_in()
+        socketAddress.sin_family = sa_family_t(AF_INET)
+        socketAddress.sin_port = port.bigEndian
+        socketAddress.sin_addr.s_addr = address.bigEndian
+        return socketAddress
+    }
+
+    /// A dotted-quad IPv4 address in host byte order.
+    public static func ipv4(_ text: String) -> UInt32? {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false).compactMap { UInt8($0) }
+        guard parts.count == 4 else { return nil }
+        return parts.reduce(0) { $0 << 8 | UInt32($1) }
     }
 
     // MARK: offer / answer
@@ -105,13 +118,14 @@ public final class SyntheticPeer {
         return lines.joined(separator: "\r\n") + "\r\n"
     }
 
-    /// Takes the server's answer: where to send, and its ICE credentials and fingerprint.
-    public func accept(answer text: String) throws(SyntheticPeerError) {
+    /// Takes the server's answer: where to send, and its ICE credentials and fingerprint. Only a
+    /// candidate at `serverAddress` (the address the tool was allowed to reach) is used.
+    public func accept(answer text: String, serverAddress: String = "127.0.0.1") throws(SyntheticPeerError) {
         guard let description = try? SessionDescription(parsing: text),
-              let candidate = description.media.first?.candidates.first,
-              let port = UInt16(exactly: candidate.port), candidate.address == "127.0.0.1"
-        else { throw .handshake("answer without a loopback candidate") }
-        server = Self.loopback(port: port)
+              let candidate = description.media.first?.candidates.first(where: { $0.address == serverAddress }),
+              let port = UInt16(exactly: candidate.port), let address = Self.ipv4(serverAddress)
+        else { throw .handshake("answer without a candidate at \(serverAddress)") }
+        server = Self.ipv4(address, port: port)
         answer = description
     }
 

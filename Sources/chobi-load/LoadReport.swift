@@ -1,116 +1,62 @@
-import Foundation
-import SyntheticMedia
+import LoadKit
 
-/// What a run measured, as the table at the end and the JSON file (`--json`): per viewer and
-/// summed up, from the viewers' own decoders and the publisher's own counters.
-struct LoadReport: Codable {
-    struct Spread: Codable {
-        var p50: Double
-        var p95: Double
-        var p99: Double
-        var count: Int
+/// Puts the run's report together from what its peers counted: each viewer's line, the
+/// publishers' counters, the joins that failed, chat and gift deliveries, the per-second series
+/// and the server's usage (the figures' meaning: `LoadKit.LoadReport` and docs/load.md).
+struct LoadReportBuilder {
+    let config: LoadConfiguration
+    let setupSeconds: Double
+    let duration: Double
 
-        init?(_ samples: [Double]) {
-            guard !samples.isEmpty else { return nil }
-            let sorted = samples.sorted()
-            func at(_ q: Double) -> Double { sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))] }
-            p50 = at(0.5)
-            p95 = at(0.95)
-            p99 = at(0.99)
-            count = sorted.count
+    func build(publishers: [(room: Int, role: String, publisher: LoadPublisher)], viewers: [LoadViewer],
+               joinFailures: [String: Int], chat: DeliveryLog, gifts: DeliveryLog, series: LoadReport.Series,
+               server: LoadReport.ServerUsage) -> LoadReport {
+        var report = LoadReport()
+        report.scenario.server = config.base.absoluteString
+        report.scenario.mode = config.mode.rawValue
+        report.scenario.rooms = config.shape.rooms
+        report.scenario.hosts = config.shape.hosts
+        report.scenario.guests = config.shape.guests
+        report.scenario.viewersPerRoom = config.shape.viewers
+        report.scenario.decoding = config.decodingPerRoom
+        report.scenario.seconds = duration
+        report.scenario.rampPerSecond = config.shape.rampPerSecond
+        report.scenario.churnPerSecond = config.shape.churnPerSecond
+        (report.scenario.width, report.scenario.height) = (config.width, config.height)
+        (report.scenario.fps, report.scenario.bitrate) = (config.fps, config.bitrate)
+        report.scenario.chatPerSecond = config.chatPerSecond
+        report.scenario.giftsPerSecond = config.giftsPerSecond
+        report.setupSeconds = setupSeconds
+
+        report.publishers = publishers.map { entry in
+            var p = LoadReport.Publisher()
+            p.room = entry.room
+            p.role = entry.role
+            p.framesSent = entry.publisher.track.framesSent
+            p.keyframesSent = entry.publisher.track.keyframesSent
+            p.keyframeRequests = entry.publisher.keyframeRequests
+            p.nacksAnswered = entry.publisher.nacksAnswered
+            p.packetsSent = entry.publisher.track.packetsSent
+            return p
         }
-    }
-
-    struct Scenario: Codable {
-        var server: String
-        var room: String
-        var viewers: Int
-        var decoding: Int
-        var seconds: Double
-        var width: Int
-        var height: Int
-        var fps: Int
-        var bitrate: Int
-    }
-
-    struct Publisher: Codable {
-        var framesSent: Int
-        var keyframesSent: Int
-        var keyframeRequests: Int
-        var nacksAnswered: Int
-        var packetsSent: Int
-    }
-
-    struct Viewer: Codable {
-        var index: Int
-        var decodes: Bool
-        var joinMilliseconds: Double?
-        var framesDecoded: Int
-        var framesAssembled: Int
-        var framesMissing: Int
-        /// Pictures the decoder refused or whose stamp did not read (each asks for a keyframe).
-        var decodeFailures: Int
-        /// Decoded ÷ (decoded + missing) between its first and last frame, in percent.
-        var decodedPercent: Double
-        var fps: Double
-        var freezes: Int
-        var latencyMilliseconds: Spread?
-        var packets: Int
-        var badPackets: Int
-    }
-
-    var scenario: Scenario
-    var publisher: Publisher
-    var joinMilliseconds: Spread?
-    /// Glass to glass: capture stamp drawn into the picture → picture decoded, one clock.
-    var latencyMilliseconds: Spread?
-    var minDecodedPercent: Double
-    var meanFPS: Double
-    var freezes: Int
-    var viewers: [Viewer]
-
-    init(scenario: Scenario, publisher: LoadPublisher, viewers: LoadViewers, watchedSeconds: Double) {
-        self.scenario = scenario
-        self.publisher = Publisher(framesSent: publisher.track.framesSent, keyframesSent: publisher.track.keyframesSent,
-                                   keyframeRequests: publisher.keyframeRequests, nacksAnswered: publisher.nacksAnswered,
-                                   packetsSent: publisher.track.packetsSent)
-        var all: [Double] = []
-        var joins: [Double] = []
-        self.viewers = viewers.members.enumerated().map { index, member in
-            let track = member.track
-            let latencies = track.latencies.map(Double.init)
-            if track.decodes { all += latencies }
-            let join = track.firstDecodedAt.map { Double($0 &- member.requestedAt) }
-            if let join { joins.append(join) }
-            let counted = track.framesDecoded + track.framesMissing
-            return Viewer(index: index, decodes: track.decodes, joinMilliseconds: join, framesDecoded: track.framesDecoded,
-                          framesAssembled: track.framesAssembled, framesMissing: track.framesMissing,
-                          decodeFailures: track.decodeFailures,
-                          decodedPercent: counted == 0 ? 0 : 100 * Double(track.framesDecoded) / Double(counted),
-                          fps: Double(track.decodes ? track.framesDecoded : track.framesAssembled) / max(0.001, watchedSeconds),
-                          freezes: track.freezes, latencyMilliseconds: Spread(latencies), packets: track.packets,
-                          badPackets: track.badPackets)
-        }
-        joinMilliseconds = Spread(joins)
-        latencyMilliseconds = Spread(all)
-        let decoding = self.viewers.filter(\.decodes)
-        minDecodedPercent = decoding.map(\.decodedPercent).min() ?? 0
-        meanFPS = self.viewers.isEmpty ? 0 : self.viewers.map(\.fps).reduce(0, +) / Double(self.viewers.count)
-        freezes = self.viewers.map(\.freezes).reduce(0, +)
-    }
-
-    var table: String {
-        func ms(_ spread: Spread?) -> String {
-            spread.map { String(format: "%.1f / %.1f / %.1f ms", $0.p50, $0.p95, $0.p99) } ?? "none"
-        }
-        return """
-            viewers               \(viewers.count) (\(viewers.filter(\.decodes).count) decoding)
-            publisher             \(publisher.framesSent) frames sent, \(publisher.keyframesSent) keyframes, \(publisher.keyframeRequests) PLI/FIR, \(publisher.nacksAnswered) NACKed packets resent
-            join (p50/p95/p99)    \(ms(joinMilliseconds))
-            latency (p50/p95/p99) \(ms(latencyMilliseconds))   glass to glass, from the picture's own stamp
-            decoded               \(String(format: "%.1f", minDecodedPercent)) % of frames at the worst viewer
-            fps                   \(String(format: "%.1f", meanFPS)) per viewer on average
-            freezes (> 200 ms)    \(freezes)
-            """
+        let ordered = viewers.sorted { ($0.room, $0.slot) < ($1.room, $1.slot) }
+        report.viewers = ordered.map { $0.report(end: duration) }
+        report.peers.publishers = publishers.count
+        report.peers.viewers = viewers.count
+        report.peers.joinFailures = joinFailures.values.reduce(0, +)
+        report.peers.failureReasons = joinFailures
+        report.peers.churnJoins = ordered.filter(\.churned).count
+        report.peers.churnLeaves = ordered.filter { $0.leftAt != nil }.count
+        let latencies = ordered.filter(\.decodes).flatMap { $0.streams.values.flatMap(\.track.latencies) }.map(Double.init)
+        let chatSummary = chat.summary()
+        let giftSummary = gifts.summary()
+        report.chat = config.chatPerSecond > 0 ? chatSummary : nil
+        report.gifts = config.giftsPerSecond > 0 ? giftSummary : nil
+        report.timeSeries = series
+        report.server = server
+        // Last: the summary reads the viewers' lines and the server's series.
+        report.summarize(latencies: latencies, joins: ordered.compactMap(\.joinMilliseconds),
+                         churnJoins: ordered.filter(\.churned).compactMap(\.joinMilliseconds))
+        return report
     }
 }

@@ -4,7 +4,8 @@ import MediaTransport
 import Signaling
 
 /// `/metrics` in Prometheus text format (exposition format 0.0.4): the media ports, the
-/// control API's calls, and room membership. Media counters are read from each media loop on
+/// control API's calls, room membership, and the process's own CPU time and memory
+/// (`process_*`, read from /proc). Media counters are read from each media loop on
 /// its own thread, so scraping never touches the packet path's state directly.
 enum MetricsRoutes {
     static func register(on router: Router<some RequestContext>, media: MediaTransportService, api: TRPCMetrics,
@@ -16,6 +17,7 @@ enum MetricsRoutes {
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
             let text = render(counters) + render(delays) + api.prometheusText() + render(rooms)
+                + ProcessMetrics.currentPrometheusText()
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
         }
     }

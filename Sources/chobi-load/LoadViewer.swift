@@ -1,0 +1,101 @@
+import Foundation
+import LoadKit
+import Synchronization
+import SyntheticMedia
+import SyntheticPeers
+
+/// One synthetic viewer: its peer, and per publisher it watches (told apart by the SSRC the
+/// server sends it on) a `VideoViewerTrack` and a loss counter. Touched by its reader thread
+/// only, until the thread is joined; `leaving` is how churn takes it out.
+final class LoadViewer: @unchecked Sendable {
+    struct Stream {
+        let track: VideoViewerTrack
+        var loss = SequenceLossCounter()
+        var firstFrameAt: UInt32?
+        var lastPLI: UInt32 = 0
+    }
+
+    let peer: SyntheticPeer
+    let room: Int
+    let slot: Int
+    let decodes: Bool
+    let churned: Bool
+    /// RunClock ms when its WHEP request went out, and LoadClock ms for the tracks' clock.
+    let requestedAt: Double
+    let requestedAtStamp: UInt32
+    /// Seconds after the run started.
+    let joinedAt: Double
+    /// Video sections the server bound to a track: the publishers it should see.
+    let expectedPublishers: Int
+    /// The WHEP resource, to DELETE when it leaves, and the token that may.
+    let resource: URL?
+    let token: String?
+    let leaving = Atomic<Bool>(false)
+    /// Set by whoever makes it leave, before `leaving`.
+    var leftAt: Double?
+
+    var streams: [UInt32: Stream] = [:]
+    private(set) var joinMilliseconds: Double?
+    var bytes = 0
+    var nacksSent = 0
+    var plisSent = 0
+    var undecryptable = 0
+    /// At most this many streams per viewer: SSRCs beyond it are junk, not publishers.
+    static let maxStreams = 16
+
+    init(peer: SyntheticPeer, room: Int, slot: Int, decodes: Bool, churned: Bool, requestedAt: Double, requestedAtStamp: UInt32,
+         joinedAt: Double, expectedPublishers: Int, resource: URL?, token: String?) {
+        self.peer = peer
+        self.room = room
+        self.slot = slot
+        self.decodes = decodes
+        self.churned = churned
+        self.requestedAt = requestedAt
+        self.requestedAtStamp = requestedAtStamp
+        self.joinedAt = joinedAt
+        self.expectedPublishers = expectedPublishers
+        self.resource = resource
+        self.token = token
+    }
+
+    /// Called when a stream shows its first frame: once every publisher has, the join is done.
+    func noteFirstFrame(at now: UInt32) {
+        guard joinMilliseconds == nil, expectedPublishers > 0,
+              streams.values.filter({ $0.firstFrameAt != nil }).count >= expectedPublishers else { return }
+        joinMilliseconds = Double(now &- requestedAtStamp)
+    }
+
+    /// This viewer's line in the report; `end` (seconds after the start) closes its watch time.
+    func report(end: Double) -> LoadReport.Viewer {
+        var v = LoadReport.Viewer()
+        v.room = room
+        v.slot = slot
+        v.decodes = decodes
+        v.joinedAt = joinedAt
+        v.leftAt = leftAt
+        v.joinMilliseconds = joinMilliseconds
+        let tracks = streams.values.map(\.track)
+        v.publishersSeen = streams.values.filter { $0.firstFrameAt != nil }.count
+        v.framesDecoded = tracks.map(\.framesDecoded).reduce(0, +)
+        v.framesAssembled = tracks.map(\.framesAssembled).reduce(0, +)
+        v.framesMissing = tracks.map(\.framesMissing).reduce(0, +)
+        v.decodeFailures = tracks.map(\.decodeFailures).reduce(0, +)
+        v.decodedPercent = tracks.isEmpty ? 0 : tracks.map { track in
+            let counted = track.framesDecoded + track.framesMissing
+            return counted == 0 ? 0 : 100 * Double(track.framesDecoded) / Double(counted)
+        }.min() ?? 0
+        let watched = max(0.001, (leftAt ?? end) - joinedAt)
+        let frames = decodes ? v.framesDecoded : v.framesAssembled
+        v.fps = tracks.isEmpty ? 0 : Double(frames) / Double(tracks.count) / watched
+        v.freezes = tracks.map(\.freezes).reduce(0, +)
+        v.latencyMilliseconds = Spread(tracks.flatMap(\.latencies).map(Double.init))
+        v.packets = tracks.map(\.packets).reduce(0, +)
+        v.packetsLost = streams.values.map(\.loss.lost).reduce(0, +)
+        v.lossPercent = v.packets + v.packetsLost == 0 ? 0 : 100 * Double(v.packetsLost) / Double(v.packets + v.packetsLost)
+        v.nacksSent = nacksSent
+        v.plisSent = plisSent
+        v.bitrateKbps = Double(bytes) * 8 / 1000 / watched
+        v.badPackets = tracks.map(\.badPackets).reduce(0, +) + undecryptable
+        return v
+    }
+}
