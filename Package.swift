@@ -32,6 +32,8 @@ let package = Package(
         .systemLibrary(name: "CUsrsctp", pkgConfig: "usrsctp", providers: [.apt(["libusrsctp-dev"])]),
         .systemLibrary(name: "COpus", pkgConfig: "opus", providers: [.apt(["libopus-dev"])]),
         .systemLibrary(name: "CVPX", pkgConfig: "vpx", providers: [.apt(["libvpx-dev"])]),
+        // Country by address from Debian's geoip-database files (GeoIP.dat, GeoIPv6.dat).
+        .systemLibrary(name: "CGeoIP", pkgConfig: "geoip", providers: [.apt(["libgeoip-dev"])]),
         // Wrappers for C macros and variadics that Swift cannot call.
         .target(
             name: "CChobiShims",
@@ -120,11 +122,14 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Analytics' pure parts: User-Agent parsing, client address to country (libGeoIP), audience
+        // arithmetic. Sans-I/O except for reading the GeoIP files once.
+        .target(name: "Analytics", dependencies: ["CGeoIP"]),
         // The product: accounts and live sessions on the API, the store and signaling.
         .target(
             name: "LiveSessions",
             dependencies: [
-                "API", "Store", "Signaling", "SFU",
+                "API", "Store", "Signaling", "SFU", "Analytics",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -132,7 +137,7 @@ let package = Package(
         .executableTarget(
             name: "chobi-server",
             dependencies: [
-                "MediaTransport", "Signaling", "SFU", "API", "Store", "LiveSessions", "JSONLogging", "ServerTLS",
+                "MediaTransport", "Signaling", "SFU", "API", "Store", "LiveSessions", "JSONLogging", "ServerTLS", "Analytics",
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -215,5 +220,9 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "SyntheticMediaTests", dependencies: ["SyntheticMedia", "RTP"]),
+        .testTarget(name: "AnalyticsTests", dependencies: [
+            "Analytics", "TestSupport", "LiveSessions", "Store", "API",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
     ]
 )

@@ -12,6 +12,7 @@ enum StoreSchema {
         migrator.registerMigration("v3-end-reasons", migrate: widenEndReasonsV3)
         migrator.registerMigration("v4-economy", migrate: createV4Economy)
         migrator.registerMigration("v5-gift-indexes", migrate: trimGiftIndexesV5)
+        migrator.registerMigration("v7-analytics", migrate: createV7Analytics)
         return migrator
     }()
 
