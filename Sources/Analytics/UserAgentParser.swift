@@ -31,7 +31,7 @@ public enum UserAgentParser {
 
     // Crawlers, link previewers, monitors and HTTP libraries. Matched lowercased anywhere in the
     // header; the version, if any, follows the matched token's "/".
-    private static let bots: [(token: String, name: String)] = [
+    private static let bots: [(token: StaticString, name: String)] = [
         ("googlebot", "Googlebot"), ("bingbot", "Bingbot"), ("yandexbot", "YandexBot"),
         ("duckduckbot", "DuckDuckBot"), ("baiduspider", "Baiduspider"), ("applebot", "Applebot"),
         ("twitterbot", "Twitterbot"), ("slackbot", "Slackbot"), ("discordbot", "Discordbot"),
@@ -45,7 +45,7 @@ public enum UserAgentParser {
         ("uptimerobot", "UptimeRobot"), ("pingdom", "Pingdom"),
     ]
     // Generic signs of an automated client: "…bot/1.0", "(compatible; Foobot; +http://…)".
-    private static let botMarks = ["bot/", "bot;", "bot)", "crawler", "spider", "slurp", "+http"]
+    private static let botMarks: [StaticString] = ["bot/", "bot;", "bot)", "crawler", "spider", "slurp", "+http"]
 
     private static func bot(in text: Text) -> UserAgent? {
         for (token, name) in bots {
@@ -70,7 +70,7 @@ public enum UserAgentParser {
             return ("Windows", windowsVersion(text.majorMinor(from: end)))
         }
         if text.range(of: "Windows") != nil { return ("Windows", nil) }
-        for marker in ["iPhone OS ", "CPU OS "] {
+        for marker in ["iPhone OS ", "CPU OS "] as [StaticString] {
             if let end = text.range(of: marker)?.upperBound { return ("iOS", text.digits(from: end)) }
         }
         if text.range(of: "iPhone") != nil || text.range(of: "iPad") != nil || text.range(of: "iPod") != nil {
@@ -87,7 +87,9 @@ public enum UserAgentParser {
             return ("macOS", major == "10" ? minor.map { "10.\($0)" } ?? major : major)
         }
         if text.range(of: "Macintosh") != nil { return ("macOS", nil) }
-        if text.lowerRange(of: "tizen") != nil { return ("Tizen", text.digits(from: text.range(of: "Tizen ")?.upperBound ?? 0)) }
+        if text.lowerRange(of: "tizen") != nil {
+            return ("Tizen", text.range(of: "Tizen ").flatMap { text.digits(from: $0.upperBound) })
+        }
         if text.lowerRange(of: "web0s") != nil || text.lowerRange(of: "webos") != nil { return ("webOS", nil) }
         if text.lowerRange(of: "kaios") != nil { return ("KaiOS", nil) }
         if let end = text.range(of: "PlayStation ")?.upperBound { return ("PlayStation", text.digits(from: end)) }
@@ -114,7 +116,7 @@ public enum UserAgentParser {
     // MARK: browser
 
     // Most specific first: each of these also carries "Chrome/" or "Safari/".
-    private static let browsers: [(token: String, name: String)] = [
+    private static let browsers: [(token: StaticString, name: String)] = [
         ("EdgA/", "Edge"), ("EdgiOS/", "Edge"), ("Edg/", "Edge"), ("Edge/", "Edge"),
         ("OPR/", "Opera"), ("OPiOS/", "Opera"), ("SamsungBrowser/", "Samsung Internet"),
         ("YaBrowser/", "Yandex Browser"), ("UCBrowser/", "UC Browser"), ("Vivaldi/", "Vivaldi"),
@@ -133,13 +135,13 @@ public enum UserAgentParser {
         if let end = text.range(of: "Chromium/")?.upperBound { return ("Chromium", text.digits(from: end)) }
         if let end = text.range(of: "MSIE ")?.upperBound { return ("Internet Explorer", text.digits(from: end)) }
         if text.range(of: "Trident/") != nil {
-            return ("Internet Explorer", text.range(of: "rv:").map { text.digits(from: $0.upperBound) } ?? nil)
+            return ("Internet Explorer", text.range(of: "rv:").flatMap { text.digits(from: $0.upperBound) })
         }
         if text.range(of: "Safari/") != nil, let end = text.range(of: "Version/")?.upperBound {
             return ("Safari", text.digits(from: end))
         }
         if let end = text.range(of: "Opera/")?.upperBound {
-            let version = text.range(of: "Version/").map { text.digits(from: $0.upperBound) } ?? text.digits(from: end)
+            let version = text.range(of: "Version/").flatMap { text.digits(from: $0.upperBound) } ?? text.digits(from: end)
             return ("Opera", version)
         }
         return (nil, nil)
@@ -147,7 +149,7 @@ public enum UserAgentParser {
 
     // MARK: device
 
-    private static let tvMarks = ["smart-tv", "smarttv", "googletv", "google tv", "android tv", "appletv",
+    private static let tvMarks: [StaticString] = ["smart-tv", "smarttv", "googletv", "google tv", "android tv", "appletv",
                                   "apple tv", "crkey", "hbbtv", "netcast", "web0s", "bravia", "roku", "; aft",
                                   "playstation", "xbox", "nintendo", "tizen tv", "tv safari", "large screen"]
 
@@ -192,24 +194,31 @@ extension UserAgentParser {
         func byte(at index: Int) -> UInt8? { index >= 0 && index < bytes.count ? bytes[index] : nil }
 
         /// First occurrence of `needle` (case-sensitive).
-        func range(of needle: String) -> Range<Int>? { Self.search(Array(needle.utf8), in: bytes) }
+        func range(of needle: StaticString) -> Range<Int>? { Self.search(needle, in: bytes) }
 
         /// First occurrence of `needle`, which must be lowercase, ignoring ASCII case.
-        func lowerRange(of needle: String) -> Range<Int>? { Self.search(Array(needle.utf8), in: lower) }
+        func lowerRange(of needle: StaticString) -> Range<Int>? { Self.search(needle, in: lower) }
 
-        private static func search(_ needle: [UInt8], in haystack: [UInt8]) -> Range<Int>? {
-            guard !needle.isEmpty, needle.count <= haystack.count else { return nil }
-            var start = 0
-            while start + needle.count <= haystack.count {
-                var matched = true
-                for offset in 0..<needle.count where haystack[start + offset] != needle[offset] {
-                    matched = false
-                    break
+        // Needles are compile-time ASCII: read in place, no copy per search. A candidate start
+        // is checked only where its first byte matches, so a search is about one pass.
+        private static func search(_ needle: StaticString, in haystack: [UInt8]) -> Range<Int>? {
+            let count = needle.utf8CodeUnitCount
+            guard count > 0, count <= haystack.count else { return nil }
+            let pattern = UnsafeBufferPointer(start: needle.utf8Start, count: count)
+            let first = pattern[0]
+            return haystack.withUnsafeBufferPointer { hay -> Range<Int>? in
+                var start = 0
+                let last = hay.count - count
+                while start <= last {
+                    if hay[start] == first {
+                        var offset = 1
+                        while offset < count, hay[start + offset] == pattern[offset] { offset += 1 }
+                        if offset == count { return start..<(start + count) }
+                    }
+                    start += 1
                 }
-                if matched { return start..<(start + needle.count) }
-                start += 1
+                return nil
             }
-            return nil
         }
 
         func skippingSpaces(from index: Int) -> Int {

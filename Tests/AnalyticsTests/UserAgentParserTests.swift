@@ -45,8 +45,9 @@ struct UserAgentParserTests {
         var parsed = 0
         for hostile in HostileInput(seeds: seeds, count: 100_000, seed: 0xA9A1) {
             let agent = UserAgentParser.parse(bytes: hostile.bytes)
-            // As text too: invalid UTF-8 turns into replacement characters on the way in.
-            let viaString = UserAgentParser.parse(String(decoding: hostile.bytes, as: UTF8.self))
+            // As text too: invalid UTF-8 turns into replacement characters on the way in (the
+            // parser reads 512 bytes, so decoding the first 2 KiB is the same test, faster).
+            let viaString = UserAgentParser.parse(String(decoding: hostile.bytes.prefix(2048), as: UTF8.self))
             guard Self.isWellFormed(agent), Self.isWellFormed(viaString) else {
                 Issue.record("case \(hostile.index) (\(hostile.kind)) gave \(agent) / \(viaString)")
                 return
