@@ -32,6 +32,8 @@ let package = Package(
         .systemLibrary(name: "CUsrsctp", pkgConfig: "usrsctp", providers: [.apt(["libusrsctp-dev"])]),
         .systemLibrary(name: "COpus", pkgConfig: "opus", providers: [.apt(["libopus-dev"])]),
         .systemLibrary(name: "CVPX", pkgConfig: "vpx", providers: [.apt(["libvpx-dev"])]),
+        // Country by address from Debian's geoip-database files (GeoIP.dat, GeoIPv6.dat).
+        .systemLibrary(name: "CGeoIP", pkgConfig: "geoip", providers: [.apt(["libgeoip-dev"])]),
         // Wrappers for C macros and variadics that Swift cannot call.
         .target(
             name: "CChobiShims",
@@ -122,11 +124,14 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Analytics' pure parts: User-Agent parsing, client address to country (libGeoIP), audience
+        // arithmetic. Sans-I/O except for reading the GeoIP files once.
+        .target(name: "Analytics", dependencies: ["CGeoIP"]),
         // The product: accounts and live sessions on the API, the store and signaling.
         .target(
             name: "LiveSessions",
             dependencies: [
-                "API", "Store", "Signaling", "SFU",
+                "API", "Store", "Signaling", "SFU", "Analytics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
@@ -136,7 +141,7 @@ let package = Package(
         .executableTarget(
             name: "chobi-server",
             dependencies: [
-                "MediaTransport", "Signaling", "SFU", "API", "Store", "LiveSessions", "JSONLogging", "ServerTLS",
+                "MediaTransport", "Signaling", "SFU", "API", "Store", "LiveSessions", "JSONLogging", "ServerTLS", "Analytics",
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -226,5 +231,9 @@ let package = Package(
         ]),
         .testTarget(name: "SyntheticMediaTests", dependencies: ["SyntheticMedia", "RTP"]),
         .testTarget(name: "LoadKitTests", dependencies: ["LoadKit"]),
+        .testTarget(name: "AnalyticsTests", dependencies: [
+            "Analytics", "TestSupport", "LiveSessions", "Store", "API",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
     ]
 )

@@ -10,14 +10,19 @@ public struct TRPCCallContext: Sendable {
     /// The client's IP address as the rate limiter saw it (`"unknown"` when the request
     /// context cannot tell).
     public var clientAddress: String
+    /// The request's `User-Agent` header, as sent (nil when absent): what analytics reads the
+    /// viewer's device, OS and browser from. Untrusted text: parse it, never echo it.
+    public var userAgent: String?
     /// Hummingbird's request id, also in every log line of this request.
     public var requestID: String
     public var logger: Logger
 
-    public init(path: String, user: AuthenticatedUser?, clientAddress: String, requestID: String, logger: Logger) {
+    public init(path: String, user: AuthenticatedUser?, clientAddress: String, userAgent: String? = nil,
+                requestID: String, logger: Logger) {
         self.path = path
         self.user = user
         self.clientAddress = clientAddress
+        self.userAgent = userAgent
         self.requestID = requestID
         self.logger = logger
     }

@@ -46,6 +46,7 @@ struct TRPCEndpoint: Sendable {
         let requestID = context.logger[metadataKey: "hb.request.id"].map { "\($0)" } ?? "-"
         let target = TRPCRequestTarget(path: request.uri.path, prefix: prefix, query: request.uri.query)
         let address = configuration.clientAddress.address(of: request, context: context)
+        let userAgent = request.headers[.userAgent]
         let cost = target.names.count
 
         // Refused as a whole: one error object, counted under "request".
@@ -103,7 +104,7 @@ struct TRPCEndpoint: Sendable {
         let inputs = TRPCInputDecoder.decode(raw: raw, isBatch: target.isBatch, calls: admitted)
         var logger = context.logger
         logger[metadataKey: "client"] = "\(address)"
-        let results = await run(admitted, inputs: inputs, caller: caller, address: address,
+        let results = await run(admitted, inputs: inputs, caller: caller, address: address, userAgent: userAgent,
                                 requestID: requestID, logger: logger)
         for (index, outcome) in results { outcomes[index] = outcome }
 
@@ -170,7 +171,7 @@ struct TRPCEndpoint: Sendable {
     // MARK: calls
 
     private func run(_ calls: [TRPCInputDecoder.Call], inputs: [Int: TRPCInputDecoder.Outcome], caller: Caller,
-                     address: String, requestID: String, logger: Logger) async -> [(Int, CallOutcome)] {
+                     address: String, userAgent: String?, requestID: String, logger: Logger) async -> [(Int, CallOutcome)] {
         await withTaskGroup(of: (Int, CallOutcome).self) { group in
             for call in calls {
                 let input = inputs[call.index] ?? .failure(.badRequest("input: required"))
@@ -182,7 +183,7 @@ struct TRPCEndpoint: Sendable {
                         var logger = logger
                         logger[metadataKey: "trpc.path"] = "\(call.procedure.name)"
                         let context = TRPCCallContext(path: call.procedure.name, user: caller.user, clientAddress: address,
-                                                      requestID: requestID, logger: logger)
+                                                      userAgent: userAgent, requestID: requestID, logger: logger)
                         return (call.index, await Self.invoke(call.procedure, input: value, context: context))
                     }
                 }

@@ -20,16 +20,19 @@ public struct StreamingProcedures: Sendable {
     let roomTokens: RoomTokenSigner
     let configuration: LiveSessionsConfiguration
     let activity: Activity?
+    /// Keeps each join's device, OS, browser and country for analytics (nil: not recorded).
+    let viewerFacts: ViewerFactsRecorder?
     let now: @Sendable () -> Date
 
     public init(store: Store, signaling: SignalingService, roomTokens: RoomTokenSigner,
                 configuration: LiveSessionsConfiguration = .init(), activity: Activity? = nil,
-                now: @escaping @Sendable () -> Date = { Date() }) {
+                viewerFacts: ViewerFactsRecorder? = nil, now: @escaping @Sendable () -> Date = { Date() }) {
         self.activity = activity
         self.store = store
         self.signaling = signaling
         self.roomTokens = roomTokens
         self.configuration = configuration
+        self.viewerFacts = viewerFacts
         self.now = now
     }
 
@@ -114,7 +117,8 @@ public struct StreamingProcedures: Sendable {
             try await create(input, host: Identifier.caller(context))
         }
         router.mutation("streaming.joinSession", access: .user) { (input: SessionInput, context) in
-            try await join(Identifier.parse(input.sessionId, field: "sessionId"), user: Identifier.caller(context))
+            try await join(Identifier.parse(input.sessionId, field: "sessionId"), user: Identifier.caller(context),
+                           context: context)
         }
         router.query("streaming.getActiveSessions") { (input: ListInput?, context) in
             try await list(input ?? ListInput(), caller: context.user.flatMap { UUID(uuidString: $0.id) })
@@ -188,8 +192,12 @@ public struct StreamingProcedures: Sendable {
         return Created(session: SessionPayload(session, host: HostPayload(user)), roomToken: token)
     }
 
-    private func join(_ id: UUID, user: UUID) async throws -> Joined {
+    private func join(_ id: UUID, user: UUID, context: TRPCCallContext) async throws -> Joined {
         let admission = try await store.sessions.admit(sessionId: id, userId: user)
+        // Here, not at the media join: this is the request that carries the client's User-Agent
+        // and (through a trusted proxy) its address.
+        viewerFacts?.note(session: id, user: user, role: admission.role, userAgent: context.userAgent,
+                          address: context.clientAddress, at: now())
         let role = RoomRole(admission.role)
         guard let host = try await store.users.find(id: admission.session.hostId) else { throw TRPCError.notFound("session not found") }
         let name = user == host.id ? host.displayName : try await store.users.find(id: user)?.displayName

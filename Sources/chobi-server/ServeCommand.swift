@@ -14,6 +14,7 @@ import Signaling
 import Store
 import LiveSessions
 import ServerTLS
+import Analytics
 
 /// `chobi-server serve`: HTTP (health, metrics, WHIP/WHEP, the web page, the /rtc WebSocket) plus
 /// the media UDP ports, in one ServiceGroup so SIGTERM shuts everything down in order.
@@ -92,6 +93,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Chat lines per user back to back (env CHOBI_CHAT_BURST).")
     var chatBurst: Int = Environment.int("CHOBI_CHAT_BURST") ?? 5
 
+    @Option(help: "GeoIP country database for IPv4 clients (Debian's geoip-database; env CHOBI_GEOIP_DB; empty: no lookups). Missing: every country is \"unknown\".")
+    var geoipDb: String = Environment.string("CHOBI_GEOIP_DB") ?? CountryResolver.defaultIPv4Path
+
+    @Option(help: "GeoIP country database for IPv6 clients (env CHOBI_GEOIP_DB_V6; empty: no lookups).")
+    var geoipDbV6: String = Environment.string("CHOBI_GEOIP_DB_V6") ?? CountryResolver.defaultIPv6Path
+
+    @Option(help: "Seconds between analytics samples of live sessions (env CHOBI_ANALYTICS_INTERVAL).")
+    var analyticsInterval: Double = Environment.string("CHOBI_ANALYTICS_INTERVAL").flatMap(Double.init) ?? 10
+
     @OptionGroup(title: "HTTPS")
     var tls: TLSOptions
 
@@ -104,6 +114,9 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         guard LogFormat(rawValue: logFormat) != nil else {
             throw ValidationError("--log-format: expected text or json, not \"\(logFormat)\"")
+        }
+        guard analyticsInterval.isFinite, analyticsInterval >= 0.1, analyticsInterval <= 3600 else {
+            throw ValidationError("--analytics-interval: expected seconds between 0.1 and 3600")
         }
     }
 
@@ -166,9 +179,15 @@ struct ServeCommand: AsyncParsableCommand {
         ProfileProcedures(store: store, activity: activity).register(on: &api)
         NotificationProcedures(store: store, activity: activity).register(on: &api)
         EventsRoute(store: store, hub: events, tokens: userTokens).register(on: router)
+        let countries = CountryResolver(ipv4Path: geoipDb, ipv6Path: geoipDbV6)
+        for problem in countries.problems {
+            logger.warning("GeoIP database not used: viewers' countries are \"unknown\"", metadata: ["problem": "\(problem)"])
+        }
+        let viewerFacts = ViewerFactsRecorder(countries: countries)
         StreamingProcedures(store: store, signaling: signaling, roomTokens: await RoomTokenSigner(key: key),
-                            configuration: liveSessions, activity: activity)
+                            configuration: liveSessions, activity: activity, viewerFacts: viewerFacts)
             .register(on: &api)
+        AnalyticsProcedures(store: store, facts: viewerFacts).register(on: &api)
         let filter: ChatFilter
         do {
             filter = chatFilter.isEmpty ? .none : try ChatFilter(contentsOfFile: chatFilter)
@@ -184,6 +203,8 @@ struct ServeCommand: AsyncParsableCommand {
         MetricsRoutes.register(on: router, media: media, api: api.metrics, hub: signaling.hub)
         let recorder = LiveSessionRecorder(store: store, hub: signaling.hub, logger: logger)
         let watchdog = LiveSessionWatchdog(store: store, signaling: signaling, configuration: liveSessions, logger: logger)
+        let sampler = AnalyticsSampler(store: store, facts: viewerFacts,
+                                       interval: .milliseconds(Int64((analyticsInterval * 1000).rounded())), logger: logger)
 
         let announced = announceAddresses.isEmpty ? [mediaHost] : announceAddresses
         let certificates = try tls.makeReloader(hosts: announced + [httpHost], logger: logger)
@@ -201,8 +222,9 @@ struct ServeCommand: AsyncParsableCommand {
         let group = ServiceGroup(configuration: .init(
             // Shut down in reverse: live sessions end first, while their sockets can still be
             // told; then HTTP stops taking requests, signaling closes its sessions while the
-            // media plane is still up to free them, media goes last.
-            services: [media, signaling, chat, recorder, notifier, progress, app, watchdog] + certificateServices,
+            // media plane is still up to free them, media goes last. The analytics sampler stops
+            // right after the watchdog, to take the final samples of the sessions it ended.
+            services: [media, signaling, chat, recorder, notifier, progress, app, sampler, watchdog] + certificateServices,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()

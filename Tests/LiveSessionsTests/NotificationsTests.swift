@@ -22,7 +22,7 @@ struct NotificationsTests {
     func giftSums() throws {
         let (host, guest) = (UUID(), UUID())
         let (ana, ben, cy, dee) = (UUID(), UUID(), UUID(), UUID())
-        var tally = GiftTally()
+        var tally = ReceivedGifts()
         tally.add(receipt(from: ana, name: "Ana", to: host, gift: "Rose", count: 2, diamonds: 14))
         tally.add(receipt(from: ben, name: "Ben", to: host, gift: "Heart", count: 1, diamonds: 7))
         tally.add(receipt(from: ana, name: "Ana", to: host, gift: "Rose", count: 1, diamonds: 7))

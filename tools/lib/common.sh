@@ -7,7 +7,7 @@ if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then
 fi
 
 # C libraries the server links against.
-SERVER_APT_PACKAGES=(libssl-dev libsrtp2-dev libusrsctp-dev libopus-dev libvpx-dev libsqlite3-dev pkg-config)
+SERVER_APT_PACKAGES=(libssl-dev libsrtp2-dev libusrsctp-dev libopus-dev libvpx-dev libsqlite3-dev pkg-config libgeoip-dev geoip-database)
 
 # Installs the given Debian packages if any is missing (apt-get update first, once).
 ensure_apt() {

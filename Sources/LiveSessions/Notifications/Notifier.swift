@@ -87,7 +87,7 @@ public final class Notifier: Service, Sendable {
                 }
             }
             await cancelWhenGracefulShutdown {
-                var gifts = GiftTally()
+                var gifts = ReceivedGifts()
                 for await job in self.jobs {
                     await self.handle(job, gifts: &gifts)
                 }
@@ -96,7 +96,7 @@ public final class Notifier: Service, Sendable {
         }
     }
 
-    private func handle(_ job: Job, gifts: inout GiftTally) async {
+    private func handle(_ job: Job, gifts: inout ReceivedGifts) async {
         do {
             switch job {
             case let .wentLive(hostId, hostName, sessionId, title):
@@ -190,7 +190,7 @@ public final class Notifier: Service, Sendable {
 }
 
 /// Gifts received within one window, summed per recipient.
-struct GiftTally {
+struct ReceivedGifts {
     struct Summary {
         var recipient: UUID
         var payload: GiftReceived
