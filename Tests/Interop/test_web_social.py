@@ -66,3 +66,56 @@ def test_the_bell_rises_when_a_followed_host_goes_live(server, run):
         run(scenario(), timeout=60)
     finally:
         page.close()
+
+
+def test_the_hosts_analytics_page_draws_its_charts(run):
+    from conftest import Server
+    from test_analytics import VIEWERS, join
+    from test_room_economy import SocketViewer
+    server = Server(extra_args=("--trusted-proxies", "127.0.0.1", "--analytics-interval", "0.5"))
+    server.start()
+    page = Browser()
+    try:
+        api = API(server.base)
+        tag = secrets.token_hex(3)
+        viewers = [api.register(f"av{i}{tag}") for i in range(3)]
+
+        async def scenario():
+            sign_up(page, server.base, f"ahost{tag}", f"Analytics host {tag}")
+            await until(lambda: page.visible("#go-live-app"), 10, "the host's lobby")
+            page.fill("session-title", f"Charts {tag}")
+            page.click("#go-live-app")
+            await until(lambda: page.outbound_video_frames_encoded() > 0, 15, "the host page live")
+            session = page.script("return window.chobi.live.session.id;")
+            tokens = [join(server.base, v.api.token, session, ua, xff)["roomToken"]
+                      for v, (ua, xff, _, _) in zip(viewers, VIEWERS)]
+            sockets = [SocketViewer(server.base, t) for t in tokens]
+            for s in sockets:
+                await s.start()
+            await asyncio.sleep(1.5)   # a few samples with three viewers
+            for s in sockets:
+                await s.close()
+            await asyncio.sleep(0.6)
+            page.click("#end-session")
+            await until(lambda: page.visible("#open-analytics"), 10, "the end report's Analytics button")
+            page.click("#open-analytics")
+            await until(lambda: page.visible("#chart-devices svg"), 10, "the analytics page")
+            bars = await until(lambda: page.script(
+                "return [...document.querySelectorAll('#chart-devices rect.bar')].map(b => b.dataset.name + '=' + b.dataset.count);"),
+                5, "device bars")
+            assert sorted(bars) == sorted(f"{device}=1" for _, _, device, _ in VIEWERS), bars
+            countries = page.script(
+                "return [...document.querySelectorAll('#chart-countries rect.bar')].map(b => b.dataset.name + '=' + b.dataset.count);")
+            assert sorted(countries) == sorted(f"{country}=1" for _, _, _, country in VIEWERS), countries
+            points = page.script("return document.querySelectorAll('#chart-viewers svg circle').length;")
+            peak = page.script("return document.querySelector('#analytics-figures dd[data-field=peak]').textContent;")
+            assert points >= 3 and peak == "3", (points, peak)
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            shot = SHOTS / "analytics-page.png"
+            page.driver.set_window_size(900, 1300)
+            page.driver.save_screenshot(str(shot))
+            print(f"analytics page screenshot: {shot}")
+        run(scenario(), timeout=90)
+    finally:
+        page.close()
+        server.stop()

@@ -225,41 +225,35 @@
   }
 
   function renderAnalytics(stats) {
+    $('analytics-title').textContent = 'Session analytics · ' + stats.status;
     const figures = $('analytics-figures');
     figures.replaceChildren();
-    const rows = [['peakViewers', 'peak viewers'], ['averageViewers', 'average viewers'], ['uniqueViewers', 'unique viewers'],
-                  ['durationSeconds', 'duration (s)'], ['watchTimeSeconds', 'watch time (s)'],
-                  ['messagesPerMinute', 'messages per minute'], ['followersGained', 'followers gained']];
-    for (const [field, title] of rows) {
-      const value = pick(stats, field);
-      if (value === undefined) continue;
-      const node = element('dd', null, typeof value === 'number' ? String(Math.round(value * 100) / 100) : String(value));
+    const viewers = stats.viewers || {};
+    const engagement = stats.engagement || {};
+    const rows = [['peak', 'peak viewers', viewers.peak], ['average', 'average viewers', viewers.average],
+                  ['unique', 'unique viewers', viewers.unique], ['duration', 'duration (s)', stats.durationSeconds],
+                  ['watchTime', 'watch time (s)', stats.watchTimeSeconds],
+                  ['chatters', 'chatters (share of viewers)', engagement.chatterShare],
+                  ['gifters', 'gifters (share of viewers)', engagement.gifterShare],
+                  ['messagesPerMinute', 'messages per minute', engagement.messagesPerMinute],
+                  ['coins', 'coins in gifts', stats.gifts && stats.gifts.coins],
+                  ['followersGained', 'followers gained', stats.followersGained]];
+    for (const [field, title, value] of rows) {
+      if (value === undefined || value === null) continue;
+      const node = element('dd', null, String(Math.round(value * 100) / 100));
       node.dataset.field = field;
       figures.append(element('dt', null, title), node);
     }
-    const series = (stats.timeSeries || stats.series || []).map((point) => ({
-      t: Date.parse(point.at || point.time || point.startedAt), v: point.viewers }));
+    const series = (stats.series || []).map((point) => ({ t: Date.parse(point.at), v: point.viewers }));
     $('chart-viewers').replaceChildren(lineChart(series.filter((p) => !Number.isNaN(p.t))));
-    $('chart-devices').replaceChildren(barChart(entries(stats.byDevice || stats.devices)));
-    $('chart-countries').replaceChildren(barChart(entries(stats.byCountry || stats.countries)));
+    $('chart-devices').replaceChildren(barChart(entries(stats.devices)));
+    $('chart-countries').replaceChildren(barChart(entries(stats.countries)));
   }
 
-  function pick(object, field) {
-    if (object[field] !== undefined) return object[field];
-    for (const key of ['viewers', 'engagement', 'summary']) {
-      if (object[key] && object[key][field] !== undefined) return object[key][field];
-    }
-    return undefined;
-  }
-
-  // [{name, count}] from an array of {name|country|device|key, count|viewers} or a {name: count} map.
-  function entries(value) {
-    if (!value) return [];
-    const list = Array.isArray(value)
-      ? value.map((e) => ({ name: String(e.name || e.country || e.device || e.deviceClass || e.key || '?'),
-                            count: Number(e.count !== undefined ? e.count : e.viewers) || 0 }))
-      : Object.entries(value).map(([name, count]) => ({ name, count: Number(count) || 0 }));
-    return list.sort((a, b) => b.count - a.count).slice(0, 12);
+  // A breakdown ([{key, viewers}], most first) as bars: the twelve largest.
+  function entries(list) {
+    return (list || []).map((e) => ({ name: String(e.key), count: Number(e.viewers) || 0 }))
+      .sort((a, b) => b.count - a.count).slice(0, 12);
   }
 
   function svgNode(tag, attributes) {
