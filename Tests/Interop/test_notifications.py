@@ -210,3 +210,42 @@ def test_badges_and_levels_are_given_exactly_once_across_a_restart():
         assert sum(1 for k in kinds if k[0] == "new_follower") == 10
     finally:
         server.stop()
+
+
+def test_announcements_reach_everyone_and_switched_off_kinds_are_not_stored(srv, run):
+    import subprocess
+    from conftest import SERVER_BIN
+    from trpc import TRPCFailure
+    api = API(srv.base)
+    tag = secrets.token_hex(3)
+    admin, fan, quiet, star = (api.register(f"{n}{tag}") for n in ("adm", "fan", "quiet", "star"))
+    subprocess.run([str(SERVER_BIN), "admin", "grant", admin.user["username"], "--data-dir", srv.data],
+                   env=srv.env, check=True, capture_output=True, timeout=30)
+    for account in (fan, quiet):
+        account.api.mutate("users.follow", {"userId": star.id})
+    settings = quiet.api.mutate("notifications.updateSettings", {"kinds": {"went_live": False}})
+    assert settings["kinds"]["went_live"] is False and settings["kinds"]["system"] is True
+
+    async def scenario():
+        async with websockets.connect(events_url(srv, fan.api.token)) as tab:
+            await next_event(tab, "ready", 5)
+            with pytest.raises(TRPCFailure) as refused:
+                await asyncio.to_thread(fan.api.mutate, "notifications.broadcast", {"title": "Not mine"})
+            assert refused.value.code == "FORBIDDEN"
+            await asyncio.to_thread(admin.api.mutate, "notifications.broadcast",
+                                    {"title": f"Maintenance {tag}", "body": "at noon"})
+            frame = await next_event(tab, "notification", 5)
+            assert frame["notification"]["kind"] == "system"
+            assert frame["notification"]["data"]["title"] == f"Maintenance {tag}"
+            session = await asyncio.to_thread(star.api.mutate, "streaming.createSession", {"title": "Both?"})
+            assert (await next_event(tab, "notification", 3))["notification"]["kind"] == "went_live"
+            await asyncio.to_thread(star.api.mutate, "streaming.endSession", {"sessionId": session["session"]["id"]})
+    run(scenario(), timeout=30)
+    # The quiet follower got the announcement but, having switched it off, no went_live.
+    deadline = time.monotonic() + 3
+    while True:
+        kinds = [n["kind"] for n in quiet.api.query("notifications.getNotifications", {"limit": 50})["notifications"]]
+        if "system" in kinds or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert "system" in kinds and "went_live" not in kinds, kinds
