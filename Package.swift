@@ -227,5 +227,6 @@ let package = Package(
         ]),
         .testTarget(name: "SyntheticMediaTests", dependencies: ["SyntheticMedia", "RTP"]),
         .testTarget(name: "LoadKitTests", dependencies: ["LoadKit"]),
+        .testTarget(name: "SyntheticPeersTests", dependencies: ["SyntheticPeers", "SDP", "DTLS"]),
     ]
 )
