@@ -11,6 +11,8 @@ import RTP
 /// Each frame out says whether it is `continuous` (its first sequence number follows the last
 /// one of the frame handed out before it): a delta frame that is not continuous refers to a
 /// picture the decoder never had, and a receiver waits for a keyframe instead of decoding it.
+/// So a whole delta frame after a sequence gap waits too (up to `maxWait` from its start): the
+/// gap may be a frame lost whole, whose retransmission comes back as an earlier frame.
 ///
 /// Bounded: at most `maxFrames + 1` frames of `maxPacketsPerFrame` packets are held. Hostile
 /// payloads (no descriptor, a truncated one) are typed errors and change nothing.
@@ -110,13 +112,16 @@ public struct VP8FrameBuffer: Sendable {
         var out: [Frame] = []
         while let front = pending.first {
             if front.isWhole, let first = front.first, let last = front.last {
+                let continuous = lastSequenceOut.map { first == $0 &+ 1 } ?? false
+                let keyframe = (front.parts[first]?.first).map { $0 & 0x01 == 0 } ?? false
+                if !continuous, !keyframe, lastSequenceOut != nil, pending.count <= maxFrames,
+                   now &- front.startedAt < maxWaitMilliseconds { break }
                 var bytes: [UInt8] = []
                 var sequence = first
                 for _ in 0...Int(last &- first) {
                     bytes += front.parts[sequence] ?? []
                     sequence &+= 1
                 }
-                let continuous = lastSequenceOut.map { first == $0 &+ 1 } ?? false
                 out.append(Frame(bytes: bytes, timestamp: UInt32(truncatingIfNeeded: front.timestamp), continuous: continuous))
                 completed += 1
                 newestOut = front.timestamp

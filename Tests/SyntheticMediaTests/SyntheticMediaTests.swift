@@ -176,7 +176,9 @@ struct SyntheticTrackTests {
         #expect(viewer.freezes >= 1)
         #expect(viewer.framesMissing >= 10)
         let at = try #require(recoveredAt, "never decoded again after the gap")
-        #expect(at <= 22, "recovered at frame \(at)")
+        // The viewer first waits 100 ms for a repair of the gap (frames 21-23 wait), then asks;
+        // the keyframe is the next frame.
+        #expect(at <= 25, "recovered at frame \(at)")
         #expect(publisher.keyframesSent >= 2)
     }
 }
