@@ -28,6 +28,9 @@ public final class AudioPublisherTrack {
     private var builder: RTPPacketBuilder
     private var sent: [[UInt8]?]
     public private(set) var packetsSent = 0
+    /// Payload bytes sent, and the RTP timestamp of the last frame: what a sender report says.
+    public private(set) var octetsSent = 0
+    public private(set) var lastTimestamp: UInt32?
     public private(set) var retransmitted = 0
 
     public init(_ settings: Settings, firstSequenceNumber: UInt16 = .random(in: 0...UInt16.max),
@@ -60,8 +63,10 @@ public final class AudioPublisherTrack {
         }
         sent[Int(builder.sequenceNumber) % sent.count] = packet
         packetsSent += 1
+        octetsSent += payload.count
         builder.marker = false
         builder.sequenceNumber &+= 1
+        lastTimestamp = builder.timestamp
         builder.timestamp &+= UInt32(OpusEncoder.frameSamples)
         return packet
     }

@@ -38,6 +38,9 @@ public final class VideoPublisherTrack {
     private var sent: [[UInt8]?]
     public private(set) var framesSent = 0
     public private(set) var packetsSent = 0
+    /// Payload bytes sent, and the RTP timestamp of the last frame: what a sender report says.
+    public private(set) var octetsSent = 0
+    public private(set) var lastTimestamp: UInt32?
     public private(set) var keyframesSent = 0
     public private(set) var retransmitted = 0
 
@@ -80,9 +83,11 @@ public final class VideoPublisherTrack {
                 sent[Int(builder.sequenceNumber) % sent.count] = packet
                 packets.append(packet)
                 packetsSent += 1
+                octetsSent += payload.count
                 builder.sequenceNumber &+= 1
             }
         }
+        lastTimestamp = builder.timestamp
         builder.timestamp &+= UInt32(90_000 / max(1, settings.fps))
         return packets
     }
