@@ -63,8 +63,9 @@ let package = Package(
         // Rooms and forwarding: pure logic on one event loop, virtual time in tests.
         .target(name: "SFU", dependencies: ["RTP", "OutputQueue", "Congestion"]),
 
-        // Synthetic media for chobi-load: a stamped test pattern, VP8 through libvpx, RTP framing.
-        .target(name: "SyntheticMedia", dependencies: ["CChobiShims", "CVPX", "RTP"]),
+        // Synthetic media for chobi-load: a stamped test pattern and VP8 through libvpx, a tone
+        // through Opus, RTP framing, a jitter buffer.
+        .target(name: "SyntheticMedia", dependencies: ["CChobiShims", "CVPX", "COpus", "RTP"]),
 
         // The embedded store: SQLite through GRDB.
         .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
@@ -235,5 +236,6 @@ let package = Package(
             "Analytics", "TestSupport", "LiveSessions", "Store", "API",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .testTarget(name: "SyntheticPeersTests", dependencies: ["SyntheticPeers", "SDP", "DTLS"]),
     ]
 )

@@ -16,6 +16,12 @@ public final class VideoPublisherTrack {
         public var maxPayload = 1100
         /// Packets kept for retransmission (about 2 s at 1 Mbit/s).
         public var history = 512
+        /// A simulcast layer's RTP stream id, sent in every packet with the section's mid (the
+        /// server learns the layer's SSRC from them, RFC 8852), as a browser sends them.
+        public var rid: String?
+        public var mid = "0"
+        public var midExtensionID: UInt8 = 4
+        public var ridExtensionID: UInt8 = 10
 
         public init(ssrc: UInt32) { self.ssrc = ssrc }
     }
@@ -32,6 +38,9 @@ public final class VideoPublisherTrack {
     private var sent: [[UInt8]?]
     public private(set) var framesSent = 0
     public private(set) var packetsSent = 0
+    /// Payload bytes sent, and the RTP timestamp of the last frame: what a sender report says.
+    public private(set) var octetsSent = 0
+    public private(set) var lastTimestamp: UInt32?
     public private(set) var keyframesSent = 0
     public private(set) var retransmitted = 0
 
@@ -44,6 +53,10 @@ public final class VideoPublisherTrack {
         builder = RTPPacketBuilder(payloadType: settings.payloadType, sequenceNumber: UInt16.random(in: 0...UInt16.max),
                                    timestamp: UInt32.random(in: 0...UInt32.max), ssrc: settings.ssrc)
         sent = Array(repeating: nil, count: max(1, settings.history))
+        if let rid = settings.rid {
+            builder.extensions = [RTPHeaderExtension(id: settings.midExtensionID, value: Array(settings.mid.utf8)),
+                                  RTPHeaderExtension(id: settings.ridExtensionID, value: Array(rid.utf8))]
+        }
     }
 
     /// The sequence number the next packet gets.
@@ -70,9 +83,11 @@ public final class VideoPublisherTrack {
                 sent[Int(builder.sequenceNumber) % sent.count] = packet
                 packets.append(packet)
                 packetsSent += 1
+                octetsSent += payload.count
                 builder.sequenceNumber &+= 1
             }
         }
+        lastTimestamp = builder.timestamp
         builder.timestamp &+= UInt32(90_000 / max(1, settings.fps))
         return packets
     }

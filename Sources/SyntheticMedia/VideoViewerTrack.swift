@@ -6,10 +6,15 @@ import RTP
 /// (arrival clock minus the capture time drawn into the picture, both on the caller's clock),
 /// fps and freezes (a gap over `freezeThreshold` between decoded frames, as WebRTC's stats count
 /// them). Without decoding it counts assembled frames only.
+///
+/// Frames come out of a `VP8FrameBuffer`, which waits a little for retransmissions; a frame
+/// after one that was given up is not decoded until a keyframe comes (`receive` says so, for the
+/// caller's PLI), as a browser's receiver does: decoding it would draw on a missing reference.
+/// The width of each decoded picture is counted, which tells the simulcast layer received.
 public final class VideoViewerTrack {
     public let decodes: Bool
     public let freezeThreshold: UInt32
-    private var assembler = VP8FrameAssembler()
+    private var buffer: VP8FrameBuffer
     private let decoder: VP8Decoder?
     private var lastDecodedAt: UInt32?
     private var lastCounter: UInt32?
@@ -26,10 +31,20 @@ public final class VideoViewerTrack {
     /// Milliseconds, one per decoded picture with a readable stamp.
     public private(set) var latencies: [UInt32] = []
     public private(set) var firstDecodedAt: UInt32?
+    /// Frames not decoded because one before them was lost (waiting for a keyframe).
+    public private(set) var framesSkipped = 0
+    /// Decoded pictures by width, and the width of the last one.
+    public private(set) var framesByWidth: [Int: Int] = [:]
+    public private(set) var lastWidth: Int?
+    private var waitingForKeyframe = false
 
-    public init(decodes: Bool = true, freezeThreshold: UInt32 = 200) throws(SyntheticMediaError) {
+    /// Frames the jitter buffer gave up on (a packet never came, even after NACKs).
+    public var framesIncomplete: Int { buffer.incomplete }
+
+    public init(decodes: Bool = true, freezeThreshold: UInt32 = 200, maxWaitMilliseconds: UInt32 = 100) throws(SyntheticMediaError) {
         self.decodes = decodes
         self.freezeThreshold = freezeThreshold
+        buffer = VP8FrameBuffer(maxWaitMilliseconds: maxWaitMilliseconds)
         decoder = decodes ? try VP8Decoder() : nil
         latencies.reserveCapacity(4096)
     }
@@ -44,22 +59,36 @@ public final class VideoViewerTrack {
             return false
         }
         let payload = Array(packet[header.payloadRange])
-        let assembled: [UInt8]?
+        let frames: [VP8FrameBuffer.Frame]
         do {
-            assembled = try assembler.add(payload: payload, sequenceNumber: header.sequenceNumber,
-                                          timestamp: header.timestamp, marker: header.marker)
+            frames = try buffer.add(payload: payload, sequenceNumber: header.sequenceNumber, timestamp: header.timestamp,
+                                    marker: header.marker, nowMilliseconds: nowMilliseconds)
         } catch {
             badPackets += 1
             return false
         }
-        guard let frame = assembled else { return false }
+        var wantsKeyframe = false
+        for frame in frames where decode(frame, at: nowMilliseconds) { wantsKeyframe = true }
+        return wantsKeyframe
+    }
+
+    /// True when the frame could not be used (a keyframe is wanted).
+    private func decode(_ frame: VP8FrameBuffer.Frame, at now: UInt32) -> Bool {
         framesAssembled += 1
         guard let decoder else { return false }
+        if frame.isKeyframe {
+            waitingForKeyframe = false
+        } else if !frame.continuous || waitingForKeyframe {
+            waitingForKeyframe = true
+            framesSkipped += 1
+            return true
+        }
         let pictures: [VP8Decoder.Picture]
         do {
-            pictures = try decoder.decode(frame)
+            pictures = try decoder.decode(frame.bytes)
         } catch {
             decodeFailures += 1
+            waitingForKeyframe = true
             return true
         }
         // A delta frame with no reference yields nothing (libvpx says OK and shows no picture).
@@ -71,7 +100,9 @@ public final class VideoViewerTrack {
                 wantsKeyframe = true
                 continue
             }
-            record(stamp, at: nowMilliseconds)
+            framesByWidth[picture.width, default: 0] += 1
+            lastWidth = picture.width
+            record(stamp, at: now)
         }
         return wantsKeyframe
     }

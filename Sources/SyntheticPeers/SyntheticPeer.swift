@@ -201,8 +201,13 @@ public final class SyntheticPeer {
             if srtp != nil { break }
             guard Self.now < deadline else { throw .handshake("DTLS did not connect") }
             waitReadable(milliseconds: 5)
+            // One DTLS datagram at a time, its output read before the next: the server keys
+            // SRTP on our Finished and at once replays its cached keyframe, which must stay in
+            // the socket for the reader rather than be drained here with the handshake.
             while let n = receive(into: &buffer), n > 0 {
-                if (20...63).contains(buffer[0]) { dtls.handle(datagram: buffer[0..<n], at: Self.now) }
+                guard (20...63).contains(buffer[0]) else { continue }
+                dtls.handle(datagram: buffer[0..<n], at: Self.now)
+                break
             }
             if let due = dtls.nextDeadline, due <= Self.now { dtls.handleTimeout(at: Self.now) }
         }

@@ -49,7 +49,8 @@ struct SyntheticMediaTests {
     @Test("packetize then reassemble, in order and shuffled: the same bytes; a lost packet drops the frame")
     func packetizeAndAssemble() throws {
         var packetizer = VP8Packetizer(maxPayload: 300, firstPictureID: 0x7FFE)
-        var assembler = VP8FrameAssembler()
+        // No waiting: a frame with a hole is given up as soon as a later one is whole.
+        var assembler = VP8FrameBuffer(maxWaitMilliseconds: 0)
         var generator = SystemRandomNumberGenerator()
         var sequence: UInt16 = 65_530  // wraps inside the run
         for n in 0..<20 {
@@ -64,9 +65,12 @@ struct SyntheticMediaTests {
             if n == 7 { packets.removeFirst() }
             var out: [UInt8]?
             for packet in packets {
-                if let done = try assembler.add(payload: packet.payload, sequenceNumber: packet.sequence,
-                                                timestamp: UInt32(n * 3000), marker: packet.marker) {
-                    out = done
+                for done in try assembler.add(payload: packet.payload, sequenceNumber: packet.sequence,
+                                              timestamp: UInt32(n * 3000), marker: packet.marker, nowMilliseconds: UInt32(n)) {
+                    #expect(done.timestamp == UInt32(n * 3000))
+                    // Frame 8 follows the lost frame 7: its references are gone.
+                    #expect(done.continuous == (n != 0 && n != 8), "frame \(n)")
+                    out = done.bytes
                 }
             }
             if n == 7 {
@@ -75,27 +79,31 @@ struct SyntheticMediaTests {
                 #expect(out == frame, "frame \(n)")
             }
         }
-        #expect(assembler.completed == 19 && assembler.incomplete == 1)
+        #expect(assembler.completed == 19 && assembler.incomplete == 1 && assembler.pendingFrames == 0)
         #expect(packetizer.pictureID == (0x7FFE + 20) & 0x7FFF)
     }
 
     @Test("hostile payloads: typed errors, never a trap, and a later good frame still assembles")
     func hostilePayloads() throws {
-        var assembler = VP8FrameAssembler(maxPackets: 8)
+        var assembler = VP8FrameBuffer(maxFrames: 4, maxPacketsPerFrame: 8)
         var generator = SystemRandomNumberGenerator()
-        for _ in 0..<5_000 {
+        for i in 0..<5_000 {
             let payload = (0..<Int.random(in: 0..<12, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
             _ = try? assembler.add(payload: payload, sequenceNumber: UInt16.random(in: 0...UInt16.max, using: &generator),
-                                   timestamp: UInt32.random(in: 0...3, using: &generator), marker: Bool.random(using: &generator))
+                                   timestamp: UInt32.random(in: 0...3, using: &generator) &+ UInt32(i / 100),
+                                   marker: Bool.random(using: &generator), nowMilliseconds: UInt32(i))
+            #expect(assembler.pendingFrames <= 5, "bounded")
         }
         #expect(throws: SyntheticMediaError.self) {
-            try assembler.add(payload: [], sequenceNumber: 1, timestamp: 9, marker: true)
+            try assembler.add(payload: [], sequenceNumber: 1, timestamp: 9, marker: true, nowMilliseconds: 5_000)
         }
         var packetizer = VP8Packetizer(maxPayload: 100)
         let frame = [UInt8](repeating: 0x42, count: 250)
         var out: [UInt8]?
         for (index, payload) in packetizer.packetize(frame).enumerated() {
-            out = try assembler.add(payload: payload, sequenceNumber: UInt16(100 + index), timestamp: 77, marker: index == 2) ?? out
+            let done = try assembler.add(payload: payload, sequenceNumber: UInt16(100 + index), timestamp: 7_000,
+                                         marker: index == 2, nowMilliseconds: 6_000)
+            out = done.last?.bytes ?? out
         }
         #expect(out == frame)
     }
@@ -168,7 +176,9 @@ struct SyntheticTrackTests {
         #expect(viewer.freezes >= 1)
         #expect(viewer.framesMissing >= 10)
         let at = try #require(recoveredAt, "never decoded again after the gap")
-        #expect(at <= 22, "recovered at frame \(at)")
+        // The viewer first waits 100 ms for a repair of the gap (frames 21-23 wait), then asks;
+        // the keyframe is the next frame.
+        #expect(at <= 25, "recovered at frame \(at)")
         #expect(publisher.keyframesSent >= 2)
     }
 }
