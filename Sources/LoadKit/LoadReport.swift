@@ -22,6 +22,7 @@ public struct LoadReport: Codable, Sendable {
         public var bitrate = 0
         public var chatPerSecond = 0.0
         public var giftsPerSecond = 0.0
+        public var media = MediaScenario()
         public init() {}
     }
 
@@ -35,6 +36,11 @@ public struct LoadReport: Codable, Sendable {
         /// Packets resent because the server NACKed them.
         public var nacksAnswered = 0
         public var packetsSent = 0
+        public var audioPacketsSent = 0
+        /// Video layers, lowest first.
+        public var layers: [Layer] = []
+        /// With `--impair-host`: what the send path's impairment did.
+        public var network: Network?
         public init() {}
     }
 
@@ -66,6 +72,7 @@ public struct LoadReport: Codable, Sendable {
         public var plisSent = 0
         public var bitrateKbps = 0.0
         public var badPackets = 0
+        public var media = ViewerMedia()
         public init() {}
     }
 
@@ -144,6 +151,7 @@ public struct LoadReport: Codable, Sendable {
     public var plis = Feedback()
     /// Mean received bitrate per viewer, kbit/s.
     public var meanBitrateKbps = 0.0
+    public var audioSummary: AudioSummary?
     public var chat: DeliveryLog.Summary?
     public var gifts: DeliveryLog.Summary?
     public var server = ServerUsage()
@@ -173,6 +181,7 @@ public struct LoadReport: Codable, Sendable {
         plis.sentByViewers = viewers.map(\.plisSent).reduce(0, +)
         plis.receivedByPublishers = publishers.map(\.keyframeRequests).reduce(0, +)
         meanBitrateKbps = viewers.isEmpty ? 0 : viewers.map(\.bitrateKbps).reduce(0, +) / Double(viewers.count)
+        audioSummary = AudioSummary(viewers.map(\.media))
         server.meanCPUPercent = server.cpuPercent.isEmpty
             ? nil : server.cpuPercent.points.map(\.value).reduce(0, +) / Double(server.cpuPercent.points.count)
         server.peakRSSMegabytes = server.rssMegabytes.maxValue

@@ -19,12 +19,14 @@ struct ChobiLoad: AsyncParsableCommand {
     @OptionGroup(title: "Target") var target: TargetOptions
     @OptionGroup(title: "Scenario") var scenario: ScenarioOptions
     @OptionGroup(title: "Media") var media: MediaOptions
+    @OptionGroup(title: "Network impairments") var impairments: ImpairmentOptions
     @OptionGroup(title: "Chat and gifts") var economy: EconomyOptions
     @OptionGroup(title: "Report and thresholds") var report: ReportOptions
 
     func validate() throws {
         try scenario.check()
         try media.check()
+        try impairments.check()
         try economy.check(mode: target.mode)
         try target.check()
         guard scenario.hosts || target.mode != .session else {
@@ -37,7 +39,7 @@ struct ChobiLoad: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let configuration = try await target.resolve(scenario: scenario, media: media, economy: economy, report: report)
+        let configuration = try await target.resolve(scenario: scenario, media: media, impairments: impairments, economy: economy, report: report)
         let outcome = try await LoadRun(configuration).execute()
         if !outcome.failures.isEmpty {
             say("FAILED: " + outcome.failures.joined(separator: "; "))

@@ -27,6 +27,8 @@ struct LoadConfiguration: Sendable {
     var height: Int
     var fps: Int
     var bitrate: Int
+    /// Audio, simulcast and the impaired network.
+    var media: MediaSetup
     var chatPerSecond: Double
     var giftsPerSecond: Double
     var dataDirectory: String

@@ -1,4 +1,5 @@
 import LoadKit
+import SyntheticPeers
 
 /// Puts the run's report together from what its peers counted: each viewer's line, the
 /// publishers' counters, the joins that failed, chat and gift deliveries, the per-second series
@@ -26,6 +27,7 @@ struct LoadReportBuilder {
         (report.scenario.fps, report.scenario.bitrate) = (config.fps, config.bitrate)
         report.scenario.chatPerSecond = config.chatPerSecond
         report.scenario.giftsPerSecond = config.giftsPerSecond
+        report.scenario.media = Self.scenario(config.media)
         report.setupSeconds = setupSeconds
 
         report.publishers = publishers.map { entry in
@@ -37,6 +39,15 @@ struct LoadReportBuilder {
             p.keyframeRequests = entry.publisher.keyframeRequests
             p.nacksAnswered = entry.publisher.nacksAnswered
             p.packetsSent = entry.publisher.track.packetsSent
+            p.audioPacketsSent = entry.publisher.audio?.packetsSent ?? 0
+            p.layers = entry.publisher.layers.map { track in
+                var layer = LoadReport.Layer()
+                (layer.rid, layer.width, layer.height) = (track.settings.rid, track.settings.width, track.settings.height)
+                (layer.framesSent, layer.keyframesSent) = (track.framesSent, track.keyframesSent)
+                layer.keyframeRequests = entry.publisher.keyframeRequestsByWidth[track.settings.width] ?? 0
+                return layer
+            }
+            p.network = entry.publisher.impairment.map(LoadReport.Network.init)
             return p
         }
         let ordered = viewers.sorted { ($0.room, $0.slot) < ($1.room, $1.slot) }
@@ -58,5 +69,25 @@ struct LoadReportBuilder {
         report.summarize(latencies: latencies, joins: ordered.compactMap(\.joinMilliseconds),
                          churnJoins: ordered.filter(\.churned).compactMap(\.joinMilliseconds))
         return report
+    }
+
+    private static func scenario(_ media: MediaSetup) -> LoadReport.MediaScenario {
+        var scenario = LoadReport.MediaScenario()
+        (scenario.audio, scenario.simulcast) = (media.audio, media.simulcast)
+        scenario.lossPercent = media.impairment.lossPercent
+        scenario.burstLoss = media.burstLoss
+        scenario.jitterMilliseconds = media.impairment.jitterMilliseconds
+        scenario.delayMilliseconds = media.impairment.delayMilliseconds
+        scenario.capKbps = media.impairment.capBitsPerSecond.map { $0 / 1000 }
+        (scenario.seed, scenario.impairHost) = (media.seed, media.impairHost)
+        return scenario
+    }
+}
+
+extension LoadReport.Network {
+    init(_ impairment: NetworkImpairment) {
+        self.init()
+        (packets, dropped, lostRandomly) = (impairment.admitted, impairment.dropped, impairment.lostRandomly)
+        (lostInBursts, droppedQueueFull) = (impairment.lostInBursts, impairment.droppedQueueFull)
     }
 }

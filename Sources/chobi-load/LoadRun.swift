@@ -143,13 +143,22 @@ final class LoadRun: @unchecked Sendable {
 
     private func publish(room index: Int, role: ScenarioPlan.Role, room: String, token: String?, joiner: PeerJoiner,
                          seconds: Double) async throws {
-        var settings = VideoPublisherTrack.Settings(ssrc: UInt32.random(in: 1...UInt32.max))
-        (settings.width, settings.height, settings.fps, settings.bitrate) = (config.width, config.height, config.fps, config.bitrate)
-        let joined = try await joiner.publisher(room: room, token: token, ssrc: settings.ssrc)
-        let publisher = LoadPublisher(peer: joined.peer, track: try VideoPublisherTrack(settings), fps: config.fps)
+        let ssrcs = MediaSetup.PublisherSSRCs()
+        let joined = try await joiner.publisher(room: room, token: token, media: config.media, ssrcs: ssrcs)
+        let publisher = try config.media.publisher(peer: joined.peer, ssrcs: ssrcs, width: config.width, height: config.height,
+                                                   fps: config.fps, bitrate: config.bitrate, index: publishers.count)
         let thread = PeerThread { publisher.run(seconds: seconds) }
         publishers.append((index, role.rawValue, publisher, thread, joined.resource, token))
         publishersLive.value.add(1, ordering: .relaxed)
+    }
+
+    /// A viewer's share of the media options; its impairment draws from a seed of its own.
+    private func viewerMedia(_ peer: SyntheticPeer, room: Int, slot: Int) -> LoadViewer.Media {
+        let media = config.media
+        return LoadViewer.Media(audioPayloadType: media.audio ? peer.answeredPayloadType(codec: "opus") : nil,
+                                rembBitrate: media.rembBitrate, roundTrip: media.viewerRoundTrip,
+                                maxWaitMilliseconds: media.viewerMaxWaitMilliseconds,
+                                impairment: media.viewerImpairment(index: room * ScenarioOptions.maxPeers + slot))
     }
 
     private func watch(room: Int, slot: Int, cast: RoomCast, token: String?, joiner: PeerJoiner, at: Double) async {
@@ -157,12 +166,12 @@ final class LoadRun: @unchecked Sendable {
         let stamp = LoadClock.milliseconds()
         let publishersPerRoom = max(1, config.shape.publishersPerRoom)
         do {
-            let joined = try await joiner.viewer(room: cast.room, token: token, publishers: publishersPerRoom)
+            let joined = try await joiner.viewer(room: cast.room, token: token, publishers: publishersPerRoom, media: config.media)
             let decodes = config.shape.viewers == 0 ? true : slot % config.shape.viewers < config.decodingPerRoom
             let viewer = LoadViewer(peer: joined.peer, room: room, slot: slot, decodes: decodes, churned: slot >= config.shape.viewers,
                                     requestedAt: requestedAt, requestedAtStamp: stamp, joinedAt: at,
                                     expectedPublishers: ViewerOffer.boundSections(in: joined.answer), resource: joined.resource,
-                                    token: token)
+                                    token: token, media: viewerMedia(joined.peer, room: room, slot: slot))
             let group = registry.withLock { registry -> LoadViewers in
                 registry.watching["\(room)/\(slot)"] = viewer
                 registry.next += 1

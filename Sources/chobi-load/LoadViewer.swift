@@ -1,18 +1,44 @@
 import Foundation
 import LoadKit
+import RTP
+import SFU
 import Synchronization
 import SyntheticMedia
 import SyntheticPeers
 
-/// One synthetic viewer: its peer, and per publisher it watches (told apart by the SSRC the
-/// server sends it on) a `VideoViewerTrack` and a loss counter. Touched by its reader thread
-/// only, until the thread is joined; `leaving` is how churn takes it out.
+/// One synthetic viewer: its peer, its receive path's impairment, and per publisher it watches
+/// (told apart by the SSRC the server sends it on) a `VideoViewerTrack` with its loss counter,
+/// NACK generator and reception statistics, and an `AudioViewerTrack` for the Opus stream.
+/// Touched by its reader thread only, until the thread is joined; `leaving` is how churn takes
+/// it out.
 final class LoadViewer: @unchecked Sendable {
     struct Stream {
         let track: VideoViewerTrack
         var loss = SequenceLossCounter()
         var firstFrameAt: UInt32?
         var lastPLI: UInt32 = 0
+        /// NACKs with retries spaced by the round trip, as the SFU asks its publishers.
+        var nack = NackGenerator()
+        var sequence = SequenceNumberUnwrapper()
+        var reception = ReceptionStatistics()
+    }
+
+    struct AudioStream {
+        let track: AudioViewerTrack
+        var reception = ReceptionStatistics()
+    }
+
+    /// What the run's media options give every viewer.
+    struct Media {
+        /// The Opus payload type the server answered; nil: no audio.
+        var audioPayloadType: UInt8?
+        /// REMB's value, bits per second; nil: no REMB.
+        var rembBitrate: UInt64?
+        /// The round trip the NACK retries wait for.
+        var roundTrip: Duration = .milliseconds(10)
+        var maxWaitMilliseconds: UInt32 = 100
+        /// The receive path's impairment; nil: a clean path.
+        var impairment: NetworkImpairment?
     }
 
     let peer: SyntheticPeer
@@ -35,6 +61,16 @@ final class LoadViewer: @unchecked Sendable {
     var leftAt: Double?
 
     var streams: [UInt32: Stream] = [:]
+    var audioStreams: [UInt32: AudioStream] = [:]
+    let media: Media
+    var impairment: NetworkImpairment?
+    /// Packets the impairment holds back (delay, jitter, the cap's queue) until they are due.
+    var line = DelayLine()
+    /// Feedback to send, drained by the reader after every packet and tick.
+    var outbox: [RTCPPacket] = []
+    var lastReport: Duration?
+    var lastREMB: Duration?
+    var nackPacketsSent = 0
     private(set) var joinMilliseconds: Double?
     var bytes = 0
     var nacksSent = 0
@@ -44,7 +80,7 @@ final class LoadViewer: @unchecked Sendable {
     static let maxStreams = 16
 
     init(peer: SyntheticPeer, room: Int, slot: Int, decodes: Bool, churned: Bool, requestedAt: Double, requestedAtStamp: UInt32,
-         joinedAt: Double, expectedPublishers: Int, resource: URL?, token: String?) {
+         joinedAt: Double, expectedPublishers: Int, resource: URL?, token: String?, media: Media = Media()) {
         self.peer = peer
         self.room = room
         self.slot = slot
@@ -56,6 +92,8 @@ final class LoadViewer: @unchecked Sendable {
         self.expectedPublishers = expectedPublishers
         self.resource = resource
         self.token = token
+        self.media = media
+        impairment = media.impairment
     }
 
     /// Called when a stream shows its first frame: once every publisher has, the join is done.
@@ -96,6 +134,7 @@ final class LoadViewer: @unchecked Sendable {
         v.plisSent = plisSent
         v.bitrateKbps = Double(bytes) * 8 / 1000 / watched
         v.badPackets = tracks.map(\.badPackets).reduce(0, +) + undecryptable
+        v.media = mediaReport()
         return v
     }
 }

@@ -33,19 +33,20 @@ struct PeerJoiner: Sendable {
         let resource: URL?
     }
 
-    func publisher(room: String, token: String?, ssrc: UInt32) async throws -> Joined {
+    func publisher(room: String, token: String?, media: MediaSetup, ssrcs: MediaSetup.PublisherSSRCs) async throws -> Joined {
         let peer = try SyntheticPeer(certificate: certificate, localAddress: localAddress)
-        let (answer, resource) = try await wish.exchange(offer: peer.offer(sendingSSRC: ssrc), endpoint: endpoints.publish(room: room),
-                                                         token: token)
+        let (answer, resource) = try await wish.exchange(offer: media.publisherOffer(peer, ssrcs: ssrcs),
+                                                         endpoint: endpoints.publish(room: room), token: token)
         try peer.accept(answer: answer, serverAddress: serverAddress)
         let joined = Joined(peer: peer, answer: answer, resource: resource)
         try await Self.offPool { try joined.peer.connect() }
         return joined
     }
 
-    func viewer(room: String, token: String?, publishers: Int) async throws -> Joined {
+    func viewer(room: String, token: String?, publishers: Int, media: MediaSetup) async throws -> Joined {
         let peer = try SyntheticPeer(certificate: certificate, receiveBuffer: 1 << 20, localAddress: localAddress)
-        let (answer, resource) = try await wish.exchange(offer: ViewerOffer.sdp(for: peer, videoSections: publishers),
+        let offer = ViewerOffer.sdp(for: peer, videoSections: publishers, audio: media.audio, remb: media.rembBitrate != nil)
+        let (answer, resource) = try await wish.exchange(offer: offer,
                                                          endpoint: endpoints.watch(room: room), token: token)
         try peer.accept(answer: answer, serverAddress: serverAddress)
         let joined = Joined(peer: peer, answer: answer, resource: resource)

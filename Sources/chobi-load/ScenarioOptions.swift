@@ -53,6 +53,10 @@ struct MediaOptions: ParsableArguments {
     @Option var fps = 30
     @Option(help: "Target VP8 bitrate per publisher, bits per second.")
     var bitrate = 1_000_000
+    @Flag(inversion: .prefixedNo, help: "Publish Opus audio (a 440 Hz tone) beside the video; viewers decode it.")
+    var audio = true
+    @Option(help: "Video encodings each publisher sends as simulcast: 1 (none), 2 (full and 1/2) or 3 (full, 1/2, 1/4 size).")
+    var simulcast = 1
 
     func check() throws {
         guard FrameStamp.fits(width: width, height: height), width <= 1920, height <= 1080 else {
@@ -61,6 +65,12 @@ struct MediaOptions: ParsableArguments {
         guard (1...60).contains(fps) else { throw ValidationError("--fps: 1 to 60") }
         guard (50_000...8_000_000).contains(bitrate) else { throw ValidationError("--bitrate: 50k to 8M") }
         if let decode { guard decode >= 0 else { throw ValidationError("--decode: 0 or more") } }
+        guard (1...3).contains(simulcast) else { throw ValidationError("--simulcast: 1, 2 or 3") }
+        // Every layer carries the stamp viewers read latency from, the smallest one too.
+        for layer in MediaSetup.layerSizes(simulcast: simulcast, width: width, height: height)
+        where !FrameStamp.fits(width: layer.width, height: layer.height) {
+            throw ValidationError("--simulcast \(simulcast): the \(layer.width)x\(layer.height) layer is too small for the frame stamp; raise --width/--height")
+        }
     }
 }
 

@@ -43,7 +43,7 @@ struct TargetOptions: ParsableArguments {
         }
     }
 
-    func resolve(scenario: ScenarioOptions, media: MediaOptions, economy: EconomyOptions,
+    func resolve(scenario: ScenarioOptions, media: MediaOptions, impairments: ImpairmentOptions, economy: EconomyOptions,
                  report: ReportOptions) async throws -> LoadConfiguration {
         var policy = TargetPolicy()
         for name in allowNetns {
@@ -84,6 +84,8 @@ struct TargetOptions: ParsableArguments {
             endpoints: endpoints, bearer: bearer, roomPrefix: room, shape: scenario.shape(duration: scenario.duration),
             decodingPerRoom: min(scenario.viewers, media.decode ?? scenario.viewers),
             width: media.width, height: media.height, fps: media.fps, bitrate: media.bitrate,
+            media: MediaSetup(audio: media.audio, simulcast: media.simulcast, impairment: impairments.settings,
+                              impairHost: impairments.impairHost, seed: impairments.seed, burstLoss: impairments.burstLoss),
             chatPerSecond: economy.chatRate, giftsPerSecond: economy.giftRate, dataDirectory: dataDir, database: database,
             admin: economy.adminUser.flatMap { user in economy.adminPassword.map { (user, $0) } },
             viewerThreads: scenario.viewerThreads, joinConcurrency: scenario.joinConcurrency,

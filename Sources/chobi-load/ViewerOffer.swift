@@ -1,20 +1,32 @@
 import SDP
 import SyntheticPeers
 
-/// A viewer's WHEP offer with one recvonly VP8 section per publisher it watches (the server binds
-/// each to one of the room's video tracks, in order: docs/signaling.md), bundled on one
-/// transport, Chrome-shaped like `SyntheticPeer.offer`.
+/// A viewer's WHEP offer with one recvonly VP8 section per publisher it watches, and as many
+/// recvonly Opus sections when audio is on (the server binds each to one of the room's tracks of
+/// its kind, in order: docs/signaling.md), bundled on one transport, Chrome-shaped like
+/// `SyntheticPeer.offer`. `remb` offers goog-remb: the SFU allocates simulcast layers only to
+/// viewers that tell it an estimate.
 enum ViewerOffer {
-    static func sdp(for peer: SyntheticPeer, videoSections: Int) -> String {
+    static func sdp(for peer: SyntheticPeer, videoSections: Int, audio: Bool = false, remb: Bool = false) -> String {
         let sections = max(1, videoSections)
+        let kinds = Array(repeating: SDP.MediaKind.video, count: sections) + (audio ? Array(repeating: .audio, count: sections) : [])
         var lines = ["v=0", "o=- 4611731400430051337 2 IN IP4 127.0.0.1", "s=-", "t=0 0",
-                     "a=group:BUNDLE " + (0..<sections).map(String.init).joined(separator: " "), "a=msid-semantic: WMS"]
-        for mid in 0..<sections {
-            lines += ["m=video 9 UDP/TLS/RTP/SAVPF 96", "c=IN IP4 0.0.0.0", "a=rtcp:9 IN IP4 0.0.0.0",
+                     "a=group:BUNDLE " + kinds.indices.map(String.init).joined(separator: " "), "a=msid-semantic: WMS"]
+        let video = MediaOffer.videoPayloadType
+        let opus = MediaOffer.audioPayloadType
+        for (mid, kind) in kinds.enumerated() {
+            lines += [kind == .video ? "m=video 9 UDP/TLS/RTP/SAVPF \(video)" : "m=audio 9 UDP/TLS/RTP/SAVPF \(opus)",
+                      "c=IN IP4 0.0.0.0", "a=rtcp:9 IN IP4 0.0.0.0",
                       "a=ice-ufrag:\(peer.credentials.ufrag)", "a=ice-pwd:\(peer.credentials.password)",
                       "a=fingerprint:\(peer.certificate.fingerprint.sdpValue)", "a=setup:actpass", "a=mid:\(mid)",
                       "a=extmap:\(SyntheticPeer.midExtensionID) urn:ietf:params:rtp-hdrext:sdes:mid", "a=recvonly",
-                      "a=rtcp-mux", "a=rtcp-rsize", "a=rtpmap:96 VP8/90000", "a=rtcp-fb:96 nack", "a=rtcp-fb:96 nack pli"]
+                      "a=rtcp-mux", "a=rtcp-rsize"]
+            if kind == .video {
+                lines += ["a=rtpmap:\(video) VP8/90000", "a=rtcp-fb:\(video) nack", "a=rtcp-fb:\(video) nack pli"]
+                if remb { lines.append("a=rtcp-fb:\(video) goog-remb") }
+            } else {
+                lines += ["a=rtpmap:\(opus) opus/48000/2", "a=fmtp:\(opus) minptime=10;useinbandfec=1"]
+            }
         }
         return lines.joined(separator: "\r\n") + "\r\n"
     }
