@@ -62,6 +62,9 @@ let package = Package(
         // Synthetic media for chobi-load: a stamped test pattern, VP8 through libvpx, RTP framing.
         .target(name: "SyntheticMedia", dependencies: ["CChobiShims", "CVPX", "RTP"]),
 
+        // What an uploaded or recorded video is: a sans-I/O WebM/Matroska reader (tracks, codecs, duration).
+        .target(name: "MediaProbe"),
+
         // The embedded store: SQLite through GRDB.
         .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         // One JSON object per log line (`serve --log-format json`), for log collectors.
@@ -124,8 +127,10 @@ let package = Package(
         .target(
             name: "LiveSessions",
             dependencies: [
-                "API", "Store", "Signaling", "SFU",
+                "API", "Store", "Signaling", "SFU", "MediaProbe",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -193,7 +198,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "LiveSessionsTests", dependencies: [
-            "LiveSessions", "Store", "Signaling", "API", "SFU", "TestSupport",
+            "LiveSessions", "Store", "Signaling", "API", "SFU", "TestSupport", "MediaProbe",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "ServerTLSTests", dependencies: [
@@ -217,5 +222,6 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "SyntheticMediaTests", dependencies: ["SyntheticMedia", "RTP"]),
+        .testTarget(name: "MediaProbeTests", dependencies: ["MediaProbe", "TestSupport"]),
     ]
 )

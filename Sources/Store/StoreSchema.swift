@@ -13,6 +13,7 @@ enum StoreSchema {
         migrator.registerMigration("v4-economy", migrate: createV4Economy)
         migrator.registerMigration("v5-gift-indexes", migrate: trimGiftIndexesV5)
         migrator.registerMigration("v6-profiles", migrate: createV6Profiles)
+        migrator.registerMigration("v8-videos", migrate: createV8Videos)
         return migrator
     }()
 
