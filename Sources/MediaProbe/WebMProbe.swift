@@ -39,6 +39,9 @@ public struct WebMProbe: Sendable {
         var id: UInt32
         var end: UInt64
         var unknownSize: Bool
+        /// The file ends before the size this element declared (a cut recording): children
+        /// running past `end` are the cut, not an overflow.
+        var cut = false
     }
 
     private enum Pending: Sendable {
@@ -163,7 +166,9 @@ public struct WebMProbe: Sendable {
         var end: UInt64
         if let size = header.size {
             let (sum, overflow) = payloadStart.addingReportingOverflow(size)
-            guard !overflow, sum <= limit else { throw .elementOverflows(id: header.id, offset: position) }
+            guard !overflow, sum <= limit || parent?.cut == true else {
+                throw .elementOverflows(id: header.id, offset: position)
+            }
             end = sum
         } else {
             guard header.id == ID.segment || header.id == ID.cluster else {
@@ -185,7 +190,7 @@ public struct WebMProbe: Sendable {
         if descends(into: header.id, parent: parentID) {
             guard stack.count < options.maxDepth else { throw .tooDeep }
             try opened(header.id)
-            stack.append(Frame(id: header.id, end: end, unknownSize: header.size == nil))
+            stack.append(Frame(id: header.id, end: end, unknownSize: header.size == nil, cut: incomplete && end == fileSize))
             position = payloadStart
         } else if wantsValue(header.id, parent: parentID) {
             let size = end - payloadStart
