@@ -124,7 +124,7 @@ import Testing
         let bundle = try bundle(with: WebClient.manifest.map(\.name))
         defer { try? FileManager.default.removeItem(atPath: bundle.bundlePath) }
         let client = try WebClient(bundle: bundle)
-        #expect(client.files.map(\.route) == ["/", "/app.css", "/app.js", "/live.js"])
+        #expect(client.files.map(\.route) == ["/", "/app.css", "/app.js", "/live.js", "/social.js", "/videos.js"])
         #expect(client.files.map { String(buffer: $0.body) } == WebClient.manifest.map { "\($0.name)\n" })
     }
 }

@@ -188,6 +188,8 @@
         resolve({ status: xhr.status, body, offset: Number(xhr.getResponseHeader('Upload-Offset')) });
       };
       xhr.onerror = () => reject(new Error('connection lost'));
+      xhr.onabort = xhr.onerror;
+      xhr.ontimeout = xhr.onerror;
       xhr.send(blob);
     });
   }
