@@ -192,6 +192,7 @@ struct ServeCommand: AsyncParsableCommand {
         VideoProcedures(library: videos).register(on: &api)
         UploadRoute(library: videos, tokens: userTokens).register(on: router)
         PlaybackRoute(library: videos, tokens: userTokens).register(on: router)
+        let uploadSweeper = UploadSweeper(library: videos, logger: logger)
         api.mount(on: router)
         MetricsRoutes.register(on: router, media: media, api: api.metrics, hub: signaling.hub)
         let recorder = LiveSessionRecorder(store: store, hub: signaling.hub, logger: logger)
@@ -214,7 +215,7 @@ struct ServeCommand: AsyncParsableCommand {
             // Shut down in reverse: live sessions end first, while their sockets can still be
             // told; then HTTP stops taking requests, signaling closes its sessions while the
             // media plane is still up to free them, media goes last.
-            services: [media, signaling, chat, recorder, notifier, progress, app, watchdog] + certificateServices,
+            services: [media, signaling, chat, recorder, notifier, progress, app, watchdog, uploadSweeper] + certificateServices,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()
