@@ -33,12 +33,28 @@ public struct MediaInfo: Sendable, Equatable {
     /// The stream ends early (a live recording cut by a crash): it plays up to the last whole
     /// element. Only with `WebMProbe.Options.allowTruncatedTail`.
     public var incomplete: Bool
+    /// Where the first video keyframe's coded bytes are in the file (WebM/Matroska, unlaced
+    /// SimpleBlocks): what a thumbnail is decoded from. Nil when none was found.
+    public var firstVideoKeyframe: ByteSpan?
 
-    public init(container: Container, durationMs: Int64, tracks: [Track], incomplete: Bool = false) {
+    /// A run of bytes in the file.
+    public struct ByteSpan: Sendable, Equatable {
+        public var offset: UInt64
+        public var count: UInt64
+
+        public init(offset: UInt64, count: UInt64) {
+            self.offset = offset
+            self.count = count
+        }
+    }
+
+    public init(container: Container, durationMs: Int64, tracks: [Track], incomplete: Bool = false,
+                firstVideoKeyframe: ByteSpan? = nil) {
         self.container = container
         self.durationMs = durationMs
         self.tracks = tracks
         self.incomplete = incomplete
+        self.firstVideoKeyframe = firstVideoKeyframe
     }
 
     public var video: Track? { tracks.first { $0.kind == .video } }

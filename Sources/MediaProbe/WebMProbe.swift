@@ -84,6 +84,7 @@ public struct WebMProbe: Sendable {
     /// Latest end of a frame seen, in timecode units.
     private var lastTime: Double = 0
     private var incomplete = false
+    private var firstKeyframe: MediaInfo.ByteSpan?
 
     public init(fileSize: UInt64, options: Options = Options()) {
         self.fileSize = fileSize
@@ -115,7 +116,7 @@ public struct WebMProbe: Sendable {
                 guard UInt64(bytes.count) >= min(end - position, UInt64(Self.maxLeafBytes)) else {
                     return outcomeOnCut(at: position)
                 }
-                try handleValue(id: id, parent: parent, bytes[...])
+                try handleValue(id: id, parent: parent, bytes[...], end: end)
                 position = end
             }
         } catch {
@@ -199,7 +200,7 @@ public struct WebMProbe: Sendable {
             }
             position = payloadStart
             if size == 0 {
-                try handleValue(id: header.id, parent: parentID, [])
+                try handleValue(id: header.id, parent: parentID, [], end: end)
                 position = end
             } else {
                 pending = .payload(id: header.id, parent: parentID, end: end)
@@ -216,7 +217,8 @@ public struct WebMProbe: Sendable {
         case (ID.segment, ID.info), (ID.segment, ID.tracks): true
         case (ID.tracks, ID.trackEntry): true
         case (ID.trackEntry, ID.video), (ID.trackEntry, ID.audio): true
-        case (ID.segment, ID.cluster): walkBlocks
+        // Clusters are entered to walk blocks for the duration, or until a video keyframe is found.
+        case (ID.segment, ID.cluster): walkBlocks || firstKeyframe == nil
         case (ID.cluster, ID.blockGroup): true
         default: false
         }
@@ -265,7 +267,7 @@ public struct WebMProbe: Sendable {
         }
     }
 
-    private mutating func handleValue(id: UInt32, parent: UInt32, _ bytes: ArraySlice<UInt8>) throws(WebMError) {
+    private mutating func handleValue(id: UInt32, parent: UInt32, _ bytes: ArraySlice<UInt8>, end: UInt64) throws(WebMError) {
         switch id {
         case ID.docType: docType = String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
         case ID.timecodeScale:
@@ -293,6 +295,13 @@ public struct WebMProbe: Sendable {
             let time = Double(clusterTimecode) + Double(relative)
             blocks += 1
             if id == ID.block { groupBlockTime = time } else { lastTime = max(lastTime, time) }
+            // The first unlaced video keyframe, where a thumbnail can be decoded from.
+            let flags = bytes[at + 2]
+            let frameStart = position + UInt64(track.length + 3)
+            if id == ID.simpleBlock, firstKeyframe == nil, flags & 0x80 != 0, flags & 0x06 == 0, end > frameStart,
+               let video = tracks.first(where: { $0.kind == .video }), video.number == track.value {
+                firstKeyframe = MediaInfo.ByteSpan(offset: frameStart, count: end - frameStart)
+            }
         default: break
         }
     }
@@ -342,7 +351,8 @@ public struct WebMProbe: Sendable {
         let units = walkBlocks ? lastTime : (infoDuration ?? lastTime)
         let ms = units * Double(timecodeScale) / 1_000_000
         guard ms.isFinite, ms >= 0, ms < 1e13 else { throw .invalidTimecodeScale }
-        return MediaInfo(container: container, durationMs: Int64(ms.rounded()), tracks: tracks, incomplete: incomplete)
+        return MediaInfo(container: container, durationMs: Int64(ms.rounded()), tracks: tracks, incomplete: incomplete,
+                         firstVideoKeyframe: firstKeyframe)
     }
 
     private func truncation(at offset: UInt64) -> WebMError { .truncated(offset: offset) }

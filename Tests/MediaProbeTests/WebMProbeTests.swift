@@ -17,6 +17,18 @@ struct WebMProbeTests {
         #expect(!info.incomplete)
     }
 
+    @Test("The first video keyframe's bytes are located (for thumbnails), also when Info has the duration")
+    func firstKeyframe() throws {
+        for duration in [3000.0, nil] {
+            let file = EBML.file(durationMs: duration)
+            let span = try #require(try WebMProbe.probe(file).get().firstVideoKeyframe)
+            #expect(span.count == 40)
+            #expect(Array(file[Int(span.offset)..<Int(span.offset + span.count)]) == [UInt8](repeating: 0x5A, count: 40))
+        }
+        let audioFirst = EBML.file(tracks: [EBML.audioTrack(number: 1), EBML.videoTrack(number: 2)])
+        #expect(try WebMProbe.probe(audioFirst).get().firstVideoKeyframe?.count == 10, "track 2's keyframe, not track 1's")
+    }
+
     @Test("Without a duration in Info, the last block's time is the duration (cluster 2000 ms + 900 ms)")
     func walkedDuration() throws {
         let info = try WebMProbe.probe(EBML.file(durationMs: nil, clusters: 3)).get()
