@@ -64,6 +64,8 @@ let package = Package(
 
         // What an uploaded or recorded video is: a sans-I/O WebM/Matroska reader (tracks, codecs, duration).
         .target(name: "MediaProbe"),
+        // A video's thumbnail: its first VP8 keyframe decoded with libvpx, scaled, written as PNG.
+        .target(name: "Thumbnails", dependencies: ["CChobiShims", "CVPX"]),
 
         // The embedded store: SQLite through GRDB.
         .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
@@ -127,7 +129,7 @@ let package = Package(
         .target(
             name: "LiveSessions",
             dependencies: [
-                "API", "Store", "Signaling", "SFU", "MediaProbe",
+                "API", "Store", "Signaling", "SFU", "MediaProbe", "Thumbnails",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -223,5 +225,6 @@ let package = Package(
         ]),
         .testTarget(name: "SyntheticMediaTests", dependencies: ["SyntheticMedia", "RTP"]),
         .testTarget(name: "MediaProbeTests", dependencies: ["MediaProbe", "TestSupport"]),
+        .testTarget(name: "ThumbnailsTests", dependencies: ["Thumbnails", "SyntheticMedia", "TestSupport"]),
     ]
 )

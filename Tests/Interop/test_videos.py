@@ -14,13 +14,14 @@ import secrets
 import socket
 import time
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
 
 from conftest import Server
 from trpc import API, TRPCFailure
-from webm import UNKNOWN, el, header, info, make_webm, tracks
+from webm import UNKNOWN, el, header, info, make_webm, simple_block, tracks, uint
 
 MAX_UPLOAD = 100 * 1024 * 1024
 
@@ -312,4 +313,54 @@ def test_byte_range_playback_and_followers_only_access(srv):
         return s == 206 and b == data[start:start + 1000]
     with concurrent.futures.ThreadPoolExecutor(20) as pool:
         assert all(pool.map(fetch, range(100)))
-    assert request(srv, "GET", f"/videos/{video_id}/thumbnail{auth}")[0] == 404
+    assert request(srv, "GET", f"/videos/{video_id}/thumbnail{auth}")[0] == 404, "random bytes decode to no picture"
+
+
+def vp8_keyframe(rgb: tuple[int, int, int]) -> bytes:
+    """One real 640x480 VP8 keyframe of a single colour, from libvpx through PyAV (aiortc's)."""
+    import fractions
+
+    import av
+    import numpy as np
+    codec = av.CodecContext.create("libvpx", "w")
+    codec.width, codec.height, codec.pix_fmt = 640, 480, "yuv420p"
+    codec.time_base = fractions.Fraction(1, 30)
+    frame = av.VideoFrame.from_ndarray(np.full((480, 640, 3), rgb, dtype=np.uint8), format="rgb24").reformat(format="yuv420p")
+    frame.pts = 0
+    packets = codec.encode(frame) + codec.encode(None)
+    return bytes(packets[0])
+
+
+def png_pixels(png: bytes) -> tuple[int, int, bytes]:
+    """Width, height and the filtered scanlines of an RGB PNG, every chunk's CRC checked."""
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    at, idat, width, height = 8, b"", 0, 0
+    while at < len(png):
+        length = int.from_bytes(png[at:at + 4], "big")
+        kind, data = png[at + 4:at + 8], png[at + 8:at + 8 + length]
+        assert zlib.crc32(kind + data) == int.from_bytes(png[at + 8 + length:at + 12 + length], "big")
+        if kind == b"IHDR":
+            width, height = int.from_bytes(data[:4], "big"), int.from_bytes(data[4:8], "big")
+            assert data[8:10] == b"\x08\x02"
+        if kind == b"IDAT":
+            idat += data
+        at += 12 + length
+    return width, height, zlib.decompress(idat)
+
+
+def test_an_upload_with_a_real_vp8_keyframe_gets_a_png_thumbnail(srv):
+    owner = API(srv.base).register(f"thumb{secrets.token_hex(3)}")
+    key = vp8_keyframe((220, 20, 20))
+    cluster = el(0x1F43B675, uint(0xE7, 0) + simple_block(1, 0, True, key) + simple_block(2, 0, True, b"\xfc" * 40))
+    data = header() + el(0x18538067, info(1000.0) + tracks() + cluster)
+    video_id, status, body = upload(srv, owner, data, "red")
+    assert status == 200, body
+    assert body["video"]["thumbnailUrl"] == f"/videos/{video_id}/thumbnail"
+    status, headers, png = request(srv, "GET", f"/videos/{video_id}/thumbnail")
+    assert status == 200 and headers["content-type"] == "image/png"
+    width, height, raw = png_pixels(png)
+    assert (width, height) == (320, 240)
+    row = raw[120 * (width * 3 + 1):121 * (width * 3 + 1)]
+    assert row[0] == 0
+    r, g, b = row[1 + 160 * 3:4 + 160 * 3]
+    assert r > 180 and g < 60 and b < 60, (r, g, b)

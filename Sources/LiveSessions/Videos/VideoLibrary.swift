@@ -2,6 +2,8 @@ import Foundation
 import MediaProbe
 import Store
 import Synchronization
+import Thumbnails
+import NIOPosix
 
 /// What the video procedures and routes share: the store, where files go, the prober, the upload
 /// limit, and which uploads are being written right now (one request per video at a time).
@@ -55,7 +57,30 @@ public final class VideoLibrary: Sendable {
         }
         let media = VideoMedia(container: info.container.rawValue, videoCodec: info.video?.codec, audioCodec: info.audio?.codec,
                                durationMs: info.durationMs, width: info.video?.width, height: info.video?.height,
-                               bytes: video.expectedBytes ?? video.bytes, filePath: final, incomplete: info.incomplete)
+                               bytes: video.expectedBytes ?? video.bytes, filePath: final,
+                               thumbnailPath: await thumbnail(of: video.id, file: final, info: info),
+                               incomplete: info.incomplete)
         return .success(try await store.videos.markReady(id: video.id, media: media, now: now()))
+    }
+
+    /// Largest keyframe decoded for a thumbnail (a 4K VP8 keyframe is well under this).
+    static let maxKeyframeBytes: UInt64 = 4 << 20
+
+    /// `thumbnail.png` beside the video, from its first keyframe; nil when there is none or the
+    /// codec is not one we decode (the video plays all the same).
+    func thumbnail(of id: UUID, file: String, info: MediaInfo) async -> String? {
+        guard let span = info.firstVideoKeyframe, span.count <= Self.maxKeyframeBytes, let codec = info.video?.codec else {
+            return nil
+        }
+        let path = files.folder(id) + "/thumbnail.png"
+        return try? await NIOThreadPool.singleton.runIfActive { () -> String? in
+            guard let handle = FileHandle(forReadingAtPath: file) else { return nil }
+            defer { try? handle.close() }
+            try handle.seek(toOffset: span.offset)
+            guard let data = try handle.read(upToCount: Int(span.count)), data.count == Int(span.count),
+                  let png = try? Thumbnail.png(codec: codec, keyframe: [UInt8](data)) else { return nil }
+            try Data(png).write(to: URL(fileURLWithPath: path))
+            return path
+        } ?? nil
     }
 }
