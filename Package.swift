@@ -67,6 +67,11 @@ let package = Package(
         // through Opus, RTP framing, a jitter buffer.
         .target(name: "SyntheticMedia", dependencies: ["CChobiShims", "CVPX", "COpus", "RTP"]),
 
+        // What an uploaded or recorded video is: a sans-I/O WebM/Matroska reader (tracks, codecs, duration).
+        .target(name: "MediaProbe"),
+        // A video's thumbnail: its first VP8 keyframe decoded with libvpx, scaled, written as PNG.
+        .target(name: "Thumbnails", dependencies: ["CChobiShims", "CVPX"]),
+
         // The embedded store: SQLite through GRDB.
         .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         // One JSON object per log line (`serve --log-format json`), for log collectors.
@@ -132,8 +137,10 @@ let package = Package(
         .target(
             name: "LiveSessions",
             dependencies: [
-                "API", "Store", "Signaling", "SFU", "Analytics",
+                "API", "Store", "Signaling", "SFU", "Analytics", "MediaProbe", "Thumbnails",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -207,7 +214,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "LiveSessionsTests", dependencies: [
-            "LiveSessions", "Store", "Signaling", "API", "SFU", "TestSupport",
+            "LiveSessions", "Store", "Signaling", "API", "SFU", "TestSupport", "MediaProbe",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "ServerTLSTests", dependencies: [
@@ -231,11 +238,6 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "SyntheticMediaTests", dependencies: ["SyntheticMedia", "RTP"]),
-        .testTarget(name: "LoadKitTests", dependencies: ["LoadKit"]),
-        .testTarget(name: "AnalyticsTests", dependencies: [
-            "Analytics", "TestSupport", "LiveSessions", "Store", "API",
-            .product(name: "Logging", package: "swift-log"),
-        ]),
-        .testTarget(name: "SyntheticPeersTests", dependencies: ["SyntheticPeers", "SDP", "DTLS"]),
+                "API", "Store", "Signaling", "SFU", "Analytics", "MediaProbe", "Thumbnails",
     ]
 )

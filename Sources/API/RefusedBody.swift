@@ -9,13 +9,13 @@ import NIOCore
 /// early, like curl, has it), then the body is read and thrown away, up to a bound in bytes and
 /// time, so the writer finishes and reads the answer; then the connection is closed (where the
 /// request context can), so nobody can make us read forever.
-enum RefusedBody {
+public enum RefusedBody {
     /// Read and dropped at most, after the answer went out.
     static let maxDiscardBytes = 16 << 20
     static let maxDiscardTime: Duration = .seconds(2)
 
     /// The answer, then (when `request` is a body nobody has read yet) the discard, then the close.
-    static func response<Body: AsyncSequence & Sendable>(status: HTTPResponse.Status, headers: HTTPFields, body: [UInt8],
+    public static func response<Body: AsyncSequence & Sendable>(status: HTTPResponse.Status, headers: HTTPFields, body: [UInt8],
                                                          discarding request: Body?,
                                                          closing connection: (any ConnectionClosingRequestContext)?) -> Response
         where Body.Element == ByteBuffer {

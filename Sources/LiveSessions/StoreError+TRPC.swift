@@ -21,6 +21,8 @@ extension StoreError: TRPCErrorConvertible {
         case .notAGuest: .notFound("that user is not a guest of this session")
         case .unknownUsername: .notFound("user not found")
         case .messageNotFound: .notFound("message not found")
+        case .videoNotFound: .notFound("video not found")
+        case .commentNotFound: .notFound("comment not found")
         case .giftNotFound: .notFound("gift not found")
         case .giftNotComboable: .badRequest("input.count: this gift is sent one at a time")
         case .cannotGiftSelf: .badRequest("input.recipientId: you cannot send a gift to yourself")

@@ -22,6 +22,7 @@ struct WebClient: Sendable {
         ("/app.js", "app.js", "text/javascript; charset=utf-8"),
         ("/live.js", "live.js", "text/javascript; charset=utf-8"),
         ("/social.js", "social.js", "text/javascript; charset=utf-8"),
+        ("/videos.js", "videos.js", "text/javascript; charset=utf-8"),
     ]
 
     let files: [File]

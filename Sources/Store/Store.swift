@@ -22,6 +22,7 @@ public struct Store: Sendable {
     public let ledger: LedgerRepository
     public let progress: ProgressRepository
     public let notifications: NotificationRepository
+    public let videos: VideoRepository
     /// Keeps the WAL copied into the database off the writer (nil: only SQLite's own checkpoints).
     let checkpointer: WALCheckpointer?
 
@@ -39,6 +40,7 @@ public struct Store: Sendable {
         self.ledger = LedgerRepository(pool: pool)
         self.progress = ProgressRepository(pool: pool)
         self.notifications = NotificationRepository(pool: pool)
+        self.videos = VideoRepository(pool: pool)
     }
 
     /// Opens (creating if needed, with its parent directory) the database at `path`, and applies

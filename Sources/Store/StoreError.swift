@@ -33,6 +33,9 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case notAGuest(sessionId: UUID, userId: UUID)
     /// No account has this username (`setRole`).
     case unknownUsername(String)
+    case videoNotFound(UUID)
+    /// No live comment with this id on this video.
+    case commentNotFound(Int64)
     /// No chat message with this id.
     case messageNotFound(Int64)
     /// No gift with this id in the catalog.
@@ -85,6 +88,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             "user \(user.storeKey) may not join session \(session.storeKey) as \(role.rawValue)"
         case let .notAGuest(session, user): "user \(user.storeKey) is not a guest of session \(session.storeKey)"
         case let .unknownUsername(name): "no user named \"\(name)\""
+        case let .videoNotFound(id): "video \(id.storeKey) not found"
+        case let .commentNotFound(id): "comment \(id) not found"
         case let .messageNotFound(id): "chat message \(id) not found"
         case let .giftNotFound(id): "gift \"\(id)\" not found"
         case let .giftNotComboable(gift, count): "gift \"\(gift)\" is sent one at a time, not \(count)"

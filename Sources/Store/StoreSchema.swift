@@ -14,6 +14,7 @@ enum StoreSchema {
         migrator.registerMigration("v5-gift-indexes", migrate: trimGiftIndexesV5)
         migrator.registerMigration("v6-profiles", migrate: createV6Profiles)
         migrator.registerMigration("v7-analytics", migrate: createV7Analytics)
+        migrator.registerMigration("v8-videos", migrate: createV8Videos)
         return migrator
     }()
 

@@ -84,6 +84,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Largest API request body in bytes (env CHOBI_MAX_BODY_BYTES).")
     var maxBodyBytes: Int = Environment.int("CHOBI_MAX_BODY_BYTES") ?? 64 * 1024
 
+    @Option(help: "Largest video upload in bytes (env CHOBI_MAX_UPLOAD_BYTES; default 2 GiB).")
+    var maxUploadBytes: Int64 = Environment.int("CHOBI_MAX_UPLOAD_BYTES").map(Int64.init) ?? VideoLibrary.defaultMaxUploadBytes
+
+    @Option(help: "Directory for video files (env CHOBI_VIDEOS_DIR; default: <data-dir>/videos).")
+    var videosDir: String = Environment.string("CHOBI_VIDEOS_DIR") ?? ""
+
     @Option(help: "Words masked in chat, one per line, # for comments (env CHOBI_CHAT_FILTER; default: none).")
     var chatFilter: String = Environment.string("CHOBI_CHAT_FILTER") ?? ""
 
@@ -118,6 +124,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard analyticsInterval.isFinite, analyticsInterval >= 0.1, analyticsInterval <= 3600 else {
             throw ValidationError("--analytics-interval: expected seconds between 0.1 and 3600")
         }
+        guard maxUploadBytes > 0 else { throw ValidationError("--max-upload-bytes: must be positive") }
     }
 
     func run() async throws {
@@ -199,6 +206,12 @@ struct ServeCommand: AsyncParsableCommand {
                                activity: activity)
         ChatProcedures(chat: chat).register(on: &api)
         GiftProcedures(chat: chat).register(on: &api)
+        let videos = VideoLibrary(store: store, directory: videosDir.isEmpty ? dataDir + "/videos" : videosDir,
+                                  maxUploadBytes: maxUploadBytes, notifier: notifier)
+        VideoProcedures(library: videos).register(on: &api)
+        UploadRoute(library: videos, tokens: userTokens).register(on: router)
+        PlaybackRoute(library: videos, tokens: userTokens).register(on: router)
+        let uploadSweeper = UploadSweeper(library: videos, logger: logger)
         api.mount(on: router)
         MetricsRoutes.register(on: router, media: media, api: api.metrics, hub: signaling.hub)
         let recorder = LiveSessionRecorder(store: store, hub: signaling.hub, logger: logger)
@@ -224,7 +237,8 @@ struct ServeCommand: AsyncParsableCommand {
             // told; then HTTP stops taking requests, signaling closes its sessions while the
             // media plane is still up to free them, media goes last. The analytics sampler stops
             // right after the watchdog, to take the final samples of the sessions it ended.
-            services: [media, signaling, chat, recorder, notifier, progress, app, sampler, watchdog] + certificateServices,
+            services: [media, signaling, chat, recorder, notifier, progress, app, sampler, watchdog, uploadSweeper]
+                + certificateServices,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()

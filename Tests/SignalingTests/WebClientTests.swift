@@ -18,6 +18,7 @@ import Testing
         ("/app.js", "app.js", "text/javascript; charset=utf-8"),
         ("/live.js", "live.js", "text/javascript; charset=utf-8"),
         ("/social.js", "social.js", "text/javascript; charset=utf-8"),
+        ("/videos.js", "videos.js", "text/javascript; charset=utf-8"),
     ]
 
     @Test func everyFileIsServedAsItIsInTheRepository() async throws {
@@ -43,7 +44,7 @@ import Testing
     @Test func pageLoadsItsStylesheetAndScripts() async throws {
         let html = try String(contentsOf: Self.sourceDirectory.appendingPathComponent("index.html"), encoding: .utf8)
         for reference in [#"<link rel="stylesheet" href="/app.css">"#, #"<script src="/app.js">"#, #"<script src="/live.js">"#,
-                          #"<script src="/social.js">"#] {
+                          #"<script src="/social.js">"#, #"<script src="/videos.js">"#] {
             #expect(html.contains(reference), "\(reference)")
         }
     }
@@ -126,7 +127,7 @@ import Testing
         let bundle = try bundle(with: WebClient.manifest.map(\.name))
         defer { try? FileManager.default.removeItem(atPath: bundle.bundlePath) }
         let client = try WebClient(bundle: bundle)
-        #expect(client.files.map(\.route) == ["/", "/app.css", "/app.js", "/live.js", "/social.js"])
+        #expect(client.files.map(\.route) == ["/", "/app.css", "/app.js", "/live.js", "/social.js", "/videos.js"])
         #expect(client.files.map { String(buffer: $0.body) } == WebClient.manifest.map { "\($0.name)\n" })
     }
 }

@@ -39,7 +39,7 @@
   }
 
   function showOnly(section) {
-    for (const id of ['account', 'lobby', 'stage', 'report', 'wallet', 'profile', 'analytics']) $(id).hidden = id !== section;
+    for (const id of ['account', 'lobby', 'stage', 'report', 'wallet', 'profile', 'analytics', 'videos']) $(id).hidden = id !== section;
   }
 
   // MARK: the control API (tRPC wire format)
