@@ -60,8 +60,13 @@ public struct UserProcedures: Sendable {
                 throw TRPCError.notFound("user not found")
             }
             // Evaluated on read: a reward whose touch a restart lost is given before it is shown.
-            if let activity { try await activity.progress.evaluate(id) }
-            let facts = try await store.progress.facts(userId: id, now: now())
+            // Evaluating reads the facts already: one read of them either way.
+            let facts: ProgressFacts
+            if let activity {
+                facts = try await activity.progress.evaluate(id).facts
+            } else {
+                facts = try await store.progress.facts(userId: id, now: now())
+            }
             var payload = ProfilePayload(profile, level: LevelPayload(LevelStanding(experience: Progress.experience(for: facts))))
             if ProfileAccess.seesDetails(of: profile, viewer: viewer) {
                 payload.stats = StatsPayload(facts)

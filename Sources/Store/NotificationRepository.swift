@@ -153,8 +153,8 @@ public struct NotificationRepository: Sendable {
         }
     }
 
-    /// How many notifications exist of `kind` for users in `userIds` with `dedupeKey` (tests and
-    /// operators checking a fan-out).
+    /// How many notifications of `kind` carry `dedupeKey`, across all users (tests and operators
+    /// checking a fan-out).
     public func count(kind: NotificationKind, dedupeKey: String) async throws(StoreError) -> Int {
         try await pool.readValue { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM notifications WHERE kind = ? AND dedupe_key = ?",

@@ -74,6 +74,8 @@ public struct LevelStanding: Sendable, Codable, Equatable {
 /// What one evaluation changed: rewards to announce, each exactly once.
 public struct ProgressUpdate: Sendable, Equatable {
     public var userId: UUID
+    /// The facts this evaluation read (a profile shows them as statistics).
+    public var facts: ProgressFacts
     public var standing: LevelStanding
     /// The new level when it rose since the user was last told (nil otherwise).
     public var levelUp: Int?

@@ -60,7 +60,7 @@ public struct ProgressRepository: Sendable {
                                               dedupeKey: "level_up:\(standing.level)")
                 if let stored = try NotificationRepository.insert(db, draft, nowMs: nowMs) { notifications.append(stored) }
             }
-            return ProgressUpdate(userId: userId, standing: standing, levelUp: levelUp, newBadges: newBadges,
+            return ProgressUpdate(userId: userId, facts: facts, standing: standing, levelUp: levelUp, newBadges: newBadges,
                                   notifications: notifications)
         }
     }

@@ -86,7 +86,8 @@ public final class ProgressTracker: Service, Sendable {
         }
     }
 
-    private let pending = PendingUsers()
+    /// Users touched since the last pass.
+    private let pending = Mutex<Set<UUID>>([])
 
     /// The `data` of a reward's notification.
     static func data(for reward: ProgressReward) -> String {
@@ -107,11 +108,4 @@ public final class ProgressTracker: Service, Sendable {
     private struct Earned: Encodable {
         var achievementId, name, icon, text: String
     }
-}
-
-/// Users touched since the last pass.
-final class PendingUsers: Sendable {
-    private let users = Mutex<Set<UUID>>([])
-
-    func withLock<T: Sendable>(_ body: (inout sending Set<UUID>) -> sending T) -> T { users.withLock(body) }
 }

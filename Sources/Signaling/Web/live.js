@@ -99,7 +99,12 @@
 
   function renderAccount() {
     const signedIn = !!live.user;
-    if (typeof chobi.onAccount === 'function') chobi.onAccount(live.user);
+    // The side systems (social.js) hear of it, but never at the cost of the page's own state.
+    try {
+      if (typeof chobi.onAccount === 'function') chobi.onAccount(live.user);
+    } catch (error) {
+      console.warn('account listener failed', error);
+    }
     $('whoami').hidden = !signedIn;
     $('whoami-name').textContent = signedIn ? live.user.displayName + ' (@' + live.user.username + ')' : '';
     if (live.session || live.report) return;
@@ -903,6 +908,5 @@
   }, 5000);
 
   restoreAccount();
-  // On the next turn, once social.js (loaded right after this script) listens too.
-  setTimeout(renderAccount, 0);
+  renderAccount();
 })();

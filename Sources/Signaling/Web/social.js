@@ -311,6 +311,8 @@
   chobi.onAccount = (user) => {
     if (user) connectEvents(); else disconnectEvents();
   };
+  // live.js rendered the account before this script ran: catch up with it.
+  chobi.onAccount(live.user);
   chobi.openProfile = openProfile;
   chobi.openAnalytics = openAnalytics;
 
