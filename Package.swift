@@ -238,6 +238,13 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "SyntheticMediaTests", dependencies: ["SyntheticMedia", "RTP"]),
-                "API", "Store", "Signaling", "SFU", "Analytics", "MediaProbe", "Thumbnails",
+        .testTarget(name: "LoadKitTests", dependencies: ["LoadKit"]),
+        .testTarget(name: "AnalyticsTests", dependencies: [
+            "Analytics", "TestSupport", "LiveSessions", "Store", "API",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "SyntheticPeersTests", dependencies: ["SyntheticPeers", "SDP", "DTLS"]),
+        .testTarget(name: "MediaProbeTests", dependencies: ["MediaProbe", "TestSupport"]),
+        .testTarget(name: "ThumbnailsTests", dependencies: ["Thumbnails", "SyntheticMedia", "TestSupport"]),
     ]
 )
