@@ -74,8 +74,8 @@ let package = Package(
 
         // The embedded store: SQLite through GRDB.
         .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
-        // One JSON object per log line (`serve --log-format json`), for log collectors.
-        .target(name: "JSONLogging", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        // swift-log handlers for `serve --log-format`: text lines for people, JSON lines for log collectors.
+        .target(name: "LogHandlers", dependencies: [.product(name: "Logging", package: "swift-log")]),
 
         // I/O.
         .target(
@@ -149,7 +149,7 @@ let package = Package(
         .executableTarget(
             name: "chobi-server",
             dependencies: [
-                "MediaTransport", "Signaling", "SFU", "API", "Store", "LiveSessions", "JSONLogging", "ServerTLS", "Analytics",
+                "MediaTransport", "Signaling", "SFU", "API", "Store", "LiveSessions", "LogHandlers", "ServerTLS", "Analytics",
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -173,7 +173,7 @@ let package = Package(
         .target(name: "SyntheticPeers", dependencies: ["STUN", "ICE", "SDP", "DTLS", "SRTP", "RTP"]),
         .executableTarget(name: "chobi-bench", dependencies: [
             "RTP", "SRTP", "DTLS", "SFU", "CAllocationCounter", "MediaTransport", "STUN", "ICE", "SDP", "SyntheticPeers",
-            "API", "Store", "LiveSessions", "Signaling", "SCTP", "Congestion",
+            "API", "Store", "LiveSessions", "Signaling", "SCTP", "Congestion", "LogHandlers",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -192,8 +192,8 @@ let package = Package(
         .testTarget(name: "SCTPTests", dependencies: ["SCTP", "TestSupport"]),
         .testTarget(name: "SRTPTests", dependencies: ["SRTP", "TestSupport", "COpenSSL", "CSRTPCrypto"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
-        .testTarget(name: "JSONLoggingTests", dependencies: [
-            "JSONLogging", .product(name: "Logging", package: "swift-log"),
+        .testTarget(name: "LogHandlersTests", dependencies: [
+            "LogHandlers", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "APITests", dependencies: [
             "API", "TestSupport",

@@ -172,21 +172,24 @@ struct TRPCEndpoint: Sendable {
 
     private func run(_ calls: [TRPCInputDecoder.Call], inputs: [Int: TRPCInputDecoder.Outcome], caller: Caller,
                      address: String, userAgent: String?, requestID: String, logger: Logger) async -> [(Int, CallOutcome)] {
-        await withTaskGroup(of: (Int, CallOutcome).self) { group in
+        @Sendable func outcome(_ call: TRPCInputDecoder.Call) async -> (Int, CallOutcome) {
+            switch inputs[call.index] ?? .failure(.badRequest("input: required")) {
+            case .failure(let error):
+                return (call.index, .failure(error))
+            case .success(let value):
+                var logger = logger
+                logger[metadataKey: "trpc.path"] = "\(call.procedure.name)"
+                let context = TRPCCallContext(path: call.procedure.name, user: caller.user, clientAddress: address,
+                                              userAgent: userAgent, requestID: requestID, logger: logger)
+                return (call.index, await Self.invoke(call.procedure, input: value, context: context))
+            }
+        }
+        // Most requests carry one call: run it in the request's own task, not a child task the
+        // pool has to schedule (a thread hand-off per request otherwise).
+        if calls.count == 1 { return [await outcome(calls[0])] }
+        return await withTaskGroup(of: (Int, CallOutcome).self) { group in
             for call in calls {
-                let input = inputs[call.index] ?? .failure(.badRequest("input: required"))
-                group.addTask {
-                    switch input {
-                    case .failure(let error):
-                        return (call.index, .failure(error))
-                    case .success(let value):
-                        var logger = logger
-                        logger[metadataKey: "trpc.path"] = "\(call.procedure.name)"
-                        let context = TRPCCallContext(path: call.procedure.name, user: caller.user, clientAddress: address,
-                                                      userAgent: userAgent, requestID: requestID, logger: logger)
-                        return (call.index, await Self.invoke(call.procedure, input: value, context: context))
-                    }
-                }
+                group.addTask { await outcome(call) }
             }
             var results: [(Int, CallOutcome)] = []
             for await result in group { results.append(result) }

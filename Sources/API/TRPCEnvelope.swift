@@ -18,7 +18,14 @@ enum TRPCEnvelope {
     /// Throws when the output cannot be encoded (a NaN, say); the caller answers with an
     /// internal error instead.
     static func success(_ data: any Encodable, encoder: JSONEncoder) throws -> [UInt8] {
-        Array(try encoder.encode(Success(result: .init(data: data))))
+        if let fast = data as? any JSONBytesEncodable {
+            var out = JSONBytes()
+            out.raw(#"{"result":{"data":"#)
+            fast.writeJSON(to: &out)
+            out.raw("}}")
+            return out.bytes
+        }
+        return Array(try encoder.encode(Success(result: .init(data: data))))
     }
 
     /// `path` is nil for request-level errors (rate limit, size limit), as tRPC does.

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import Store
 
 /// Times in API payloads: ISO 8601 in UTC with milliseconds, the form JavaScript's
 /// `new Date(text)` reads and `toISOString()` writes.
@@ -14,5 +15,5 @@ enum JSONDate {
 
 extension UUID {
     /// Ids in payloads and room names: lowercase, as the store keeps them.
-    var apiString: String { uuidString.lowercased() }
+    var apiString: String { storeKey }
 }

@@ -2,6 +2,12 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import LogHandlers
+import Logging
+
+// The handler `serve` installs by default: what a request's logger costs is part of the figures.
+LoggingSystem.bootstrap({ label, provider in TextLogHandler.standardError(label: label, metadataProvider: provider) },
+                        metadataProvider: nil)
 
 let suites: [(String, () async throws -> [BenchResult])] = [
     ("rtp", RTPBenchmark.run),

@@ -1,4 +1,4 @@
-import JSONLogging
+import LogHandlers
 import Logging
 import Synchronization
 
@@ -18,8 +18,10 @@ enum LogFormat: String, CaseIterable {
     func bootstrap() {
         switch self {
         case .text:
-            // swift-log's default (StreamLogHandler on stderr) is the text format.
-            break
+            // swift-log's text format, by a handler that formats metadata only when it logs.
+            LoggingSystem.bootstrap({ label, provider in
+                TextLogHandler.standardError(label: label, metadataProvider: provider)
+            }, metadataProvider: nil)
         case .json:
             LoggingSystem.bootstrap({ label, provider in
                 JSONLogHandler.standardError(label: label, metadataProvider: provider)

@@ -52,7 +52,7 @@ public struct GiftProcedures: Sendable {
         var gifts: [GiftPayload]
     }
 
-    struct GiftPayload: Encodable, Sendable {
+    struct GiftPayload: JSONBytesEncodable, Sendable {
         var id: String
         var name: String
         var tier: String
@@ -68,9 +68,20 @@ public struct GiftProcedures: Sendable {
             animation = gift.animation
             canCombo = gift.canCombo
         }
+
+        func writeJSON(to out: inout JSONBytes) {
+            out.object { o in
+                o.field("animation", animation)
+                o.field("canCombo", canCombo)
+                o.field("id", id)
+                o.field("name", name)
+                o.field("priceCoins", priceCoins)
+                o.field("tier", tier)
+            }
+        }
     }
 
-    struct Balance: Encodable, Sendable {
+    struct Balance: JSONBytesEncodable, Sendable {
         var coins: Int64
         var diamonds: Int64
 
@@ -78,9 +89,17 @@ public struct GiftProcedures: Sendable {
             coins = balance.coins
             diamonds = balance.diamonds
         }
+
+        func writeJSON(to out: inout JSONBytes) {
+            out.object { o in
+                o.field("coins", coins)
+                o.field("diamonds", diamonds)
+            }
+        }
     }
 
-    struct Sent: Encodable, Sendable {
+    /// `sendGift`'s answer, the hot path's payload: written by hand (`JSONBytes`).
+    struct Sent: JSONBytesEncodable, Sendable {
         struct Transaction: Encodable, Sendable {
             var id: String
             var ledgerTransactionId: String
@@ -99,6 +118,28 @@ public struct GiftProcedures: Sendable {
         var balance: Balance
         /// True when this answers a retry of an earlier call with the same key.
         var replayed: Bool
+
+        func writeJSON(to out: inout JSONBytes) {
+            let t = transaction
+            out.object { o in
+                o.field("balance", balance)
+                o.field("replayed", replayed)
+                o.field("transaction") { o in
+                    o.field("chatMessageId", t.chatMessageId)
+                    o.field("count", t.count)
+                    o.field("createdAt", t.createdAt)
+                    o.field("gift", t.gift)
+                    o.field("id", t.id)
+                    o.field("ledgerTransactionId", t.ledgerTransactionId)
+                    o.field("platformCoins", t.platformCoins)
+                    o.field("recipientDiamonds", t.recipientDiamonds)
+                    o.field("recipientId", t.recipientId)
+                    o.field("senderId", t.senderId)
+                    o.field("sessionId", t.sessionId)
+                    o.field("totalCoins", t.totalCoins)
+                }
+            }
+        }
     }
 
     struct Movement: Encodable, Sendable {

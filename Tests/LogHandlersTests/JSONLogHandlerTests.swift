@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import Synchronization
 import Testing
-@testable import JSONLogging
+@testable import LogHandlers
 
 /// Lines a handler wrote, in order.
 private final class Captured: Sendable {
@@ -138,5 +138,39 @@ struct LogTimestampTests {
             let expected = formatter.string(from: Date(timeIntervalSince1970: (Double(ms) + 0.25) / 1000))
             #expect(LogTimestamp.iso8601(millisecondsSince1970: ms) == expected, "\(ms)")
         }
+    }
+}
+
+@Suite("text log lines")
+struct TextLogHandlerTests {
+    @Test("StreamLogHandler's format: time, level, label, sorted metadata (set on the logger and at the call), source, message")
+    func format() throws {
+        let captured = Captured()
+        var logger = Logger(label: "chobi") { label in TextLogHandler(label: label, write: captured.write) }
+        logger[metadataKey: "zeta"] = "last"
+        logger[metadataKey: "client"] = "127.0.0.1"
+        logger.info("started", metadata: ["client": "10.0.0.1", "port": "8080"], source: "API")
+        logger.debug("below the level")
+        let lines = captured.all
+        try #require(lines.count == 1)
+        let line = lines[0]
+        #expect(line.hasSuffix(" info chobi: client=10.0.0.1 port=8080 zeta=last [API] started\n"), "\(line)")
+        // 2026-12-06T21:40:00+0000: local time to the second and the zone's offset.
+        let stamp = String(line.prefix(while: { $0 != " " }))
+        #expect(stamp.count == 24, "\(stamp)")
+        #expect(stamp.dropFirst(4).first == "-" && stamp.dropFirst(10).first == "T", "\(stamp)")
+        #expect(stamp.dropFirst(19).first == "+" || stamp.dropFirst(19).first == "-", "\(stamp)")
+    }
+
+    @Test("an error rides along as metadata")
+    func error() throws {
+        struct Boom: Error {}
+        let captured = Captured()
+        let logger = Logger(label: "") { label in TextLogHandler(label: label, write: captured.write) }
+        logger.error("failed", error: Boom())
+        let line = try #require(captured.all.first)
+        #expect(line.contains(" error: error.message=Boom() error.type=LogHandlersTests."), "\(line)")
+        #expect(line.contains(".Boom [LogHandlersTests] "), "\(line)")
+        #expect(line.hasSuffix("] failed\n"), "\(line)")
     }
 }

@@ -1,4 +1,4 @@
-// JSONLogging: a swift-log handler that writes one JSON object per line, for log collectors
+// JSONLogHandler: a swift-log handler that writes one JSON object per line, for log collectors
 // (journald, Loki, Elasticsearch) that parse structure instead of guessing at text.
 // It does not decide where logs go beyond one sink (stderr by default), filter, sample or rotate;
 // the service manager does that.
@@ -88,36 +88,5 @@ public struct JSONLogHandler: LogHandler {
         JSONString.append(event.file, to: &out)
         out += ",\"line\":\(event.line)}\n"
         return out
-    }
-}
-
-#if canImport(Glibc)
-private let systemWrite = Glibc.write
-#elseif canImport(Darwin)
-private let systemWrite = Darwin.write
-#endif
-
-/// Standard error shared by every logger: one lock, so lines from many threads never interleave.
-private enum StandardError {
-    private static let lock = Mutex(())
-
-    static func write(_ line: String) {
-        let bytes = Array(line.utf8)
-        lock.withLock { _ in
-            bytes.withUnsafeBytes { buffer in
-                var offset = 0
-                while offset < buffer.count {
-                    let rest = UnsafeRawBufferPointer(rebasing: buffer[offset...])
-                    let written = systemWrite(STDERR_FILENO, rest.baseAddress, rest.count)
-                    if written > 0 {
-                        offset += written
-                    } else if written < 0, errno == EINTR {
-                        continue
-                    } else {
-                        return  // stderr closed or full: a log line is not worth blocking or dying for
-                    }
-                }
-            }
-        }
     }
 }
