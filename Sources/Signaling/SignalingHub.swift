@@ -181,6 +181,11 @@ public actor SignalingHub {
         return count
     }
 
+    /// Each text in turn, as `deliver(_:in:except:)` would, in one call.
+    public func deliver(_ batch: [(text: String, except: Set<String>)], in room: String) {
+        for (text, except) in batch { deliver(text, in: room, except: except) }
+    }
+
     /// Sends `text` as it is to one member; false when it has no socket here.
     @discardableResult
     public func deliver(_ text: String, to participant: String, in room: String) -> Bool {

@@ -18,8 +18,15 @@ extension SignalingService {
     /// Sends a message made elsewhere (chat, gifts) to every member of a room once: on the chat
     /// data channel of members that have one open, on the signaling socket of the others.
     public func sendToRoom(_ text: String, in room: String) async {
-        let onChannels = await mediaPlane.sendOnChatChannels(text, in: room, to: nil)
-        await hub.deliver(text, in: room, except: onChannels)
+        await sendToRoom([text], in: room)
+    }
+
+    /// Several messages in order (a gift's line and its animation): one visit to the hub for all.
+    public func sendToRoom(_ texts: [String], in room: String) async {
+        var batch: [(text: String, except: Set<String>)] = []
+        batch.reserveCapacity(texts.count)
+        for text in texts { batch.append((text, await mediaPlane.sendOnChatChannels(text, in: room, to: nil))) }
+        await hub.deliver(batch, in: room)
     }
 
     /// Sends a message to one member: on its chat channel when it has one open, else its socket.

@@ -69,7 +69,9 @@ public struct GiftRepository: Sendable {
             // Kicked, or not admitted to a private session: no gifts either.
             _ = try SessionRepository.admission(db, session: session, userId: senderId)
             guard let recipient else { throw StoreError.sessionNotFound(sessionId) }
-            guard let sender = try UserRepository.names(db, id: senderId) else { throw StoreError.userNotFound(senderId) }
+            // The sender's names, coins and diamonds in one read (a gift is the hot write).
+            guard let holder = try Ledger.holder(db, userId: senderId) else { throw StoreError.userNotFound(senderId) }
+            let sender = holder.names
             guard recipient != senderId else { throw StoreError.cannotGiftSelf }
             // On stage: the host, or a guest whose open visit is a guest visit (accepted and
             // joined, not yet removed or gone), as SessionRepository keeps them.
@@ -80,19 +82,22 @@ public struct GiftRepository: Sendable {
             guard let gift = try Self.gift(db, id: giftId) else { throw StoreError.giftNotFound(giftId) }
             guard count == 1 || gift.canCombo else { throw StoreError.giftNotComboable(giftId: giftId, count: count) }
             let total = gift.priceCoins * Int64(count)
-            let available = try Ledger.balance(db, userId: senderId, kind: .coins)
-            guard available >= total else { throw StoreError.insufficientCoins(needed: total, available: available) }
+            let available = holder.coins?.balance ?? 0
+            guard let coinsAccount = holder.coins?.id, available >= total else {
+                throw StoreError.insufficientCoins(needed: total, available: available)
+            }
             let diamonds = total * Int64(recipientSharePercent) / 100
             let platform = total - diamonds
 
             let line = try ChatRepository.insert(
                 db, sessionId: sessionId, hostId: session.hostId, author: sender,
                 text: Self.chatText(gift: gift, count: count), kind: .gift, clientMessageId: nil, nowMs: nowMs)
+            guard let payee = try Ledger.recipient(db, userId: recipient) else { throw StoreError.userNotFound(recipient) }
             let ledgerId = UUID.timeOrdered(ms: nowMs)
             try Ledger.record(
                 db, transactionId: ledgerId, kind: .gift,
-                legs: [(try Ledger.account(db, userId: senderId, kind: .coins), -total),
-                       (try Ledger.account(db, userId: recipient, kind: .diamonds), diamonds),
+                legs: [(coinsAccount, -total),
+                       (try payee.diamondsAccount ?? Ledger.account(db, userId: recipient, kind: .diamonds), diamonds),
                        (try Ledger.systemAccount(db, kind: .platform), platform)],
                 nowMs: nowMs)
             let id = UUID.timeOrdered(ms: nowMs)
@@ -113,12 +118,11 @@ public struct GiftRepository: Sendable {
                 recipientId: recipient, count: count, unitPriceCoins: gift.priceCoins, totalCoins: total,
                 recipientDiamonds: diamonds, platformCoins: platform, chatMessageId: line.id,
                 createdAt: Date(millisecondsSince1970: nowMs))
-            let balance = CoinBalance(coins: available - total,
-                                      diamonds: try Ledger.balance(db, userId: senderId, kind: .diamonds))
-            let recipientName = try UserRepository.displayName(db, id: recipient) ?? ""
+            // Gifting oneself is refused, so the sender's diamonds did not move.
+            let balance = CoinBalance(coins: available - total, diamonds: holder.diamonds?.balance ?? 0)
             return IdempotentOutcome(
                 value: GiftReceipt(transaction: transaction, balance: balance, chatLine: line, senderName: sender.displayName,
-                                   recipientName: recipientName),
+                                   recipientName: payee.displayName),
                 replayed: false)
         }
     }

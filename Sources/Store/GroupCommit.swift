@@ -1,3 +1,4 @@
+import Dispatch
 import GRDB
 import Synchronization
 
@@ -12,9 +13,13 @@ import Synchronization
 /// load rises; an idle store commits a lone job at once, no timer, no added latency.
 ///
 /// Order: jobs run, commit and finish in the order they were queued, so ids the database hands
-/// out follow that order, and `onCommit` callbacks (called on the writer queue, in order, after
+/// out follow that order, and `onCommit` callbacks (called on one serial queue, in order, after
 /// the commit and before the caller resumes) see them in that order too: callers that fan a
 /// result out to a room from there keep the room's order without holding a lane across the write.
+///
+/// Finishing (callbacks, resuming the callers) happens on that queue rather than the writer's,
+/// so the next batch starts as soon as one commits: the writer is the one serial resource, and
+/// the callbacks' work was a tenth of its time.
 final class GroupCommit: Sendable {
     /// Jobs one transaction carries at most (bounds how long the writer holds the lock).
     static let maxBatch = 256
@@ -33,6 +38,7 @@ final class GroupCommit: Sendable {
 
     private let pool: DatabasePool
     private let queue = Mutex(Queue())
+    private let finishing = DispatchQueue(label: "chobi-store.group-commit")
 
     init(pool: DatabasePool) {
         self.pool = pool
@@ -97,7 +103,9 @@ final class GroupCommit: Sendable {
             for job in batch { job.run(db) }
         }, completion: { _, result in
             let failure: StoreError? = if case .failure(let error) = result { StoreError(error) } else { nil }
-            for job in batch { job.finish(failure) }
+            self.finishing.async {
+                for job in batch { job.finish(failure) }
+            }
             self.writeNextBatch()
         })
     }

@@ -23,6 +23,55 @@ enum Ledger {
                            arguments: [userId.storeKey, kind.rawValue])
     }
 
+    /// A user's names and both of their accounts (id, balance; nil and 0 when never opened), in
+    /// one read: what a gift needs of its sender. Nil when there is no such user.
+    static func holder(_ db: Database, userId: UUID) throws -> Holder? {
+        let rows = try Row.fetchCursor(
+            db.cachedStatement(sql: """
+                SELECT u.username, u.display_name, a.kind, a.id, a.balance
+                FROM users u LEFT JOIN accounts a ON a.user_id = u.id AND a.kind IN ('coins', 'diamonds')
+                WHERE u.id = ?
+                """),
+            arguments: [userId.storeKey])
+        var holder: Holder?
+        while let row = try rows.next() {
+            if holder == nil {
+                holder = Holder(names: .init(id: userId, username: try row.decode(atIndex: 0),
+                                             displayName: try row.decode(atIndex: 1)))
+            }
+            let kind: String? = try row.decode(atIndex: 2)
+            let account: (id: Int64, balance: Int64)? = if kind != nil {
+                (try row.decode(atIndex: 3), try row.decode(atIndex: 4))
+            } else { nil }
+            switch kind {
+            case BalanceKind.coins.rawValue: holder?.coins = account
+            case BalanceKind.diamonds.rawValue: holder?.diamonds = account
+            default: break
+            }
+        }
+        return holder
+    }
+
+    struct Holder {
+        let names: UserRepository.Names
+        var coins: (id: Int64, balance: Int64)?
+        var diamonds: (id: Int64, balance: Int64)?
+    }
+
+    /// A user's display name and their diamonds account (nil when never opened): what a gift
+    /// needs of its recipient. Nil when there is no such user.
+    static func recipient(_ db: Database, userId: UUID) throws -> (displayName: String, diamondsAccount: Int64?)? {
+        guard let row = try Row.fetchOne(
+            db.cachedStatement(sql: """
+                SELECT u.display_name, a.id
+                FROM users u LEFT JOIN accounts a ON a.user_id = u.id AND a.kind = 'diamonds'
+                WHERE u.id = ?
+                """),
+            arguments: [userId.storeKey])
+        else { return nil }
+        return (try row.decode(atIndex: 0), try row.decode(atIndex: 1))
+    }
+
     /// The platform's or the purchases account (the migration opened both).
     static func systemAccount(_ db: Database, kind: AccountKind) throws -> Int64 {
         guard let id = try Int64.fetchOne(

@@ -61,12 +61,17 @@ extension SessionRepository {
     static func admission(_ db: Database, session: StreamingSession, userId: UUID) throws -> Admission {
         let sessionId = session.id
         if userId == session.hostId { return Admission(session: session, role: .host) }
-        if try isBanned(db, sessionId: sessionId, userId: userId) {
+        // The ban and the invite in one read: every gift and chat line asks.
+        let row = try Row.fetchOne(
+            db.cachedStatement(sql: """
+                SELECT EXISTS (SELECT 1 FROM session_bans WHERE session_id = :session AND user_id = :user),
+                       (SELECT status FROM session_invites WHERE session_id = :session AND user_id = :user)
+                """),
+            arguments: ["session": sessionId.storeKey, "user": userId.storeKey])
+        if try row?.decode(Bool.self, atIndex: 0) == true {
             throw StoreError.banned(sessionId: sessionId, userId: userId)
         }
-        let invite = try String.fetchOne(
-            db.cachedStatement(sql: "SELECT status FROM session_invites WHERE session_id = ? AND user_id = ?"),
-            arguments: [sessionId.storeKey, userId.storeKey])
+        let invite: String? = try row?.decode(atIndex: 1)
         if invite == InviteStatus.accepted.rawValue { return Admission(session: session, role: .guest) }
         // Any invite admits to a private session, even a declined one: the host chose this user.
         if session.isPrivate, invite == nil,

@@ -13,6 +13,9 @@ import GRDB
 /// Its connection closes with it (`stop`, or when the store is released), synchronously: another
 /// process opening the file right after must not meet a checkpoint still running.
 final class WALCheckpointer: Sendable {
+    /// The writer's `wal_autocheckpoint` while a checkpointer runs (see `Store.open`).
+    static let writerBackstopPages = 100_000
+
     private let queue: DatabaseQueue
     private let task: Task<Void, Never>
 

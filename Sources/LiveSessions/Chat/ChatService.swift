@@ -193,9 +193,8 @@ public final class ChatService: Service, Sendable {
     /// A committed gift's chat line and `gift_animation`, with its place in a combo.
     private func announce(_ receipt: GiftReceipt, in room: String) async {
         let transaction = receipt.transaction
-        if let line = receipt.chatLine {
-            await signaling.sendToRoom(RoomMessage.newMessage(RoomMessage.line(line)), in: room)
-        }
+        var messages: [String] = []
+        if let line = receipt.chatLine { messages.append(RoomMessage.newMessage(RoomMessage.line(line))) }
         let combo = combos.withLock {
             $0.record(.init(session: transaction.sessionId, sender: transaction.senderId, gift: transaction.gift.id),
                       at: transaction.createdAt)
@@ -207,7 +206,8 @@ public final class ChatService: Service, Sendable {
             recipient: .init(id: transaction.recipientId.apiString, name: receipt.recipientName),
             count: transaction.count, combo: combo, totalCoins: transaction.totalCoins,
             transactionId: transaction.id.apiString)
-        await signaling.sendToRoom(RoomMessage.giftAnimation(animation), in: room)
+        messages.append(RoomMessage.giftAnimation(animation))
+        await signaling.sendToRoom(messages, in: room)
     }
 
     // MARK: rules
