@@ -63,17 +63,7 @@ public struct Store: Sendable {
             throw .cannotOpen(path: path, reason: String(describing: error))
         }
         try StoreSchema.migrate(pool, path: path)
-        let checkpointer = checkpointInterval.flatMap { WALCheckpointer(path: url.path, interval: $0) }
-        if checkpointer != nil {
-            // The checkpointer copies the WAL; the writer's own checkpoint (at commit, past
-            // wal_autocheckpoint pages) then only found little to copy but still waited for two
-            // fsyncs, about 5 % of a gift's time in the writer. It stays as a backstop should
-            // the checkpointer fall far behind: 100,000 pages, 400 MB of WAL.
-            try? pool.barrierWriteWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA wal_autocheckpoint = \(WALCheckpointer.writerBackstopPages)")
-            }
-        }
-        return Store(pool: pool, checkpointer: checkpointer)
+        return Store(pool: pool, checkpointer: checkpointInterval.flatMap { WALCheckpointer(path: url.path, interval: $0) })
     }
 
     static func configuration() -> Configuration {

@@ -10,12 +10,14 @@ import GRDB
 /// the writer for tens of milliseconds, and every request queued behind it (that was the p99).
 /// PASSIVE never blocks the writer or the readers.
 ///
+/// The writer's own checkpoint stays on (at 10,000 pages) even so: only a checkpoint run by the
+/// writer at its commit leaves the WAL wholly copied when the next write begins, which is when
+/// SQLite starts the WAL over. Under steady load this one's copy is always a little behind, and
+/// with the writer's turned off the WAL grew to whatever limit it was given (400 MB at 100,000).
+///
 /// Its connection closes with it (`stop`, or when the store is released), synchronously: another
 /// process opening the file right after must not meet a checkpoint still running.
 final class WALCheckpointer: Sendable {
-    /// The writer's `wal_autocheckpoint` while a checkpointer runs (see `Store.open`).
-    static let writerBackstopPages = 100_000
-
     private let queue: DatabaseQueue
     private let task: Task<Void, Never>
 
