@@ -40,7 +40,7 @@ public enum HTMLReport {
         }
         out += "<h2>Viewers</h2>\n<table>\n<tr>"
         for title in ["room", "slot", "decodes", "joined at s", "left at s", "join ms", "decoded %", "fps", "freezes",
-                      "latency p50 ms", "p99 ms", "packets", "lost", "NACKs", "PLIs", "kbit/s"] {
+                      "latency p50 ms", "p99 ms", "packets", "lost", "jitter ms", "NACKs", "PLIs", "kbit/s"] {
             out += "<th>\(title)</th>"
         }
         out += "</tr>\n"
@@ -50,7 +50,7 @@ public enum HTMLReport {
                 v.leftAt.map { ReportSummary.f($0) } ?? "", v.joinMilliseconds.map { ReportSummary.f($0) } ?? "",
                 ReportSummary.f(v.decodedPercent), ReportSummary.f(v.fps), "\(v.freezes)",
                 v.latencyMilliseconds.map { ReportSummary.f($0.p50) } ?? "", v.latencyMilliseconds.map { ReportSummary.f($0.p99) } ?? "",
-                "\(v.packets)", "\(v.packetsLost)", "\(v.nacksSent)", "\(v.plisSent)", ReportSummary.f(v.bitrateKbps),
+                "\(v.packets)", "\(v.packetsLost)", ReportSummary.f(v.jitterMilliseconds), "\(v.nacksSent)", "\(v.plisSent)", ReportSummary.f(v.bitrateKbps),
             ]
             out += "<tr>" + cells.map { "<td>\(XMLText.escape($0))</td>" }.joined() + "</tr>\n"
         }

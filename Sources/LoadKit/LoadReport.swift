@@ -68,6 +68,8 @@ public struct LoadReport: Codable, Sendable {
         public var packets = 0
         public var packetsLost = 0
         public var lossPercent = 0.0
+        /// RFC 3550 interarrival jitter of its video at the end (the worst of its publishers).
+        public var jitterMilliseconds = 0.0
         public var nacksSent = 0
         public var plisSent = 0
         public var bitrateKbps = 0.0
@@ -151,6 +153,9 @@ public struct LoadReport: Codable, Sendable {
     public var plis = Feedback()
     /// Mean received bitrate per viewer, kbit/s.
     public var meanBitrateKbps = 0.0
+    /// The viewers' video interarrival jitter (RFC 3550): their mean and the worst.
+    public var meanJitterMilliseconds = 0.0
+    public var maxJitterMilliseconds = 0.0
     public var audioSummary: AudioSummary?
     public var chat: DeliveryLog.Summary?
     public var gifts: DeliveryLog.Summary?
@@ -181,6 +186,8 @@ public struct LoadReport: Codable, Sendable {
         plis.sentByViewers = viewers.map(\.plisSent).reduce(0, +)
         plis.receivedByPublishers = publishers.map(\.keyframeRequests).reduce(0, +)
         meanBitrateKbps = viewers.isEmpty ? 0 : viewers.map(\.bitrateKbps).reduce(0, +) / Double(viewers.count)
+        meanJitterMilliseconds = viewers.isEmpty ? 0 : viewers.map(\.jitterMilliseconds).reduce(0, +) / Double(viewers.count)
+        maxJitterMilliseconds = viewers.map(\.jitterMilliseconds).max() ?? 0
         audioSummary = AudioSummary(viewers.map(\.media))
         server.meanCPUPercent = server.cpuPercent.isEmpty
             ? nil : server.cpuPercent.points.map(\.value).reduce(0, +) / Double(server.cpuPercent.points.count)

@@ -22,6 +22,7 @@ public enum ReportSummary {
             ("fps", "\(f(r.meanFPS)) per viewer on average"),
             ("freezes (> 200 ms)", "\(r.freezes) in all, at most \(r.maxFreezesPerViewer) for one viewer"),
             ("loss", "\(r.loss.packetsLost) of \(r.loss.packetsExpected) packets (\(f(r.loss.percent, digits: 2)) %)"),
+            ("jitter", "\(f(r.meanJitterMilliseconds)) ms per viewer on average, \(f(r.maxJitterMilliseconds)) ms at the worst (RFC 3550, video)"),
             ("NACK / PLI", "viewers sent \(r.nacks.sentByViewers) NACKs and \(r.plis.sentByViewers) PLIs; publishers resent \(r.nacks.receivedByPublishers) packets and got \(r.plis.receivedByPublishers) keyframe requests"),
             ("bitrate", "\(f(r.meanBitrateKbps)) kbit/s per viewer"),
             ("chat", delivery(r.chat)),

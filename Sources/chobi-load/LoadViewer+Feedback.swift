@@ -17,12 +17,12 @@ extension LoadViewer {
     static let rembInterval: Duration = .milliseconds(500)
 
     /// One plain Opus RTP packet of stream `ssrc`.
-    func receiveAudio(_ packet: UnsafeRawBufferPointer, ssrc: UInt32, sequence: UInt16) {
+    func receiveAudio(_ packet: UnsafeRawBufferPointer, ssrc: UInt32, sequence: UInt16, timestamp: UInt32, at arrival: Duration) {
         if audioStreams[ssrc] == nil {
             guard audioStreams.count < Self.maxStreams, let track = try? AudioViewerTrack(decodes: decodes) else { return }
             audioStreams[ssrc] = AudioStream(track: track)
         }
-        audioStreams[ssrc]?.reception.record(sequenceNumber: sequence)
+        audioStreams[ssrc]?.reception.record(sequenceNumber: sequence, timestamp: timestamp, arrival: arrival)
         audioStreams[ssrc]?.track.receive(packet)
     }
 

@@ -20,12 +20,12 @@ final class LoadViewer: @unchecked Sendable {
         /// NACKs with retries spaced by the round trip, as the SFU asks its publishers.
         var nack = NackGenerator()
         var sequence = SequenceNumberUnwrapper()
-        var reception = ReceptionStatistics()
+        var reception = ReceptionStatistics(clockRate: 90_000)
     }
 
     struct AudioStream {
         let track: AudioViewerTrack
-        var reception = ReceptionStatistics()
+        var reception = ReceptionStatistics(clockRate: 48_000)
     }
 
     /// What the run's media options give every viewer.
@@ -129,6 +129,7 @@ final class LoadViewer: @unchecked Sendable {
         v.latencyMilliseconds = Spread(tracks.flatMap(\.latencies).map(Double.init))
         v.packets = tracks.map(\.packets).reduce(0, +)
         v.packetsLost = streams.values.map(\.loss.lost).reduce(0, +)
+        v.jitterMilliseconds = streams.values.map(\.reception.jitterMilliseconds).max() ?? 0
         v.lossPercent = v.packets + v.packetsLost == 0 ? 0 : 100 * Double(v.packetsLost) / Double(v.packets + v.packetsLost)
         v.nacksSent = nacksSent
         v.plisSent = plisSent

@@ -111,10 +111,12 @@ final class LoadViewers: @unchecked Sendable {
         }
         let ssrc = UInt32(buffer[8]) << 24 | UInt32(buffer[9]) << 16 | UInt32(buffer[10]) << 8 | UInt32(buffer[11])
         let sequence = UInt16(buffer[2]) << 8 | UInt16(buffer[3])
+        let timestamp = UInt32(buffer[4]) << 24 | UInt32(buffer[5]) << 16 | UInt32(buffer[6]) << 8 | UInt32(buffer[7])
         let payloadType = buffer[1] & 0x7F
         viewer.bytes += length
         if let opus = viewer.media.audioPayloadType, payloadType == opus {
-            buffer.withUnsafeBytes { viewer.receiveAudio(UnsafeRawBufferPointer(rebasing: $0[0..<length]), ssrc: ssrc, sequence: sequence) }
+            buffer.withUnsafeBytes { viewer.receiveAudio(UnsafeRawBufferPointer(rebasing: $0[0..<length]), ssrc: ssrc, sequence: sequence,
+                                                       timestamp: timestamp, at: clock) }
             meter.packet(bytes: length, gaps: 0)
             return
         }
@@ -128,7 +130,7 @@ final class LoadViewers: @unchecked Sendable {
         guard var stream = viewer.streams[ssrc] else { return }
         let now = LoadClock.milliseconds()
         let skipped = stream.loss.record(sequence)
-        stream.reception.record(sequenceNumber: sequence)
+        stream.reception.record(sequenceNumber: sequence, timestamp: timestamp, arrival: clock)
         _ = stream.nack.packetArrived(stream.sequence.unwrap(sequence), at: clock)
         meter.packet(bytes: length, gaps: skipped.count)
         let track = stream.track
