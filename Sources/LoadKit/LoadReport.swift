@@ -8,6 +8,8 @@ public struct LoadReport: Codable, Sendable {
         /// `session` (accounts and live sessions through the control API), `minted` (room tokens
         /// from the server's key) or `wish` (plain WHIP/WHEP with given URLs and tokens).
         public var mode = "session"
+        /// How the peers reached the media port: `udp`, or `tcp` (ICE-TCP, `--ice-tcp`).
+        public var transport = "udp"
         public var rooms = 1
         public var hosts = true
         public var guests = 0

@@ -12,7 +12,7 @@ public enum ReportSummary {
         }
         let s = r.scenario
         var rows: [(String, String)] = [
-            ("scenario", "\(s.mode): \(s.rooms) room(s) × (\(s.hosts ? "1 host + " : "")\(s.guests) guest(s) + \(s.viewersPerRoom) viewers), \(f(s.seconds)) s, \(s.width)×\(s.height) at \(s.fps) fps, \(s.bitrate / 1000) kbit/s"),
+            ("scenario", "\(s.mode)\(s.transport == "udp" ? "" : " over \(s.transport)"): \(s.rooms) room(s) × (\(s.hosts ? "1 host + " : "")\(s.guests) guest(s) + \(s.viewersPerRoom) viewers), \(f(s.seconds)) s, \(s.width)×\(s.height) at \(s.fps) fps, \(s.bitrate / 1000) kbit/s"),
             ("peers", "\(r.peers.publishers) publishers, \(r.peers.viewers) viewers (\(r.viewers.filter(\.decodes).count) decoding), \(r.peers.joinFailures) failed joins; churn \(r.peers.churnLeaves) left, \(r.peers.churnJoins) joined"),
             ("publishers", "\(r.publishers.map(\.framesSent).reduce(0, +)) frames sent, \(r.publishers.map(\.keyframesSent).reduce(0, +)) keyframes"),
             ("join (p50/p95/p99)", ms(r.joinMilliseconds)),

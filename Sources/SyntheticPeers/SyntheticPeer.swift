@@ -119,12 +119,20 @@ public final class SyntheticPeer {
     }
 
     /// Takes the server's answer: where to send, and its ICE credentials and fingerprint. Only a
-    /// candidate at `serverAddress` (the address the tool was allowed to reach) is used.
+    /// candidate at `serverAddress` (the address the tool was allowed to reach) of this peer's
+    /// transport is used: UDP, or over TCP a passive one (the server listens, we connect).
     public func accept(answer text: String, serverAddress: String = "127.0.0.1") throws(SyntheticPeerError) {
+        let wanted: (SDPCandidate) -> Bool = { [transport] candidate in
+            guard candidate.address == serverAddress else { return false }
+            switch transport {
+            case .udp: return candidate.isUDP
+            case .tcp: return !candidate.isUDP && candidate.extensions.contains { $0.name == "tcptype" && $0.value == "passive" }
+            }
+        }
         guard let description = try? SessionDescription(parsing: text),
-              let candidate = description.media.first?.candidates.first(where: { $0.address == serverAddress }),
+              let candidate = description.media.first?.candidates.first(where: wanted),
               let port = UInt16(exactly: candidate.port), let address = Self.ipv4(serverAddress)
-        else { throw .handshake("answer without a candidate at \(serverAddress)") }
+        else { throw .handshake("answer without a \(transport == .udp ? "UDP" : "passive TCP") candidate at \(serverAddress)") }
         server = Self.ipv4(address, port: port)
         answer = description
     }

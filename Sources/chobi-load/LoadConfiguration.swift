@@ -1,5 +1,6 @@
 import Foundation
 import LoadKit
+import SyntheticPeers
 
 /// Everything a run needs, checked and resolved from the command line (`ChobiLoad`): who to
 /// talk to, the scenario's shape, the media, chat and gifts, and what to write at the end.
@@ -18,6 +19,8 @@ struct LoadConfiguration: Sendable {
     var serverAddress: String
     var localAddress: UInt32
     var endpoints: PeerJoiner.Endpoints
+    /// How every peer reaches the server's media port (`--ice-tcp`).
+    var transport: SyntheticPeer.Transport
     var bearer: String?
     var roomPrefix: String
     var shape: ScenarioPlan.Shape

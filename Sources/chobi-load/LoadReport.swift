@@ -15,6 +15,7 @@ struct LoadReportBuilder {
         var report = LoadReport()
         report.scenario.server = config.base.absoluteString
         report.scenario.mode = config.mode.rawValue
+        report.scenario.transport = config.transport == .tcp ? "tcp" : "udp"
         report.scenario.rooms = config.shape.rooms
         report.scenario.hosts = config.shape.hosts
         report.scenario.guests = config.shape.guests

@@ -44,7 +44,8 @@ final class LoadRun: @unchecked Sendable {
         for (index, cast) in casts.enumerated() where !cast.room.isEmpty { say("room \(index): \(cast.room)") }
 
         let joiner = PeerJoiner(wish: WISHClient(), endpoints: config.endpoints, certificate: try DTLSCertificate(),
-                                serverAddress: config.serverAddress, localAddress: config.localAddress)
+                                serverAddress: config.serverAddress, localAddress: config.localAddress,
+                                transport: config.transport)
         let duration = config.shape.duration
         let startInstant = ContinuousClock.now
         let end = startInstant + .seconds(duration)

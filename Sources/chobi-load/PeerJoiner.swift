@@ -15,6 +15,7 @@ struct PeerJoiner: Sendable {
     let serverAddress: String
     /// Where peer sockets bind (host order): loopback, or any for a namespace target.
     let localAddress: UInt32
+    let transport: SyntheticPeer.Transport
 
     /// Where WHIP and WHEP requests go: Chobi's `/whip/{room}`/`/whep/{room}`, or fixed URLs.
     struct Endpoints: Sendable {
@@ -34,7 +35,7 @@ struct PeerJoiner: Sendable {
     }
 
     func publisher(room: String, token: String?, media: MediaSetup, ssrcs: MediaSetup.PublisherSSRCs) async throws -> Joined {
-        let peer = try SyntheticPeer(certificate: certificate, localAddress: localAddress)
+        let peer = try SyntheticPeer(certificate: certificate, transport: transport, localAddress: localAddress)
         let (answer, resource) = try await wish.exchange(offer: media.publisherOffer(peer, ssrcs: ssrcs),
                                                          endpoint: endpoints.publish(room: room), token: token)
         try peer.accept(answer: answer, serverAddress: serverAddress)
@@ -44,7 +45,8 @@ struct PeerJoiner: Sendable {
     }
 
     func viewer(room: String, token: String?, publishers: Int, media: MediaSetup) async throws -> Joined {
-        let peer = try SyntheticPeer(certificate: certificate, receiveBuffer: 1 << 20, localAddress: localAddress)
+        let peer = try SyntheticPeer(certificate: certificate, receiveBuffer: 1 << 20, transport: transport,
+                                     localAddress: localAddress)
         let offer = ViewerOffer.sdp(for: peer, videoSections: publishers, audio: media.audio, remb: media.rembBitrate != nil)
         let (answer, resource) = try await wish.exchange(offer: offer,
                                                          endpoint: endpoints.watch(room: room), token: token)

@@ -22,6 +22,8 @@ struct TargetOptions: ParsableArguments {
     var whep: String?
     @Option(help: "Bearer token sent with WHIP/WHEP requests (with --wish-only).")
     var bearer: String?
+    @Flag(help: "Connect every peer with ICE over TCP (RFC 6544: to the server's passive TCP candidates, RFC 4571 framing) instead of UDP, as a browser behind a UDP-blocking firewall does.")
+    var iceTcp = false
     @Option(help: "Room name prefix with --minted-tokens (room i is <prefix>-<i>).")
     var room = "load"
     @Option(help: "The server's data directory: its jwt.key (--minted-tokens, unless CHOBI_JWT_SECRET is set) and chobi.sqlite (to grant the gifters' coins).")
@@ -81,7 +83,7 @@ struct TargetOptions: ParsableArguments {
         let pid = report.serverPid ?? (loopback ? ServerSampler.pid(listeningOn: UInt16(clamping: base.port ?? 80)) : nil)
         return LoadConfiguration(
             mode: mode, base: base, serverAddress: serverAddress, localAddress: loopback ? 0x7F00_0001 : 0,
-            endpoints: endpoints, bearer: bearer, roomPrefix: room, shape: scenario.shape(duration: scenario.duration),
+            endpoints: endpoints, transport: iceTcp ? .tcp : .udp, bearer: bearer, roomPrefix: room, shape: scenario.shape(duration: scenario.duration),
             decodingPerRoom: min(scenario.viewers, media.decode ?? scenario.viewers),
             width: media.width, height: media.height, fps: media.fps, bitrate: media.bitrate,
             media: MediaSetup(audio: media.audio, simulcast: media.simulcast, impairment: impairments.settings,

@@ -257,3 +257,36 @@ def test_wish_only_mode_with_ramp_and_churn_needs_no_control_api(server):
     refused = subprocess.run([str(LOAD_BIN), "--server", "http://192.0.2.1:8080", "--minted-tokens", "--duration", "2"],
                              capture_output=True, text=True, timeout=30)
     assert refused.returncode != 0 and "not loopback" in refused.stderr, refused.stderr
+
+
+def test_ice_tcp_peers_decode_and_the_server_counts_their_connections(server):
+    """`--ice-tcp`: the host and every viewer reach the media port over TCP (RFC 6544 passive
+    candidates, RFC 4571 framing), as browsers behind a UDP-blocking firewall do. The server's own
+    counters show the TCP connections and frames; the viewers decode every frame and report the
+    path's interarrival jitter (RFC 3550), which on loopback stays small."""
+    if not LOAD_BIN.exists():
+        pytest.fail(f"{LOAD_BIN} is missing: build it first (tools/test does)")
+    before = server.metrics()
+    room = "tcp-load"
+    report_path = Path(tempfile.mkdtemp(prefix="chobi-load-")) / "tcp.json"
+    done = subprocess.run(
+        [str(LOAD_BIN), "--wish-only", "--whip", f"{server.base}/whip/{room}", "--whep", f"{server.base}/whep/{room}",
+         "--bearer", server.token(room, "tcp-host", "host"), "--ice-tcp", "--viewers", "4", "--duration", "6",
+         "--width", "320", "--height", "240", "--bitrate", "300000", "--json", str(report_path),
+         "--min-decoded-percent", "95", "--max-freezes", "0"],
+        capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    report = json.loads(report_path.read_text())
+    assert report["scenario"]["transport"] == "tcp"
+    assert report["peers"]["joinFailures"] == 0 and len(report["viewers"]) == 4
+    assert all(v["framesDecoded"] >= 5 * FPS * 0.9 for v in report["viewers"]), [v["framesDecoded"] for v in report["viewers"]]
+    assert all(0 <= v["jitterMilliseconds"] < 20 for v in report["viewers"]), [v["jitterMilliseconds"] for v in report["viewers"]]
+    assert report["maxJitterMilliseconds"] == max(v["jitterMilliseconds"] for v in report["viewers"])
+    after = server.metrics()
+
+    def grew(name):
+        return after.get(name, 0) - before.get(name, 0)
+
+    assert grew('chobi_media_tcp_connections_total{outcome="accepted"}') >= 5  # the host and 4 viewers
+    # Each viewer got ~6 s of 30 fps video in several packets a frame, all over TCP.
+    assert grew('chobi_media_tcp_frames_total{direction="sent"}') >= 4 * 5 * FPS
