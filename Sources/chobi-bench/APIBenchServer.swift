@@ -20,7 +20,8 @@ struct APIBenchServer {
     let keyBytes: [UInt8]
     /// Where chat and gifts go to the room (the `gifts` benchmark measures its fan-out).
     let signaling: SignalingService
-    private let directory: String
+    /// The temp directory holding the database (and whatever a benchmark puts beside it).
+    let directory: String
     private let media: MediaTransportService
     private let app: Task<Void, any Error>
 
@@ -73,6 +74,9 @@ struct APIBenchServer {
             ChatProcedures(chat: chat).register(on: &api)
             GiftProcedures(chat: chat).register(on: &api)
             api.mount(on: router)
+            // Video files as the server serves them (`videos` measures range requests).
+            let library = VideoLibrary(store: store, directory: directory + "/videos", notifier: notifier)
+            PlaybackRoute(library: library, tokens: await UserTokenVerifier(key: key.bytes)).register(on: router)
             let recorder = LiveSessionRecorder(store: store, hub: signaling.hub, logger: logger)
 
             let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)

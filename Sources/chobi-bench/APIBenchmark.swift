@@ -398,7 +398,7 @@ enum APIBenchmark {
     }
 
     /// Runs `body(0..<count)` on `count` OS threads and waits, without blocking, for all of them.
-    private static func offThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) async throws {
+    static func offThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) async throws {
         let left = Countdown(count)
         var threads: [PeerThread] = []
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in

@@ -1,4 +1,4 @@
-// chobi-bench [rtp|srtp|dtls|room|events|congestion|forward|chat|api|gifts|all]: prints one line per figure. Run through tools/bench (release).
+// chobi-bench [rtp|srtp|dtls|room|events|congestion|forward|chat|api|gifts|videos|all]: prints one line per figure. Run through tools/bench (release).
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -25,6 +25,8 @@ let suites: [(String, () async throws -> [BenchResult])] = [
     ("api", { try await APIBenchmark.run() }),
     // sendGift over HTTP with the ledger checked after, and gift_animation fan-out; about a minute.
     ("gifts", { try await GiftBenchmark.run() }),
+    // Byte ranges of one 100 MB video file over HTTP, every byte checked; under a minute.
+    ("videos", { try await VideoRangeBenchmark.run() }),
 ]
 
 let wanted = CommandLine.arguments.dropFirst().first ?? "all"
