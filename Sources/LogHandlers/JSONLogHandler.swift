@@ -49,12 +49,8 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        // Later wins: the handler's own metadata, then the provider's (task-local context), then
-        // what the call site passed.
-        var merged = metadata
-        if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
-        if let own = event.metadata { merged.merge(own) { _, new in new } }
-        write(Self.line(for: event, label: label, metadata: merged, at: Date()))
+        write(Self.line(for: event, label: label, metadata: event.metadata(over: metadata, provider: metadataProvider),
+                        at: Date()))
     }
 
     /// The JSON text of one event, newline-terminated.

@@ -1,8 +1,10 @@
+// What the text and JSON handlers share: the metadata a line carries, and standard error.
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Logging
 import Synchronization
 
 #if canImport(Glibc)
@@ -33,5 +35,16 @@ enum StandardError {
                 }
             }
         }
+    }
+}
+
+extension LogEvent {
+    /// What a line carries, later wins: the handler's own metadata, then the provider's
+    /// (task-local context), then what the call site passed.
+    func metadata(over own: Logger.Metadata, provider: Logger.MetadataProvider?) -> Logger.Metadata {
+        var merged = own
+        if let provided = provider?.get() { merged.merge(provided) { _, new in new } }
+        if let explicit = metadata { merged.merge(explicit) { _, new in new } }
+        return merged
     }
 }
