@@ -159,7 +159,7 @@ let package = Package(
         ),
         // The load tool: synthetic hosts and viewers with real VP8 against a running server.
         .executableTarget(name: "chobi-load", dependencies: [
-            "SyntheticPeers", "SyntheticMedia", "RTP", "SRTP", "DTLS", "SDP", "SFU", "Signaling", "LoadKit", "API", "Store",
+            "SyntheticPeers", "SyntheticMedia", "RTP", "SRTP", "DTLS", "SDP", "SFU", "Signaling", "LoadKit", "API", "Store", "Congestion",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             .product(name: "Logging", package: "swift-log"),

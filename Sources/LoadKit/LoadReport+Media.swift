@@ -13,6 +13,8 @@ extension LoadReport {
         public var capKbps: Int?
         public var seed: UInt64 = 1
         public var impairHost = false
+        /// Viewers sent transport-wide congestion feedback (`--transport-cc`).
+        public var transportCC = false
         public init() {}
     }
 
@@ -69,6 +71,8 @@ extension LoadReport {
         /// Over all the publishers' Opus streams; nil without audio.
         public var audio: Audio?
         public var repair = Repair()
+        /// Transport-wide feedback packets it sent (with `--transport-cc`).
+        public var transportFeedbackSent = 0
         /// The width of the last picture decoded (the simulcast layer received), the smallest
         /// over its publishers, and pictures decoded by width.
         public var lastWidth: Int?

@@ -76,6 +76,15 @@ extension SyntheticPeer {
 
     /// The payload type the server's answer agreed for codec `name` (e.g. "opus", "VP8") in
     /// an accepted section; nil before `accept(answer:)` or when it was refused.
+    /// The id the answer gives a header extension (by URI), nil when it was not accepted.
+    public func answeredExtensionID(_ uri: String) -> UInt8? {
+        guard let answer else { return nil }
+        for section in answer.media where !section.isRejected {
+            if let map = section.extensionMaps.first(where: { $0.uri == uri }) { return UInt8(exactly: map.id) }
+        }
+        return nil
+    }
+
     public func answeredPayloadType(codec name: String) -> UInt8? {
         guard let answer else { return nil }
         for section in answer.media where !section.isRejected {

@@ -81,6 +81,7 @@ struct LoadReportBuilder {
         scenario.delayMilliseconds = media.impairment.delayMilliseconds
         scenario.capKbps = media.impairment.capBitsPerSecond.map { $0 / 1000 }
         (scenario.seed, scenario.impairHost) = (media.seed, media.impairHost)
+        scenario.transportCC = media.transportCC
         return scenario
     }
 }

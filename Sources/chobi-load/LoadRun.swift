@@ -157,7 +157,9 @@ final class LoadRun: @unchecked Sendable {
     private func viewerMedia(_ peer: SyntheticPeer, room: Int, slot: Int) -> LoadViewer.Media {
         let media = config.media
         return LoadViewer.Media(audioPayloadType: media.audio ? peer.answeredPayloadType(codec: "opus") : nil,
-                                rembBitrate: media.rembBitrate, roundTrip: media.viewerRoundTrip,
+                                rembBitrate: media.rembBitrate,
+                                transportCCExtensionID: media.transportCC ? peer.answeredExtensionID(ViewerOffer.transportCCURI) : nil,
+                                roundTrip: media.viewerRoundTrip,
                                 maxWaitMilliseconds: media.viewerMaxWaitMilliseconds,
                                 impairment: media.viewerImpairment(index: room * ScenarioOptions.maxPeers + slot))
     }

@@ -57,6 +57,11 @@ extension LoadViewer {
             }
             outbox.append(.receiverReport(ReceiverReport(ssrc: Self.senderSSRC, reports: Array(blocks.prefix(31)))))
         }
+        if let mediaSSRC = streams.keys.first ?? audioStreams.keys.first,
+           let feedback = transportFeedback?.poll(at: now, senderSSRC: Self.senderSSRC, mediaSSRC: mediaSSRC) {
+            transportFeedbackSent += 1
+            outbox.append(.transportWideFeedback(feedback))
+        }
         if let bitrate = media.rembBitrate, !streams.isEmpty, lastREMB.map({ now - $0 >= Self.rembInterval }) ?? true {
             lastREMB = now
             outbox.append(.receiverEstimatedMaxBitrate(
@@ -85,6 +90,7 @@ extension LoadViewer {
         }
         let video = streams.values
         media.repair.nackPacketsSent = nackPacketsSent
+        media.transportFeedbackSent = transportFeedbackSent
         media.repair.packetsNacked = video.map(\.nack.requested).reduce(0, +)
         media.repair.packetsRecovered = video.map(\.nack.recovered).reduce(0, +)
         media.repair.plisSent = plisSent

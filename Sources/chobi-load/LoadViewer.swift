@@ -1,5 +1,6 @@
 import Foundation
 import LoadKit
+import Congestion
 import RTP
 import SFU
 import Synchronization
@@ -34,6 +35,9 @@ final class LoadViewer: @unchecked Sendable {
         var audioPayloadType: UInt8?
         /// REMB's value, bits per second; nil: no REMB.
         var rembBitrate: UInt64?
+        /// The transport-wide sequence number's extension id the server answered; nil: no
+        /// transport-wide feedback.
+        var transportCCExtensionID: UInt8?
         /// The round trip the NACK retries wait for.
         var roundTrip: Duration = .milliseconds(10)
         var maxWaitMilliseconds: UInt32 = 100
@@ -70,6 +74,9 @@ final class LoadViewer: @unchecked Sendable {
     var outbox: [RTCPPacket] = []
     var lastReport: Duration?
     var lastREMB: Duration?
+    /// Arrivals of transport-wide numbered packets, turned into feedback every 50 ms.
+    lazy var transportFeedback: TransportFeedbackBuilder? = media.transportCCExtensionID.map { _ in TransportFeedbackBuilder() }
+    var transportFeedbackSent = 0
     var nackPacketsSent = 0
     private(set) var joinMilliseconds: Double?
     var bytes = 0

@@ -61,6 +61,17 @@ final class LoadViewers: @unchecked Sendable {
         watching.store(0, ordering: .relaxed)
     }
 
+    /// The packet's transport-wide sequence number (audio and video share them), when it has one.
+    private func noteTransportSequence(id: UInt8, length: Int, viewer: LoadViewer, at clock: Duration) {
+        buffer.withUnsafeBytes { raw in
+            let packet = UnsafeRawBufferPointer(rebasing: raw[0..<length])
+            guard let header = try? RTPHeader(parsing: packet), let range = header.extensionValueRange(id: id, in: packet),
+                  let number = try? TransportSequenceNumber(parsing: UnsafeRawBufferPointer(rebasing: packet[range]))
+            else { return }
+            viewer.transportFeedback?.packetArrived(number.value, at: clock)
+        }
+    }
+
     /// Up to 5 ms, less when a held packet is due sooner.
     private func pollTimeout() -> Int32 {
         guard let due = active.lazy.compactMap(\.line.nextRelease).min() else { return 5 }
@@ -114,6 +125,7 @@ final class LoadViewers: @unchecked Sendable {
         let timestamp = UInt32(buffer[4]) << 24 | UInt32(buffer[5]) << 16 | UInt32(buffer[6]) << 8 | UInt32(buffer[7])
         let payloadType = buffer[1] & 0x7F
         viewer.bytes += length
+        if let id = viewer.media.transportCCExtensionID { noteTransportSequence(id: id, length: length, viewer: viewer, at: clock) }
         if let opus = viewer.media.audioPayloadType, payloadType == opus {
             buffer.withUnsafeBytes { viewer.receiveAudio(UnsafeRawBufferPointer(rebasing: $0[0..<length]), ssrc: ssrc, sequence: sequence,
                                                        timestamp: timestamp, at: clock) }

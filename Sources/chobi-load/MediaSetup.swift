@@ -13,6 +13,8 @@ struct MediaSetup: Sendable {
     var seed: UInt64 = 1
     /// `--burst-loss` as given, for the report.
     var burstLoss: String?
+    /// Viewers negotiate transport-wide congestion control and send its feedback (`--transport-cc`).
+    var transportCC = false
 
     /// The simulcast layers' RTP stream ids, lowest first, and each one's size divisor.
     static let layers: [(rid: String, divisor: Int)] = [("q", 4), ("h", 2), ("f", 1)]
@@ -80,7 +82,8 @@ struct MediaSetup: Sendable {
 
     /// REMB's value, only where it changes something: the SFU allocates simulcast layers to
     /// viewers that tell it an estimate, and a generous one gets every layer the cap allows.
+    /// With transport-wide feedback the SFU has its own estimate, as with a browser: no REMB.
     var rembBitrate: UInt64? {
-        simulcast > 1 ? UInt64(impairment.capBitsPerSecond ?? 100_000_000) : nil
+        simulcast > 1 && !transportCC ? UInt64(impairment.capBitsPerSecond ?? 100_000_000) : nil
     }
 }

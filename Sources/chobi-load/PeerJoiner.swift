@@ -47,7 +47,8 @@ struct PeerJoiner: Sendable {
     func viewer(room: String, token: String?, publishers: Int, media: MediaSetup) async throws -> Joined {
         let peer = try SyntheticPeer(certificate: certificate, receiveBuffer: 1 << 20, transport: transport,
                                      localAddress: localAddress)
-        let offer = ViewerOffer.sdp(for: peer, videoSections: publishers, audio: media.audio, remb: media.rembBitrate != nil)
+        let offer = ViewerOffer.sdp(for: peer, videoSections: publishers, audio: media.audio, remb: media.rembBitrate != nil,
+                                    transportCC: media.transportCC)
         let (answer, resource) = try await wish.exchange(offer: offer,
                                                          endpoint: endpoints.watch(room: room), token: token)
         try peer.accept(answer: answer, serverAddress: serverAddress)

@@ -57,6 +57,8 @@ struct MediaOptions: ParsableArguments {
     var audio = true
     @Option(help: "Video encodings each publisher sends as simulcast: 1 (none), 2 (full and 1/2) or 3 (full, 1/2, 1/4 size).")
     var simulcast = 1
+    @Flag(help: "Viewers negotiate transport-wide congestion control and send its feedback every 50 ms, as browsers do (the SFU then runs its bandwidth estimator for each of them; REMB is not sent).")
+    var transportCc = false
 
     func check() throws {
         guard FrameStamp.fits(width: width, height: height), width <= 1920, height <= 1080 else {

@@ -5,9 +5,14 @@ import SyntheticPeers
 /// recvonly Opus sections when audio is on (the server binds each to one of the room's tracks of
 /// its kind, in order: docs/signaling.md), bundled on one transport, Chrome-shaped like
 /// `SyntheticPeer.offer`. `remb` offers goog-remb: the SFU allocates simulcast layers only to
-/// viewers that tell it an estimate.
+/// viewers that tell it an estimate. `transportCC` offers transport-wide congestion control as
+/// browsers do: the SFU then numbers every packet to the viewer and estimates its bandwidth from
+/// the viewer's feedback (GoogCC), the work a real audience makes it do.
 enum ViewerOffer {
-    static func sdp(for peer: SyntheticPeer, videoSections: Int, audio: Bool = false, remb: Bool = false) -> String {
+    static let transportCCURI = "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01"
+
+    static func sdp(for peer: SyntheticPeer, videoSections: Int, audio: Bool = false, remb: Bool = false,
+                    transportCC: Bool = false) -> String {
         let sections = max(1, videoSections)
         let kinds = Array(repeating: SDP.MediaKind.video, count: sections) + (audio ? Array(repeating: .audio, count: sections) : [])
         var lines = ["v=0", "o=- 4611731400430051337 2 IN IP4 127.0.0.1", "s=-", "t=0 0",
@@ -21,11 +26,14 @@ enum ViewerOffer {
                       "a=fingerprint:\(peer.certificate.fingerprint.sdpValue)", "a=setup:actpass", "a=mid:\(mid)",
                       "a=extmap:\(SyntheticPeer.midExtensionID) urn:ietf:params:rtp-hdrext:sdes:mid", "a=recvonly",
                       "a=rtcp-mux", "a=rtcp-rsize"]
+            if transportCC { lines.append("a=extmap:\(SyntheticPeer.transportCCExtensionID) \(transportCCURI)") }
             if kind == .video {
                 lines += ["a=rtpmap:\(video) VP8/90000", "a=rtcp-fb:\(video) nack", "a=rtcp-fb:\(video) nack pli"]
                 if remb { lines.append("a=rtcp-fb:\(video) goog-remb") }
+                if transportCC { lines.append("a=rtcp-fb:\(video) transport-cc") }
             } else {
                 lines += ["a=rtpmap:\(opus) opus/48000/2", "a=fmtp:\(opus) minptime=10;useinbandfec=1"]
+                if transportCC { lines.append("a=rtcp-fb:\(opus) transport-cc") }
             }
         }
         return lines.joined(separator: "\r\n") + "\r\n"

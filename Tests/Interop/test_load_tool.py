@@ -290,3 +290,29 @@ def test_ice_tcp_peers_decode_and_the_server_counts_their_connections(server):
     assert grew('chobi_media_tcp_connections_total{outcome="accepted"}') >= 5  # the host and 4 viewers
     # Each viewer got ~6 s of 30 fps video in several packets a frame, all over TCP.
     assert grew('chobi_media_tcp_frames_total{direction="sent"}') >= 4 * 5 * FPS
+
+
+def test_transport_cc_viewers_feed_the_servers_estimator(server):
+    """`--transport-cc`: viewers offer transport-wide congestion control as browsers do, read the
+    sequence number the SFU stamps on every packet to them, and send feedback every 50 ms; the
+    server counts what it read (its estimator per viewer runs on it), and nobody loses a frame."""
+    if not LOAD_BIN.exists():
+        pytest.fail(f"{LOAD_BIN} is missing: build it first (tools/test does)")
+    before = server.metrics()
+    room = "twcc-load"
+    report_path = Path(tempfile.mkdtemp(prefix="chobi-load-")) / "twcc.json"
+    done = subprocess.run(
+        [str(LOAD_BIN), "--wish-only", "--whip", f"{server.base}/whip/{room}", "--whep", f"{server.base}/whep/{room}",
+         "--bearer", server.token(room, "twcc-host", "host"), "--transport-cc", "--viewers", "3", "--duration", "6",
+         "--width", "320", "--height", "240", "--bitrate", "300000", "--json", str(report_path),
+         "--min-decoded-percent", "95"],
+        capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    report = json.loads(report_path.read_text())
+    assert report["scenario"]["media"]["transportCC"] is True
+    sent = [v["media"]["transportFeedbackSent"] for v in report["viewers"]]
+    # About 20 a second for ~5 s of media each.
+    assert all(n >= 50 for n in sent), sent
+    read = server.metrics().get('chobi_congestion_feedback_total{direction="received"}', 0) - \
+        before.get('chobi_congestion_feedback_total{direction="received"}', 0)
+    assert read >= 0.9 * sum(sent), (read, sent)
