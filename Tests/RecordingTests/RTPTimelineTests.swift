@@ -1,0 +1,25 @@
+import Testing
+@testable import Recording
+
+@Suite struct RTPTimelineTests {
+    @Test func anchorsAtArrivalAndCountsInClockTicks() {
+        var timeline = RTPTimeline(clockRate: 90_000)
+        #expect(timeline.milliseconds(for: 1_000, arrivalMilliseconds: 500) == 500)
+        #expect(timeline.milliseconds(for: 1_000 + 90_000, arrivalMilliseconds: 1_700) == 1_500)
+    }
+
+    @Test func crossesTheThirtyTwoBitWrap() {
+        var timeline = RTPTimeline(clockRate: 48_000)
+        let start = UInt32.max - 47_999
+        #expect(timeline.milliseconds(for: start, arrivalMilliseconds: 0) == 0)
+        #expect(timeline.milliseconds(for: start &+ 96_000, arrivalMilliseconds: 2_000) == 2_000)
+        #expect(timeline.milliseconds(for: start &+ 480_000, arrivalMilliseconds: 10_000) == 10_000)
+    }
+
+    @Test func neverStepsBack() {
+        var timeline = RTPTimeline(clockRate: 90_000)
+        _ = timeline.milliseconds(for: 90_000, arrivalMilliseconds: 0)
+        let later = timeline.milliseconds(for: 180_000, arrivalMilliseconds: 1_000)
+        #expect(timeline.milliseconds(for: 135_000, arrivalMilliseconds: 1_001) == later)
+    }
+}
