@@ -86,7 +86,7 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                "STUN", "ICE", "SDP", "RTP", "DTLS", "SRTP", "SCTP", "SFU", "Congestion", "OutputQueue",
+                "STUN", "ICE", "SDP", "RTP", "DTLS", "SRTP", "SCTP", "SFU", "Congestion", "OutputQueue", "Recording",
             ]
         ),
         .target(
