@@ -173,7 +173,7 @@ let package = Package(
         .target(name: "SyntheticPeers", dependencies: ["STUN", "ICE", "SDP", "DTLS", "SRTP", "RTP"]),
         .executableTarget(name: "chobi-bench", dependencies: [
             "RTP", "SRTP", "DTLS", "SFU", "CAllocationCounter", "MediaTransport", "STUN", "ICE", "SDP", "SyntheticPeers",
-            "API", "Store", "LiveSessions", "Signaling", "SCTP", "Congestion",
+            "API", "Store", "LiveSessions", "Signaling", "SCTP", "Congestion", "Recording",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
