@@ -1,3 +1,5 @@
+import MatroskaFormat
+
 /// Writes a WebM file as media arrives, sans-I/O: every call returns the bytes to append, and
 /// `finish` also returns the few in-place patches that make a finished file seekable.
 ///
