@@ -109,6 +109,30 @@ def test_a_recorded_session_becomes_a_playable_seekable_video(srv, run):
     assert answer.status == 206 and len(answer.read()) == 1000
     conn.close()
 
+    # The HLS rendition (ffmpeg, in the background) appears and is served like the file.
+    deadline = time.monotonic() + 90
+    while not video.get("hlsUrl") and time.monotonic() < deadline:
+        time.sleep(0.5)
+        video = host.api.query("videos.getVideo", {"videoId": video_id})["video"]
+    assert video.get("hlsUrl") == f"/videos/{video_id}/hls/index.m3u8", video
+    conn = http.client.HTTPConnection("127.0.0.1", srv.http_port, timeout=10)
+    conn.request("GET", video["hlsUrl"])
+    answer = conn.getresponse()
+    playlist = answer.read().decode()
+    assert answer.status == 200 and playlist.startswith("#EXTM3U"), (answer.status, playlist[:200])
+    segments = [line for line in playlist.splitlines() if line.endswith(".ts")]
+    assert segments, playlist
+    conn.request("GET", f"/videos/{video_id}/hls/{segments[0]}")
+    answer = conn.getresponse()
+    assert answer.status == 200 and answer.getheader("Content-Type") == "video/mp2t" and len(answer.read()) > 1000
+    conn.request("GET", f"/videos/{video_id}/hls/..%2Fvideo.webm")
+    answer = conn.getresponse()
+    answer.read()
+    assert answer.status == 404
+    conn.close()
+    rendition, _ = ffprobe(Path(srv.data) / "videos" / video_id / "hls" / "index.m3u8", "-show_streams")
+    assert sorted(s["codec_name"] for s in rendition["streams"]) == ["aac", "h264"], rendition
+
     page = Browser()
     try:
         page.open(srv.base + "/")
