@@ -48,14 +48,15 @@ public struct PacketReorderer: Sendable {
             store(Packet(sequenceNumber: sequenceNumber, arrivalMilliseconds: arrivalMilliseconds, bytes: bytes, afterLoss: false))
             return
         }
-        if sequenceNumber < expected {
+        if sequenceNumber < expected, expected - sequenceNumber <= Int64(capacity) * 4 {
             counters.late += 1
             return
         }
-        // Beyond the window: the stream jumped (or lost a burst); what waits is given up and the
+        // Beyond the window (or far behind it): the stream jumped, lost a burst, or started over
+        // from a new random sequence number (a new subscription); what waits is given up and the
         // window restarts at this packet.
-        if sequenceNumber - expected >= Int64(capacity) {
-            counters.lost += Int(sequenceNumber - expected) - waiting
+        if sequenceNumber < expected || sequenceNumber - expected >= Int64(capacity) {
+            counters.lost += max(0, Int(sequenceNumber - expected) - waiting)
             pendingLoss = true
             for i in slots.indices { slots[i] = nil }
             waiting = 0

@@ -60,6 +60,22 @@ import Testing
         #expect(next?.afterLoss == true)
     }
 
+    @Test func aStreamStartingOverFarBehindRestartsThere() {
+        var reorderer = PacketReorderer(capacity: 16, maxWaitMilliseconds: 100)
+        for sequenceNumber in UInt16(30_000)..<30_010 {
+            reorderer.insert(sequenceNumber: sequenceNumber, bytes: [], arrivalMilliseconds: 0)
+            _ = reorderer.pop(now: 0)
+        }
+        reorderer.insert(sequenceNumber: 12_000, bytes: [], arrivalMilliseconds: 0)
+        let first = reorderer.pop(now: 0)
+        #expect(first?.afterLoss == true)
+        reorderer.insert(sequenceNumber: 12_001, bytes: [], arrivalMilliseconds: 0)
+        #expect(reorderer.pop(now: 0).map { $0.sequenceNumber - first!.sequenceNumber } == 1)
+        // A packet a little behind the new start is late: dropped.
+        reorderer.insert(sequenceNumber: 11_990, bytes: [], arrivalMilliseconds: 0)
+        #expect(reorderer.pop(now: 0) == nil)
+    }
+
     @Test func randomArrivalOrderWithinTheWindowComesOutSorted() {
         var generator = SplitMix(seed: 7)
         var reorderer = PacketReorderer(capacity: 64, maxWaitMilliseconds: 1_000)

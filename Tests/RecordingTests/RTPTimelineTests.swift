@@ -23,3 +23,25 @@ import Testing
         #expect(timeline.milliseconds(for: 135_000, arrivalMilliseconds: 1_001) == later)
     }
 }
+
+@Suite struct RTPTimelineJumpTests {
+    @Test func aJumpOfTheRTPClockReanchorsAtArrivalAndTimeGoesOn() {
+        var timeline = RTPTimeline(clockRate: 90_000)
+        #expect(timeline.milliseconds(for: 1_000, arrivalMilliseconds: 0) == 0)
+        #expect(timeline.milliseconds(for: 1_000 + 900_000, arrivalMilliseconds: 10_000) == 10_000)
+        // A new subscription: a random timestamp, 30 s after the last frame.
+        #expect(timeline.milliseconds(for: 3_000_000_000, arrivalMilliseconds: 40_000) == 40_000)
+        #expect(timeline.milliseconds(for: 3_000_000_000 + 90_000, arrivalMilliseconds: 41_020) == 41_000)
+        #expect(timeline.reanchors == 1)
+    }
+
+    @Test func arrivalJitterWithinTheLimitDoesNotReanchor() {
+        var timeline = RTPTimeline(clockRate: 48_000)
+        for packet in 0..<1_000 {
+            let jitter = Int64((packet * 7919) % 400)  // up to 0.4 s late
+            _ = timeline.milliseconds(for: UInt32(packet * 960), arrivalMilliseconds: Int64(packet * 20) + jitter)
+        }
+        #expect(timeline.reanchors == 0)
+        #expect(timeline.milliseconds(for: 1_000 * 960, arrivalMilliseconds: 20_000) == 20_000)
+    }
+}
