@@ -59,6 +59,16 @@ extension MediaLoop {
         touch(host)
     }
 
+    /// A track the recorder received went away (its publisher left or reconnected): the
+    /// recorder takes the user's next track of that kind, now or when it is published.
+    func recorderLost(_ track: TrackID, in host: RoomHost) {
+        guard var attachment = recordings[host.name], attachment.video == track || attachment.audio == track else { return }
+        if attachment.video == track { attachment.video = nil }
+        if attachment.audio == track { attachment.audio = nil }
+        recordings[host.name] = attachment
+        attachRecorder(to: host, at: currentTime)
+    }
+
     /// Takes the room's recorder out of the room (recording stopped, or the room went away).
     func detachRecorder(room name: String) {
         guard let attachment = recordings[name] else { return }

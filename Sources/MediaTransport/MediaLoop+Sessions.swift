@@ -371,6 +371,7 @@ extension MediaLoop {
                 }
             case .trackUnpublished(let track, let publisher):
                 guard let info = host.forget(track) else { continue }
+                if !recordings.isEmpty { recorderLost(track, in: host) }
                 for member in peers.members(ofRoom: host.name) where member.participantID != publisher {
                     member.events.yield(.trackUnpublished(trackID: info.trackID))
                     if member.sections.contains(where: { $0.sentTrack == track }) { offerIfNeeded(member) }

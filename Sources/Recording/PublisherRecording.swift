@@ -35,7 +35,8 @@ public struct PublisherRecording: Sendable {
         self.audio = audio ? FrameAssembler(codec: .opus) : nil
         videoReorder = PacketReorderer(capacity: 512, maxWaitMilliseconds: 250)
         audioReorder = PacketReorderer(capacity: 64, maxWaitMilliseconds: 150)
-        videoTime = RTPTimeline(clockRate: videoClockRate)
+        // One 30 fps frame: what separates the two sides of a jump (see RTPTimeline).
+        videoTime = RTPTimeline(clockRate: videoClockRate, gapAtJumpMilliseconds: 34)
         audioTime = RTPTimeline(clockRate: 48_000)
         self.audioChannels = audioChannels
     }

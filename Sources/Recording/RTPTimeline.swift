@@ -11,14 +11,18 @@ import RTP
 public struct RTPTimeline: Sendable {
     public let clockRate: Int64
     public let maxDriftMilliseconds: Int64
+    /// At a jump, the least time after the previous frame: about one frame, so the frames on
+    /// either side of the jump never share a timestamp in a player's time base.
+    public let gapAtJumpMilliseconds: Int64
     private var unwrapper = TimestampUnwrapper()
     private var anchor: (timestamp: Int64, milliseconds: Int64)?
     private var last: Int64 = .min
     public private(set) var reanchors = 0
 
-    public init(clockRate: UInt32, maxDriftMilliseconds: Int64 = 5_000) {
+    public init(clockRate: UInt32, maxDriftMilliseconds: Int64 = 5_000, gapAtJumpMilliseconds: Int64 = 20) {
         self.clockRate = Int64(max(1, clockRate))
         self.maxDriftMilliseconds = maxDriftMilliseconds
+        self.gapAtJumpMilliseconds = max(1, gapAtJumpMilliseconds)
     }
 
     /// The frame's time in milliseconds; never earlier than the previous frame's (a muxer needs
@@ -28,7 +32,7 @@ public struct RTPTimeline: Sendable {
         var ms = anchor.map { $0.milliseconds + Self.scaled(extended - $0.timestamp, clockRate) } ?? arrivalMilliseconds
         if anchor == nil || abs(ms - arrivalMilliseconds) > maxDriftMilliseconds {
             if anchor != nil { reanchors += 1 }
-            ms = last == .min ? arrivalMilliseconds : max(arrivalMilliseconds, last + 1)
+            ms = last == .min ? arrivalMilliseconds : max(arrivalMilliseconds, last + gapAtJumpMilliseconds)
             anchor = (extended, ms)
         }
         last = max(last, ms)

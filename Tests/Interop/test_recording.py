@@ -201,3 +201,37 @@ def test_a_recording_cut_by_kill_9_is_listed_incomplete_and_plays_to_its_last_cl
               f"{out['streams'][0]['nb_read_frames']} frames decode")
     finally:
         s.stop()
+
+
+@needs_ffmpeg
+def test_a_host_who_republishes_mid_session_is_recorded_across_the_switch(srv, run):
+    """The host's second connection replaces the first (a reload): the recording follows the new
+    tracks (new SSRCs, new subscriptions from random sequence numbers and timestamps) and the file
+    stays one continuous, cleanly decoding video."""
+    api = API(srv.base)
+    host = api.register(f"re{secrets.token_hex(3)}")
+
+    async def scenario():
+        session, video_id, first = await record(srv, host, 5.0)
+        token = host.api.mutate("streaming.joinSession", {"sessionId": session})["roomToken"]
+        second = Publisher(srv.base, session, token, video_offset=1000)
+        await second.start()
+        await asyncio.sleep(0.5)
+        await first.close()
+        await asyncio.sleep(5.0)
+        host.api.mutate("streaming.endSession", {"sessionId": session})
+        await second.close()
+        return video_id
+
+    video_id = run(scenario(), timeout=60)
+    video = wait_ready(host, video_id)
+    assert video["status"] == "ready" and not video["incomplete"], video
+    assert abs(video["durationMs"] - 10_500) <= 1_500, video["durationMs"]
+    path = Path(srv.data) / "videos" / video_id / "video.webm"
+    decoded = subprocess.run(["ffmpeg", "-v", "error", "-nostdin", "-i", str(path), "-f", "null", "-"],
+                             capture_output=True, text=True, timeout=60)
+    assert decoded.returncode == 0 and decoded.stderr.strip() == "", decoded.stderr[-2000:]
+    times = video_packet_times(path)
+    gaps = [b - a for a, b in zip(times, times[1:])]
+    print(f"republished: {video['durationMs']} ms, {len(times)} video frames, longest gap {max(gaps):.3f} s")
+    assert len(times) >= 10 * 20 and max(gaps) < 2.0, (len(times), max(gaps))

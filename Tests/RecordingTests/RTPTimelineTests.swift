@@ -35,6 +35,15 @@ import Testing
         #expect(timeline.reanchors == 1)
     }
 
+    @Test func aJumpThatArrivesEarlyStillKeepsAFrameApart() {
+        var timeline = RTPTimeline(clockRate: 90_000, gapAtJumpMilliseconds: 34)
+        _ = timeline.milliseconds(for: 0, arrivalMilliseconds: 0)
+        // RTP time ran 40 ms ahead of arrival when the old stream ended.
+        let last = timeline.milliseconds(for: 90_000 * 5 + 3_600, arrivalMilliseconds: 5_000)
+        #expect(last == 5_040)
+        #expect(timeline.milliseconds(for: 2_000_000_000, arrivalMilliseconds: 5_010) == 5_074)
+    }
+
     @Test func arrivalJitterWithinTheLimitDoesNotReanchor() {
         var timeline = RTPTimeline(clockRate: 48_000)
         for packet in 0..<1_000 {
