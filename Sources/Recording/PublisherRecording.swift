@@ -135,8 +135,13 @@ public struct PublisherRecording: Sendable {
             case .vp8:
                 guard let size = Self.vp8KeyframeSize(frame.bytes) else { return nil }
                 tracks.append(WebMMuxer.Track(number: 1, kind: .vp8(width: size.width, height: size.height)))
-            case .h264, .opus:
-                tracks.append(WebMMuxer.Track(number: 1, kind: .h264(width: 0, height: 0)))
+            case .h264:
+                // A player needs the SPS and PPS up front: the file starts at a keyframe carrying them.
+                guard let parameters = H264Parameters(keyframe: frame.bytes) else { return nil }
+                tracks.append(WebMMuxer.Track(number: 1, kind: .h264(width: parameters.width, height: parameters.height),
+                                              codecPrivate: parameters.decoderConfiguration))
+            case .opus:
+                return nil
             }
         }
         if audio != nil { tracks.append(WebMMuxer.Track(number: 2, kind: .opus(channels: audioChannels, preSkip: 0))) }

@@ -17,7 +17,9 @@ import pytest
 
 from browser import Browser
 from conftest import Server
-from peers import Publisher
+from aiortc import RTCRtpSender, RTCSessionDescription
+
+from peers import Publisher, http_offer
 from trpc import API
 
 needs_ffmpeg = pytest.mark.skipif(shutil.which("ffprobe") is None, reason="Debian's ffmpeg is not installed")
@@ -235,3 +237,49 @@ def test_a_host_who_republishes_mid_session_is_recorded_across_the_switch(srv, r
     gaps = [b - a for a, b in zip(times, times[1:])]
     print(f"republished: {video['durationMs']} ms, {len(times)} video frames, longest gap {max(gaps):.3f} s")
     assert len(times) >= 10 * 20 and max(gaps) < 2.0, (len(times), max(gaps))
+
+
+class H264Publisher(Publisher):
+    """The same synthetic camera and tone, with H.264 as the only video codec offered."""
+
+    async def start(self, expect_status: int = 201):
+        video = self.pc.addTransceiver(self.video, direction="sendonly")
+        video.setCodecPreferences([c for c in RTCRtpSender.getCapabilities("video").codecs
+                                   if c.mimeType == "video/H264"])
+        self.pc.addTransceiver(self.audio, direction="sendonly")
+        await self.pc.setLocalDescription(await self.pc.createOffer())
+        status, body, location = await http_offer(f"{self.base}/whip/{self.room}", self.token,
+                                                  self.pc.localDescription.sdp)
+        assert status == expect_status, body
+        self.location = location
+        await self.pc.setRemoteDescription(RTCSessionDescription(body, "answer"))
+
+
+@needs_ffmpeg
+def test_an_h264_host_is_recorded_as_playable_h264(srv, run):
+    api = API(srv.base)
+    host = api.register(f"avc{secrets.token_hex(3)}")
+
+    async def scenario():
+        created = host.api.mutate("streaming.createSession", {"title": "H.264 live", "record": True})
+        publisher = H264Publisher(srv.base, created["session"]["id"], created["roomToken"])
+        await publisher.start()
+        await asyncio.sleep(6.5)
+        host.api.mutate("streaming.endSession", {"sessionId": created["session"]["id"]})
+        await publisher.close()
+        return created["recordingVideoId"]
+
+    video_id = run(scenario(), timeout=60)
+    video = wait_ready(host, video_id)
+    assert video["status"] == "ready" and video["videoCodec"] == "V_MPEG4/ISO/AVC", video
+    path = Path(srv.data) / "videos" / video_id / "video.webm"
+    probed, errors = ffprobe(path, "-show_streams", "-show_format")
+    streams = {s["codec_type"]: s for s in probed["streams"]}
+    assert streams["video"]["codec_name"] == "h264", streams
+    assert (streams["video"]["width"], streams["video"]["height"]) == (640, 480), streams
+    decoded = subprocess.run(["ffmpeg", "-v", "error", "-nostdin", "-i", str(path), "-f", "null", "-"],
+                             capture_output=True, text=True, timeout=60)
+    assert decoded.returncode == 0 and decoded.stderr.strip() == "", decoded.stderr[-2000:]
+    times = video_packet_times(path)
+    print(f"h264: {video['durationMs']} ms, {len(times)} video frames")
+    assert abs(video["durationMs"] - 6_500) <= 1_000 and len(times) >= 6 * 20, (video["durationMs"], len(times))
