@@ -94,7 +94,7 @@ public final class RoomRecorder: @unchecked Sendable {
                 recording = PublisherRecording(video: codec, audio: streams.audio)
             }
             let count = tap.drain { packet, arrival in
-                guard recording != nil, packet.count >= 12 else { return }
+                guard packet.count >= 12 else { return }
                 let ssrc = UInt32(packet[8]) << 24 | UInt32(packet[9]) << 16 | UInt32(packet[10]) << 8 | UInt32(packet[11])
                 let stream: PublisherRecording.Stream
                 switch ssrc {
@@ -102,7 +102,7 @@ public final class RoomRecorder: @unchecked Sendable {
                 case Self.audioSSRC: stream = .audio
                 default: return
                 }
-                append(recording!.receive(stream, packet: Array(packet), arrivalMilliseconds: arrival))
+                if let bytes = recording?.receive(stream, packet: Array(packet), arrivalMilliseconds: arrival) { append(bytes) }
             }
             if let current = recording, current.needsKeyframe, streams.video != nil {
                 let now = elapsedMilliseconds
