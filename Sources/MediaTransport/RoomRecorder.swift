@@ -125,6 +125,8 @@ public final class RoomRecorder: @unchecked Sendable {
             outcome.durationMilliseconds = finishing.durationMilliseconds
             outcome.hasMedia = true
             outcome.writeFailed = writeFailed
+            outcome.rejectedPackets = finishing.counters.rejectedPackets
+            outcome.framesDropped = finishing.counters.framesDropped
         }
         fsync(fd)
         close(fd)

@@ -232,9 +232,16 @@ public struct RecordingOutcome: Sendable, Equatable {
     public var hasMedia: Bool
     /// Packets the recorder could not keep up with (its queue was full).
     public var droppedPackets: Int
+    /// Packets that were not RTP, or whose payload did not parse (hostile or damaged input).
+    public var rejectedPackets: Int
+    /// Frames left out: broken by a loss, before the first keyframe, or out of order in time.
+    public var framesDropped: Int
     public var writeFailed: Bool
 
-    public init(path: String, bytes: Int, durationMilliseconds: Int64, hasMedia: Bool, droppedPackets: Int, writeFailed: Bool) {
+    public init(path: String, bytes: Int, durationMilliseconds: Int64, hasMedia: Bool, droppedPackets: Int,
+                rejectedPackets: Int = 0, framesDropped: Int = 0, writeFailed: Bool) {
+        self.rejectedPackets = rejectedPackets
+        self.framesDropped = framesDropped
         self.path = path
         self.bytes = bytes
         self.durationMilliseconds = durationMilliseconds
@@ -244,8 +251,8 @@ public struct RecordingOutcome: Sendable, Equatable {
     }
 }
 
-/// Recording is optional for a media plane (signaling's fakes do not record).
-public protocol RecordingMediaPlane: MediaPlane {
+/// What a media plane offers to record rooms (MediaTransport implements it; tests fake it).
+public protocol RecordingMediaPlane: Sendable {
     /// Starts recording; a second start for the same room is a conflict.
     func startRecording(_ request: RecordingRequest) async throws(MediaPlaneError)
     /// Stops the room's recording and finishes its file; nil when none was running.

@@ -34,14 +34,22 @@ public actor SessionRecordings {
     public func start(_ session: StreamingSession) async throws -> UUID {
         if let video = active[session.id] { return video }
         guard let media else { throw RecordingFailure.unavailable("recording is not available on this server") }
+        // Claimed before the first await: a second start while this one runs gets the same video.
+        let id = UUID()
+        active[session.id] = id
         let draft = VideoDraft(ownerId: session.hostId, title: session.title, description: session.description ?? "",
                                category: nil, visibility: session.isPrivate ? .followers : .public,
                                source: .recording, sessionId: session.id)
-        let video = try await library.store.videos.create(draft, now: library.now())
-        let path = library.files.final(video.id, container: .webm)
-        try FileManager.default.createDirectory(atPath: library.files.folder(video.id), withIntermediateDirectories: true)
-        try await library.store.videos.markProcessing(id: video.id, filePath: path, now: library.now())
-        active[session.id] = video.id
+        let video: Video
+        let path = library.files.final(id, container: .webm)
+        do {
+            video = try await library.store.videos.create(draft, id: id, now: library.now())
+            try FileManager.default.createDirectory(atPath: library.files.folder(id), withIntermediateDirectories: true)
+            try await library.store.videos.markProcessing(id: id, filePath: path, now: library.now())
+        } catch {
+            active[session.id] = nil
+            throw error
+        }
         do {
             try await media.startRecording(RecordingRequest(room: session.id.apiString, user: session.hostId.apiString, path: path))
         } catch {
@@ -49,6 +57,11 @@ public actor SessionRecordings {
             await library.files.remove(video.id)
             try? await library.store.videos.markFailed(id: video.id, reason: "recording could not start", now: library.now())
             throw RecordingFailure.unavailable("recording could not start: \(error)")
+        }
+        // Stopped (the session ended) while this start was on its way: nothing may keep running.
+        guard active[session.id] == id else {
+            _ = await media.stopRecording(room: session.id.apiString)
+            return id
         }
         logger.info("recording started", metadata: ["session": "\(session.id.apiString)", "video": "\(video.id.apiString)"])
         return video.id
@@ -59,9 +72,11 @@ public actor SessionRecordings {
     public func stop(_ session: UUID) async -> Video? {
         guard let videoID = active.removeValue(forKey: session) else { return nil }
         let outcome = await media?.stopRecording(room: session.apiString)
+        // Counted on the packet path, said once here: what the recorder could not keep or use.
         logger.info("recording stopped", metadata: [
             "session": "\(session.apiString)", "video": "\(videoID.apiString)",
-            "ms": "\(outcome?.durationMilliseconds ?? 0)", "dropped": "\(outcome?.droppedPackets ?? 0)"])
+            "ms": "\(outcome?.durationMilliseconds ?? 0)", "dropped": "\(outcome?.droppedPackets ?? 0)",
+            "rejected": "\(outcome?.rejectedPackets ?? 0)", "framesDropped": "\(outcome?.framesDropped ?? 0)"])
         guard let outcome, outcome.hasMedia, !outcome.writeFailed else {
             await library.files.remove(videoID)
             try? await library.store.videos.markFailed(id: videoID, reason: outcome?.writeFailed == true
