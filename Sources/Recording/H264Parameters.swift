@@ -50,7 +50,7 @@ public struct H264Parameters: Sendable, Equatable {
 
     /// Width and height in pixels (after cropping), nil when the SPS cannot be read that far.
     static func pictureSize(sps: [UInt8]) -> (width: Int, height: Int)? {
-        var bits = BitReader(rbsp: Array(sps.dropFirst()))
+        var bits = RBSPBitReader(rbsp: Array(sps.dropFirst()))
         guard let profile = bits.bits(8), bits.bits(16) != nil, bits.unsignedGolomb() != nil else { return nil }
         var chromaFormat = 1
         if [100, 110, 122, 244, 44, 83, 86, 118, 128, 138, 139, 134, 135].contains(profile) {
@@ -91,53 +91,5 @@ public struct H264Parameters: Sendable, Equatable {
         let height = (heightInMapUnits + 1) * 16 * fieldFactor - cropY * (crop.top + crop.bottom)
         guard (1...16_384).contains(width), (1...16_384).contains(height) else { return nil }
         return (width, height)
-    }
-}
-
-/// Reads bits and Exp-Golomb codes from an H.264 RBSP (emulation-prevention bytes removed).
-struct BitReader {
-    private let bytes: [UInt8]
-    private var position = 0
-
-    init(rbsp escaped: [UInt8]) {
-        var out: [UInt8] = []
-        out.reserveCapacity(escaped.count)
-        var zeros = 0
-        for byte in escaped {
-            if zeros >= 2, byte == 3 {
-                zeros = 0
-                continue
-            }
-            zeros = byte == 0 ? zeros + 1 : 0
-            out.append(byte)
-        }
-        bytes = out
-    }
-
-    mutating func bits(_ count: Int) -> Int? {
-        guard count <= 32, position + count <= bytes.count * 8 else { return nil }
-        var value = 0
-        for _ in 0..<count {
-            value = value << 1 | Int(bytes[position >> 3] >> (7 - UInt8(position & 7)) & 1)
-            position += 1
-        }
-        return value
-    }
-
-    mutating func unsignedGolomb() -> Int? {
-        var zeros = 0
-        while true {
-            guard let bit = bits(1) else { return nil }
-            if bit == 1 { break }
-            zeros += 1
-            guard zeros <= 31 else { return nil }
-        }
-        guard let rest = bits(zeros) else { return nil }
-        return (1 << zeros) - 1 + rest
-    }
-
-    mutating func signedGolomb() -> Int? {
-        guard let code = unsignedGolomb() else { return nil }
-        return code & 1 == 1 ? (code + 1) / 2 : -(code / 2)
     }
 }
