@@ -49,7 +49,8 @@ let package = Package(
         .target(name: "SDP"),
         .target(name: "RTP"),
         // Recording: a WebM muxer of our own, sans-I/O (issue 16).
-        .target(name: "Recording", dependencies: ["RTP"]),
+        .target(name: "MatroskaFormat"),
+        .target(name: "Recording", dependencies: ["RTP", "MatroskaFormat"]),
         .target(name: "DTLS", dependencies: ["COpenSSL", "CChobiShims", "OutputQueue"]),
         // libsrtp2's crypto types over OpenSSL, installed into libsrtp at start (no per-packet allocation).
         .target(name: "CSRTPCrypto", dependencies: ["CSRTP", "COpenSSL"], linkerSettings: [.linkedLibrary("crypto")]),
@@ -68,7 +69,7 @@ let package = Package(
         .target(name: "SyntheticMedia", dependencies: ["CChobiShims", "CVPX", "COpus", "RTP"]),
 
         // What an uploaded or recorded video is: a sans-I/O WebM/Matroska reader (tracks, codecs, duration).
-        .target(name: "MediaProbe"),
+        .target(name: "MediaProbe", dependencies: ["MatroskaFormat"]),
         // A video's thumbnail: its first VP8 keyframe decoded with libvpx, scaled, written as PNG.
         .target(name: "Thumbnails", dependencies: ["CChobiShims", "CVPX"]),
 
@@ -86,7 +87,7 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                "STUN", "ICE", "SDP", "RTP", "DTLS", "SRTP", "SCTP", "SFU", "Congestion", "OutputQueue",
+                "STUN", "ICE", "SDP", "RTP", "DTLS", "SRTP", "SCTP", "SFU", "Congestion", "OutputQueue", "Recording",
             ]
         ),
         .target(
@@ -173,7 +174,7 @@ let package = Package(
         .target(name: "SyntheticPeers", dependencies: ["STUN", "ICE", "SDP", "DTLS", "SRTP", "RTP"]),
         .executableTarget(name: "chobi-bench", dependencies: [
             "RTP", "SRTP", "DTLS", "SFU", "CAllocationCounter", "MediaTransport", "STUN", "ICE", "SDP", "SyntheticPeers",
-            "API", "Store", "LiveSessions", "Signaling", "SCTP", "Congestion", "LogHandlers",
+            "API", "Store", "LiveSessions", "Signaling", "SCTP", "Congestion", "LogHandlers", "Recording",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -186,7 +187,7 @@ let package = Package(
         .testTarget(name: "ICETests", dependencies: ["ICE", "STUN", "TestSupport"]),
         .testTarget(name: "SDPTests", dependencies: ["SDP", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RTPTests", dependencies: ["RTP", "TestSupport"]),
-        .testTarget(name: "RecordingTests", dependencies: ["Recording"]),
+        .testTarget(name: "RecordingTests", dependencies: ["Recording", "MediaProbe", "MatroskaFormat"]),
         .testTarget(name: "CongestionTests", dependencies: ["Congestion", "RTP", "TestSupport"]),
         .testTarget(name: "DTLSTests", dependencies: ["DTLS", "SRTP", "TestSupport"]),
         .testTarget(name: "SCTPTests", dependencies: ["SCTP", "TestSupport"]),

@@ -22,10 +22,13 @@ public struct LiveSessionWatchdog: Service {
     let signaling: SignalingService
     let configuration: LiveSessionsConfiguration
     let logger: Logger
+    /// Recordings of the sessions it ends are finished into the library.
+    let recordings: SessionRecordings?
     let now: @Sendable () -> Date
 
     public init(store: Store, signaling: SignalingService, configuration: LiveSessionsConfiguration = .init(),
-                logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
+                logger: Logger, recordings: SessionRecordings? = nil, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.recordings = recordings
         self.store = store
         self.signaling = signaling
         self.configuration = configuration
@@ -70,6 +73,7 @@ public struct LiveSessionWatchdog: Service {
     private func tell(_ reports: [SessionReport], reason: String) async {
         for report in reports {
             await signaling.endRoom(report.sessionId.apiString, reason: reason, report: StreamingProcedures.endReport(report))
+            await recordings?.stop(report.sessionId)
         }
         if !reports.isEmpty {
             logger.notice("ended live sessions", metadata: ["count": "\(reports.count)", "reason": "\(reason)"])

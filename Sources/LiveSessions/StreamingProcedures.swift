@@ -22,12 +22,16 @@ public struct StreamingProcedures: Sendable {
     let activity: Activity?
     /// Keeps each join's device, OS, browser and country for analytics (nil: not recorded).
     let viewerFacts: ViewerFactsRecorder?
+    /// Records sessions into the video library (nil: `record` is refused).
+    let recordings: SessionRecordings?
     let now: @Sendable () -> Date
 
     public init(store: Store, signaling: SignalingService, roomTokens: RoomTokenSigner,
                 configuration: LiveSessionsConfiguration = .init(), activity: Activity? = nil,
-                viewerFacts: ViewerFactsRecorder? = nil, now: @escaping @Sendable () -> Date = { Date() }) {
+                viewerFacts: ViewerFactsRecorder? = nil, recordings: SessionRecordings? = nil,
+                now: @escaping @Sendable () -> Date = { Date() }) {
         self.activity = activity
+        self.recordings = recordings
         self.store = store
         self.signaling = signaling
         self.roomTokens = roomTokens
@@ -41,6 +45,20 @@ public struct StreamingProcedures: Sendable {
         var description: String?
         var isPrivate: Bool?
         var category: String?
+        /// Record the session into the host's videos from the start.
+        var record: Bool?
+    }
+
+    struct RecordingInput: Decodable, Sendable {
+        var sessionId: String
+        var on: Bool
+    }
+
+    struct RecordingState: Encodable, Sendable {
+        var sessionId: String
+        var recording: Bool
+        /// The video the recording goes into (while on), or the video it became (when switched off).
+        var videoId: String?
     }
 
     struct SessionInput: Decodable, Sendable {
@@ -72,6 +90,8 @@ public struct StreamingProcedures: Sendable {
     struct Created: Encodable, Sendable {
         var session: SessionPayload
         var roomToken: String
+        var recording: Bool
+        var recordingVideoId: String?
     }
 
     struct Joined: Encodable, Sendable {
@@ -127,11 +147,22 @@ public struct StreamingProcedures: Sendable {
             let session = try await hostedSession(input.sessionId, by: context)
             let report = try await store.sessions.end(sessionId: session.id, reason: .host, now: now())
             await signaling.endRoom(session.id.apiString, report: Self.endReport(report))
+            await recordings?.stop(session.id)
             // Time live and watched, and the session's top gifter, are settled now.
             if let activity, let members = try? await store.progress.members(sessionId: session.id) {
                 activity.progress.touch(members)
             }
             return Ended(report: ReportPayload(report))
+        }
+        router.mutation("streaming.setRecording", access: .user) { (input: RecordingInput, context) in
+            let session = try await hostedSession(input.sessionId, by: context)
+            guard let recordings else { throw TRPCError.badRequest("recording is not available on this server") }
+            if input.on {
+                let video = try await startRecording(session, with: recordings)
+                return RecordingState(sessionId: session.id.apiString, recording: true, videoId: video.apiString)
+            }
+            let video = await recordings.stop(session.id)
+            return RecordingState(sessionId: session.id.apiString, recording: false, videoId: video?.id.apiString)
         }
         router.query("streaming.getSessionReport", access: .user) { (input: SessionInput, context) in
             let id = try Identifier.parse(input.sessionId, field: "sessionId")
@@ -188,8 +219,22 @@ public struct StreamingProcedures: Sendable {
         let session = try await store.sessions.create(hostId: host, title: input.title, description: input.description,
                                                       category: input.category, isPrivate: input.isPrivate ?? false, now: now())
         let token = try await roomToken(user: host, name: user.displayName, session: session.id, role: .host)
+        var recordingVideo: UUID?
+        if input.record == true {
+            guard let recordings else { throw TRPCError.badRequest("recording is not available on this server") }
+            recordingVideo = try await startRecording(session, with: recordings)
+        }
         activity?.wentLive(host: user, session: session)
-        return Created(session: SessionPayload(session, host: HostPayload(user)), roomToken: token)
+        return Created(session: SessionPayload(session, host: HostPayload(user)), roomToken: token,
+                       recording: recordingVideo != nil, recordingVideoId: recordingVideo?.apiString)
+    }
+
+    private func startRecording(_ session: StreamingSession, with recordings: SessionRecordings) async throws -> UUID {
+        do {
+            return try await recordings.start(session)
+        } catch let failure as RecordingFailure {
+            throw TRPCError.badRequest(failure.description)
+        }
     }
 
     private func join(_ id: UUID, user: UUID, context: TRPCCallContext) async throws -> Joined {

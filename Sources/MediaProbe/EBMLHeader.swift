@@ -40,16 +40,3 @@ public struct EBMLHeader: Sendable, Equatable {
     /// The longest header: a 4-byte id and an 8-byte size.
     public static let maxLength = 12
 }
-
-/// EBML's variable-length integer as SimpleBlock headers use it for the track number.
-enum EBMLVarInt {
-    /// (value, length) at the start of `bytes`, nil when short or invalid.
-    static func parse(_ bytes: ArraySlice<UInt8>) -> (value: UInt64, length: Int)? {
-        guard let first = bytes.first, first != 0 else { return nil }
-        let length = first.leadingZeroBitCount + 1
-        guard bytes.count >= length else { return nil }
-        var value = UInt64(first & (0xFF >> length))
-        for byte in bytes.dropFirst().prefix(length - 1) { value = value << 8 | UInt64(byte) }
-        return (value, length)
-    }
-}

@@ -1,3 +1,5 @@
+import MatroskaFormat
+
 /// Reads a WebM/Matroska file's structure: the EBML header, the Segment's Info (timecode scale,
 /// duration), Tracks (codec ids, dimensions, audio format) and Clusters. When Info has no usable
 /// duration it walks every Cluster's SimpleBlock and Block headers (a few bytes each) for the last
@@ -227,11 +229,11 @@ public struct WebMProbe: Sendable {
     private func wantsValue(_ id: UInt32, parent: UInt32) -> Bool {
         switch (parent, id) {
         case (ID.ebml, ID.docType): true
-        case (ID.info, ID.timecodeScale), (ID.info, ID.duration): true
+        case (ID.info, ID.timestampScale), (ID.info, ID.duration): true
         case (ID.trackEntry, ID.trackNumber), (ID.trackEntry, ID.trackType), (ID.trackEntry, ID.codecID): true
         case (ID.video, ID.pixelWidth), (ID.video, ID.pixelHeight): true
         case (ID.audio, ID.samplingFrequency), (ID.audio, ID.channels): true
-        case (ID.cluster, ID.timecode), (ID.cluster, ID.simpleBlock): true
+        case (ID.cluster, ID.timestamp), (ID.cluster, ID.simpleBlock): true
         case (ID.blockGroup, ID.block), (ID.blockGroup, ID.blockDuration): true
         default: false
         }
@@ -270,7 +272,7 @@ public struct WebMProbe: Sendable {
     private mutating func handleValue(id: UInt32, parent: UInt32, _ bytes: ArraySlice<UInt8>, end: UInt64) throws(WebMError) {
         switch id {
         case ID.docType: docType = String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
-        case ID.timecodeScale:
+        case ID.timestampScale:
             let scale = try Self.unsigned(bytes, id: id)
             guard scale > 0 else { throw .invalidTimecodeScale }
             timecodeScale = scale
@@ -283,7 +285,7 @@ public struct WebMProbe: Sendable {
         case ID.pixelHeight: draft.height = try Self.unsigned(bytes, id: id)
         case ID.samplingFrequency: draft.sampleRate = try Self.float(bytes, id: id)
         case ID.channels: draft.channels = try Self.unsigned(bytes, id: id)
-        case ID.timecode: clusterTimecode = try Self.unsigned(bytes, id: id)
+        case ID.timestamp: clusterTimecode = try Self.unsigned(bytes, id: id)
         case ID.blockDuration: groupDuration = try Self.unsigned(bytes, id: id)
         case ID.simpleBlock, ID.block:
             // Track number (a varint), then a signed 16-bit timecode relative to the cluster.

@@ -21,6 +21,8 @@ final class EgressPath: EgressSink {
     /// The loop's ICE-TCP connections by remote address: a destination found here is written,
     /// framed, to its connection instead of the UDP socket. Looked up only while it is not empty.
     var tcpLinks: [SocketAddress: TCPMediaLink] = [:]
+    /// Recorders in the loop's rooms, by the participant they subscribe as (MediaLoop+Recording).
+    var recordingTaps: [ParticipantID: RecordingTap] = [:]
     /// Links written during the current flush, flushed once each after the drain.
     private var writtenLinks: [TCPMediaLink] = []
     private(set) var counters = DatagramCounters()
@@ -54,6 +56,11 @@ final class EgressPath: EgressSink {
 
     func forward(to participant: ParticipantID, source: UnsafeRawBufferPointer, rewrite: RTPRewrite) {
         guard let peer = peers.peer(participant: participant), peer.canSendMedia else {
+            // A recorder is a participant without a peer: looked up only when no peer matched.
+            if !recordingTaps.isEmpty, let tap = recordingTaps[participant] {
+                tap.push(source, rewrite: rewrite, arrivalMilliseconds: Int64(now / .milliseconds(1)))
+                return
+            }
             counters.egressNotReady += 1
             return
         }
@@ -134,6 +141,7 @@ final class EgressPath: EgressSink {
 
     func sendRTCP(to participant: ParticipantID, bytes: UnsafeRawBufferPointer) {
         guard let peer = peers.peer(participant: participant), let srtp = peer.srtp, let destination = peer.destination else {
+            if !recordingTaps.isEmpty, recordingTaps[participant] != nil { return }  // reports to a recorder: nobody reads them
             counters.egressNotReady += 1
             return
         }

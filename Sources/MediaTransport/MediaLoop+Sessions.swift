@@ -209,7 +209,10 @@ extension MediaLoop {
         let host = peer.room
         host.room.removeParticipant(peer.participantID, at: now)
         drainEvents(of: host)
-        if !peers.hasMembers(inRoom: host.name), rooms[host.name] === host { rooms[host.name] = nil }
+        if !peers.hasMembers(inRoom: host.name), rooms[host.name] === host {
+            detachRecorder(room: host.name)
+            rooms[host.name] = nil
+        }
         peer.events.yield(.closed(reason: reason))
         peer.events.finish()
         onSessionClosed(peer.id, host.name)
@@ -361,12 +364,14 @@ extension MediaLoop {
             switch event {
             case .trackPublished(let track, let publisher):
                 guard let info = host.infos[track] else { continue }
+                if recorderDirectory?.isEmpty == false { attachRecorder(to: host, at: currentTime) }
                 for member in peers.members(ofRoom: host.name) where member.participantID != publisher {
                     member.events.yield(.trackPublished(info))
                     offerIfNeeded(member)
                 }
             case .trackUnpublished(let track, let publisher):
                 guard let info = host.forget(track) else { continue }
+                if !recordings.isEmpty { recorderLost(track, in: host) }
                 for member in peers.members(ofRoom: host.name) where member.participantID != publisher {
                     member.events.yield(.trackUnpublished(trackID: info.trackID))
                     if member.sections.contains(where: { $0.sentTrack == track }) { offerIfNeeded(member) }

@@ -19,6 +19,8 @@ public final class MediaTransportService: Service, Sendable {
     let certificate: DTLSCertificate?
     let certificateError: String?
     let state: NIOLockedValueBox<Registry>
+    /// Recordings running, by room (MediaTransportService+Recording).
+    let recorders = RecorderDirectory()
     /// What clients say on chat channels, for the one consumer of `chatInput`; bounded, so a
     /// server nobody consumes for (tools, tests) cannot grow without end.
     public let chatInput: AsyncStream<DataChannelChatInput>
@@ -90,6 +92,7 @@ public final class MediaTransportService: Service, Sendable {
             let loop = MediaLoop(index: index, eventLoop: eventLoop, certificate: certificate, settings: configuration,
                                  logger: logger, onSessionClosed: { [weak self] session, _ in self?.release(session) },
                                  onChatInput: { [continuation = chatInputContinuation] in continuation.yield($0) })
+            loop.recorderDirectory = recorders
             do {
                 let port = try await loop.bind(host: configuration.bindAddress, port: requested)
                 loops.append(loop)

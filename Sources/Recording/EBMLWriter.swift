@@ -1,3 +1,5 @@
+import MatroskaFormat
+
 /// Writes EBML (RFC 8794), the binary format of Matroska and WebM: elements as
 /// id · size · data, where ids keep their length-marker bits and sizes are variable-length
 /// integers. Sans-I/O: bytes accumulate in `bytes` for the caller to write.
@@ -92,70 +94,9 @@ public struct EBMLWriter: Sendable {
         bytes.append(contentsOf: Self.vint(value, width: width))
     }
 
-    public static func vint(_ value: UInt64, width: Int? = nil) -> [UInt8] {
-        var length = 1
-        while length < 8, value >= (UInt64(1) << (7 * UInt64(length))) - 1 { length += 1 }
-        if let width { length = max(length, min(8, width)) }
-        var out = [UInt8](repeating: 0, count: length)
-        for index in 0..<length { out[length - 1 - index] = UInt8(truncatingIfNeeded: value >> (8 * UInt64(index))) }
-        out[0] |= UInt8(0x80) >> UInt8(length - 1)
-        return out
-    }
+    public static func vint(_ value: UInt64, width: Int? = nil) -> [UInt8] { EBMLVarInt.encode(value, width: width) }
 
     private mutating func appendBigEndian(_ value: UInt64, length: Int) {
         for shift in stride(from: (length - 1) * 8, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
     }
-}
-
-/// The Matroska/WebM element ids this muxer writes (Matroska spec, RFC 9559).
-public enum EBMLID {
-    public static let ebml: UInt32 = 0x1A45_DFA3
-    public static let ebmlVersion: UInt32 = 0x4286
-    public static let ebmlReadVersion: UInt32 = 0x42F7
-    public static let ebmlMaxIDLength: UInt32 = 0x42F2
-    public static let ebmlMaxSizeLength: UInt32 = 0x42F3
-    public static let docType: UInt32 = 0x4282
-    public static let docTypeVersion: UInt32 = 0x4287
-    public static let docTypeReadVersion: UInt32 = 0x4285
-    public static let void: UInt32 = 0xEC
-
-    public static let segment: UInt32 = 0x1853_8067
-    public static let seekHead: UInt32 = 0x114D_9B74
-    public static let seek: UInt32 = 0x4DBB
-    public static let seekID: UInt32 = 0x53AB
-    public static let seekPosition: UInt32 = 0x53AC
-
-    public static let info: UInt32 = 0x1549_A966
-    public static let timestampScale: UInt32 = 0x2AD7B1
-    public static let duration: UInt32 = 0x4489
-    public static let muxingApp: UInt32 = 0x4D80
-    public static let writingApp: UInt32 = 0x5741
-
-    public static let tracks: UInt32 = 0x1654_AE6B
-    public static let trackEntry: UInt32 = 0xAE
-    public static let trackNumber: UInt32 = 0xD7
-    public static let trackUID: UInt32 = 0x73C5
-    public static let trackType: UInt32 = 0x83
-    public static let flagLacing: UInt32 = 0x9C
-    public static let codecID: UInt32 = 0x86
-    public static let codecPrivate: UInt32 = 0x63A2
-    public static let codecDelay: UInt32 = 0x56AA
-    public static let seekPreRoll: UInt32 = 0x56BB
-    public static let video: UInt32 = 0xE0
-    public static let pixelWidth: UInt32 = 0xB0
-    public static let pixelHeight: UInt32 = 0xBA
-    public static let audio: UInt32 = 0xE1
-    public static let samplingFrequency: UInt32 = 0xB5
-    public static let channels: UInt32 = 0x9F
-
-    public static let cluster: UInt32 = 0x1F43_B675
-    public static let timestamp: UInt32 = 0xE7
-    public static let simpleBlock: UInt32 = 0xA3
-
-    public static let cues: UInt32 = 0x1C53_BB6B
-    public static let cuePoint: UInt32 = 0xBB
-    public static let cueTime: UInt32 = 0xB3
-    public static let cueTrackPositions: UInt32 = 0xB7
-    public static let cueTrack: UInt32 = 0xF7
-    public static let cueClusterPosition: UInt32 = 0xF1
 }

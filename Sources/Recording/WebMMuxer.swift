@@ -1,3 +1,5 @@
+import MatroskaFormat
+
 /// Writes a WebM file as media arrives, sans-I/O: every call returns the bytes to append, and
 /// `finish` also returns the few in-place patches that make a finished file seekable.
 ///
@@ -20,10 +22,13 @@ public struct WebMMuxer: Sendable {
 
         public var number: UInt64
         public var kind: Kind
+        /// The codec's setup a decoder needs first (H.264: the avcC record); Opus writes its own.
+        public var codecPrivate: [UInt8]?
 
-        public init(number: UInt64, kind: Kind) {
+        public init(number: UInt64, kind: Kind, codecPrivate: [UInt8]? = nil) {
             self.number = number
             self.kind = kind
+            self.codecPrivate = codecPrivate
         }
 
         var isVideo: Bool {
@@ -106,6 +111,7 @@ public struct WebMMuxer: Sendable {
         case let .vp8(width, height), let .h264(width, height):
             e.unsigned(EBMLID.trackType, 1)
             if case .vp8 = track.kind { e.string(EBMLID.codecID, "V_VP8") } else { e.string(EBMLID.codecID, "V_MPEG4/ISO/AVC") }
+            if let setup = track.codecPrivate { e.binary(EBMLID.codecPrivate, setup) }
             e.master(EBMLID.video) { v in
                 v.unsigned(EBMLID.pixelWidth, UInt64(max(1, width)))
                 v.unsigned(EBMLID.pixelHeight, UInt64(max(1, height)))

@@ -206,3 +206,55 @@ public enum DataChannelChatInput: Sendable, Equatable {
     /// The channel opened: the member can be sent the room's recent chat.
     case opened(room: String, participant: String, user: String)
 }
+
+// MARK: recording
+
+/// Start recording what `user` publishes in `room` into a WebM file at `path` (the room may not
+/// exist yet: the recording attaches when the user's tracks appear).
+public struct RecordingRequest: Sendable, Equatable {
+    public var room: String
+    public var user: String
+    public var path: String
+
+    public init(room: String, user: String, path: String) {
+        self.room = room
+        self.user = user
+        self.path = path
+    }
+}
+
+/// What a finished recording wrote.
+public struct RecordingOutcome: Sendable, Equatable {
+    public var path: String
+    public var bytes: Int
+    public var durationMilliseconds: Int64
+    /// False when no frame was ever written (nothing was published, or no keyframe came).
+    public var hasMedia: Bool
+    /// Packets the recorder could not keep up with (its queue was full).
+    public var droppedPackets: Int
+    /// Packets that were not RTP, or whose payload did not parse (hostile or damaged input).
+    public var rejectedPackets: Int
+    /// Frames left out: broken by a loss, before the first keyframe, or out of order in time.
+    public var framesDropped: Int
+    public var writeFailed: Bool
+
+    public init(path: String, bytes: Int, durationMilliseconds: Int64, hasMedia: Bool, droppedPackets: Int,
+                rejectedPackets: Int = 0, framesDropped: Int = 0, writeFailed: Bool) {
+        self.rejectedPackets = rejectedPackets
+        self.framesDropped = framesDropped
+        self.path = path
+        self.bytes = bytes
+        self.durationMilliseconds = durationMilliseconds
+        self.hasMedia = hasMedia
+        self.droppedPackets = droppedPackets
+        self.writeFailed = writeFailed
+    }
+}
+
+/// What a media plane offers to record rooms (MediaTransport implements it; tests fake it).
+public protocol RecordingMediaPlane: Sendable {
+    /// Starts recording; a second start for the same room is a conflict.
+    func startRecording(_ request: RecordingRequest) async throws(MediaPlaneError)
+    /// Stops the room's recording and finishes its file; nil when none was running.
+    func stopRecording(room: String) async -> RecordingOutcome?
+}

@@ -195,6 +195,22 @@ public struct VideoRepository: Sendable {
         }
     }
 
+    /// Recordings still `processing`: at startup, the ones a crash cut short.
+    public func unfinishedRecordings() async throws(StoreError) -> [Video] {
+        try await pool.readValue { db in
+            try Video.fetchAll(db, sql: Self.select + " WHERE v.status = 'processing' AND v.source = 'recording'")
+        }
+    }
+
+    /// The HLS rendition made after the video became ready (nil: none, or removed).
+    public func setHLSPath(id: UUID, path: String?, now: Date) async throws(StoreError) {
+        try await pool.writeValue { db in
+            try db.execute(sql: "UPDATE videos SET hls_path = ?, updated_at = ? WHERE id = ?",
+                           arguments: [path, now.millisecondsSince1970, id.storeKey])
+            guard db.changesCount == 1 else { throw StoreError.videoNotFound(id) }
+        }
+    }
+
     static func fetch(_ db: Database, id: UUID) throws -> Video {
         guard let video = try Video.fetchOne(db, sql: select + " WHERE v.id = ?", arguments: [id.storeKey]) else {
             throw StoreError.videoNotFound(id)

@@ -1,4 +1,4 @@
-// chobi-bench [rtp|srtp|dtls|room|events|congestion|forward|chat|api|gifts|videos|all]: prints one line per figure. Run through tools/bench (release).
+// chobi-bench [rtp|srtp|dtls|room|recording|events|congestion|forward|chat|api|gifts|videos|all]: prints one line per figure. Run through tools/bench (release).
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -14,6 +14,8 @@ let suites: [(String, () async throws -> [BenchResult])] = [
     ("srtp", SRTPBenchmark.run),
     ("dtls", DTLSBenchmark.run),
     ("room", { try RoomForwardBenchmark.run() }),
+    // What a recording costs per packet on the recorder's thread (depacketize, mux).
+    ("recording", RecordingBenchmark.run),
     ("events", RoomEventsBenchmark.run),
     // What congestion control adds per packet (feedback, estimation, extension translation).
     ("congestion", CongestionBenchmark.run),

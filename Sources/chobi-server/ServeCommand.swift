@@ -191,8 +191,14 @@ struct ServeCommand: AsyncParsableCommand {
             logger.warning("GeoIP database not used: viewers' countries are \"unknown\"", metadata: ["problem": "\(problem)"])
         }
         let viewerFacts = ViewerFactsRecorder(countries: countries)
+        let videos = VideoLibrary(store: store, directory: videosDir.isEmpty ? dataDir + "/videos" : videosDir,
+                                  maxUploadBytes: maxUploadBytes, notifier: notifier)
+        let recordings = SessionRecordings(library: videos, media: media, logger: logger)
+        // Before anyone can watch: a recording a crash cut short is listed again.
+        await recordings.recoverInterrupted()
         StreamingProcedures(store: store, signaling: signaling, roomTokens: await RoomTokenSigner(key: key),
-                            configuration: liveSessions, activity: activity, viewerFacts: viewerFacts)
+                            configuration: liveSessions, activity: activity, viewerFacts: viewerFacts,
+                            recordings: recordings)
             .register(on: &api)
         AnalyticsProcedures(store: store, facts: viewerFacts).register(on: &api)
         let filter: ChatFilter
@@ -206,8 +212,6 @@ struct ServeCommand: AsyncParsableCommand {
                                activity: activity)
         ChatProcedures(chat: chat).register(on: &api)
         GiftProcedures(chat: chat).register(on: &api)
-        let videos = VideoLibrary(store: store, directory: videosDir.isEmpty ? dataDir + "/videos" : videosDir,
-                                  maxUploadBytes: maxUploadBytes, notifier: notifier)
         VideoProcedures(library: videos).register(on: &api)
         UploadRoute(library: videos, tokens: userTokens).register(on: router)
         PlaybackRoute(library: videos, tokens: userTokens).register(on: router)
@@ -215,7 +219,8 @@ struct ServeCommand: AsyncParsableCommand {
         api.mount(on: router)
         MetricsRoutes.register(on: router, media: media, api: api.metrics, hub: signaling.hub)
         let recorder = LiveSessionRecorder(store: store, hub: signaling.hub, logger: logger)
-        let watchdog = LiveSessionWatchdog(store: store, signaling: signaling, configuration: liveSessions, logger: logger)
+        let watchdog = LiveSessionWatchdog(store: store, signaling: signaling, configuration: liveSessions, logger: logger,
+                                           recordings: recordings)
         let sampler = AnalyticsSampler(store: store, facts: viewerFacts,
                                        interval: .milliseconds(Int64((analyticsInterval * 1000).rounded())), logger: logger)
 

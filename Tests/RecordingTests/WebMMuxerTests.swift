@@ -1,3 +1,4 @@
+import MatroskaFormat
 import Foundation
 import Testing
 @testable import Recording

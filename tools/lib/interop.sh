@@ -1,7 +1,7 @@
 # Interop stage of tools/test: the release server binary against real peers (aiortc, headless
 # Chromium), all inside a network namespace that has only a loopback interface (nftables: the
 # ICE-TCP tests drop UDP inside the namespaces they make).
-INTEROP_APT_PACKAGES=(chromium chromium-driver python3-venv iproute2 nftables)
+INTEROP_APT_PACKAGES=(chromium chromium-driver python3-venv iproute2 nftables ffmpeg)
 
 run_interop() {
   local out="$1"

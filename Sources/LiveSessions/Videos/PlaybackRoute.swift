@@ -17,7 +17,7 @@ public struct PlaybackRoute: Sendable {
         self.tokens = tokens
     }
 
-    enum Asset { case file, thumbnail }
+    enum Asset { case file, thumbnail, hls(String) }
 
     public func register<Context: RequestContext>(on router: Router<Context>) {
         let route = self
@@ -25,6 +25,9 @@ public struct PlaybackRoute: Sendable {
         router.head("/videos/:videoId/file") { request, context in await route.serve(.file, request, context, body: false) }
         router.get("/videos/:videoId/thumbnail") { request, context in await route.serve(.thumbnail, request, context, body: true) }
         router.head("/videos/:videoId/thumbnail") { request, context in await route.serve(.thumbnail, request, context, body: false) }
+        router.get("/videos/:videoId/hls/:name") { request, context in
+            await route.serve(.hls(context.parameters.get("name") ?? ""), request, context, body: true)
+        }
     }
 
     func serve<Context: RequestContext>(_ asset: Asset, _ request: Request, _ context: Context, body: Bool) async -> Response {
@@ -46,6 +49,14 @@ public struct PlaybackRoute: Sendable {
         case .thumbnail:
             path = video.status == .ready ? video.thumbnailPath : nil
             contentType = (video.thumbnailPath ?? "").hasSuffix(".jpg") ? "image/jpeg" : "image/png"
+        case .hls(let name):
+            // Only the rendition's own files, by a name that cannot leave its folder.
+            if video.status == .ready, let playlist = video.hlsPath, HLSRenditions.isRenditionFile(name) {
+                path = (playlist as NSString).deletingLastPathComponent + "/" + name
+            } else {
+                path = nil
+            }
+            contentType = name.hasSuffix(".m3u8") ? "application/vnd.apple.mpegurl" : "video/mp2t"
         }
         guard let path, let stat = await Self.stat(path) else { return RouteAnswer.error(.notFound, "no such file") }
 

@@ -175,7 +175,9 @@
 
   async function goLive() {
     const title = $('session-title').value.trim() || live.user.displayName + ' is live';
-    const data = await api('streaming.createSession', { title, isPrivate: $('session-private').checked });
+    const data = await api('streaming.createSession',
+      { title, isPrivate: $('session-private').checked, record: $('session-record').checked });
+    live.recording = Boolean(data.recording);
     await enterRoom(data.session, data.roomToken, 'host', { viewerCount: 0, guestCount: 0 });
   }
 
@@ -673,6 +675,14 @@
     await showFollow(hostId);
   }
 
+  // The host's record switch: on records into a new video, off finishes it (it appears in the
+  // host's videos once ready).
+  async function toggleRecording() {
+    const data = await api('streaming.setRecording', { sessionId: live.session.id, on: !live.recording });
+    live.recording = data.recording;
+    renderRoom();
+  }
+
   async function endSession() {
     const data = await api('streaming.endSession', { sessionId: live.session.id });
     showReport(data.report);
@@ -690,6 +700,7 @@
     resetRoom();
     live.session = null;
     live.role = null;
+    live.recording = false;
     setState('idle');
     if (!(options && options.keepError)) setError(null);
     renderAccount();
@@ -702,6 +713,9 @@
     badge.textContent = live.role || '';
     badge.className = 'badge ' + (live.role || '');
     $('end-session').hidden = live.role !== 'host';
+    $('record-session').hidden = live.role !== 'host';
+    $('record-session').textContent = live.recording ? '● Recording (stop)' : 'Record';
+    $('record-session').classList.toggle('recording', Boolean(live.recording));
     renderCounts();
     renderPeople();
   }
@@ -891,6 +905,7 @@
   $('more-sessions').addEventListener('click', () => guarded(moreSessions));
   $('go-live-app').addEventListener('click', () => guarded(goLive));
   $('end-session').addEventListener('click', () => guarded(endSession));
+  $('record-session').addEventListener('click', () => guarded(toggleRecording));
   $('follow-host').addEventListener('click', () => guarded(toggleFollow));
   $('leave-session').addEventListener('click', () => guarded(async () => leaveRoom()));
   $('accept-invite').addEventListener('click', () => guarded(() => acceptInvite(true)));

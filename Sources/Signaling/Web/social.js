@@ -136,6 +136,23 @@
     $('profile-settings').hidden = !mine;
     if (mine) await loadSettings();
     showOnly('profile');
+    await loadRecordings(profile.id, mine);
+  }
+
+  // A user's recorded live sessions (the owner also sees the ones still being written).
+  async function loadRecordings(userId, mine) {
+    const list = $('profile-recordings');
+    list.replaceChildren();
+    const page = await api('videos.getVideos', { userId, limit: 50 }, { query: true });
+    const recorded = page.videos.filter((video) => video.source === 'recording');
+    for (const video of recorded) {
+      if (video.status === 'ready') {
+        list.append(chobi.videos.card(video));
+      } else if (mine) {
+        list.append(element('li', 'muted-note', video.title + ' · ' + video.status));
+      }
+    }
+    if (list.children.length === 0) list.append(element('li', 'muted-note', 'No recordings yet.'));
   }
 
   function renderLevel(level) {

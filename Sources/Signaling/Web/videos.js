@@ -84,6 +84,9 @@
     return item;
   }
 
+  // The profile page lists a user's recordings with the same cards (social.js).
+  videos.card = videoCard;
+
   // MARK: player
 
   async function openVideo(videoId) {
