@@ -270,6 +270,8 @@ public struct StreamingProcedures: Sendable {
             return InviteAnswer(sessionId: id.apiString, accepted: false, role: RoomRole.viewer.rawValue, roomToken: nil)
         }
         await signaling.allowGuest(user: user.apiString, in: id.apiString)
+        // A recorded session records its guests too, each into a video of their own.
+        await recordings?.guestJoined(id, guest: user)
         let token = try await roomToken(user: user, name: try await store.users.find(id: user)?.displayName,
                                         session: id, role: .guest)
         return InviteAnswer(sessionId: id.apiString, accepted: true, role: RoomRole.guest.rawValue, roomToken: token)

@@ -1,6 +1,12 @@
 import RTP
 import SFU
 
+/// Which recording: one per user (the host, each guest) in a room.
+struct RecordingKey: Hashable {
+    let room: String
+    let user: String
+}
+
 /// A recorder in a room on this loop: the virtual participant it subscribes as, and which of
 /// its user's tracks it records.
 struct RecorderAttachment {
@@ -11,17 +17,22 @@ struct RecorderAttachment {
 }
 
 extension MediaLoop {
-    /// Subscribes the room's recorder (when the room has one) to the first video and audio track
-    /// its user publishes. Runs when tracks appear and when a recording starts. As a subscriber,
-    /// the recorder gets what a viewer gets: one continuous stream per track across source and
+    /// Subscribes each of the room's recorders to the first video and audio track its user
+    /// publishes. Runs when tracks appear and when a recording starts. As a subscriber, a
+    /// recorder gets what a viewer gets: one continuous stream per track across source and
     /// simulcast-layer changes, starting at a keyframe the room asks for.
-    func attachRecorder(to host: RoomHost, at now: Duration) {
-        guard let directory = recorderDirectory, let recorder = directory.recorder(ofRoom: host.name) else { return }
+    func attachRecorders(to host: RoomHost, at now: Duration) {
+        guard let directory = recorderDirectory else { return }
+        for recorder in directory.recorders(ofRoom: host.name) { attach(recorder, to: host, at: now) }
+    }
+
+    private func attach(_ recorder: RoomRecorder, to host: RoomHost, at now: Duration) {
+        let key = RecordingKey(room: host.name, user: recorder.user)
         var attachment: RecorderAttachment
-        if let existing = recordings[host.name], existing.recorder === recorder {
+        if let existing = recordings[key], existing.recorder === recorder {
             attachment = existing
         } else {
-            if let stale = recordings[host.name] { detach(stale, from: host, at: now) }
+            if let stale = recordings[key] { detach(stale, key: key, from: host, at: now) }
             let participant = ParticipantID(nextParticipant)
             nextParticipant += 1
             do {
@@ -55,42 +66,51 @@ extension MediaLoop {
                 logger.error("recorder could not subscribe", metadata: ["room": "\(host.name)", "error": "\(error)"])
             }
         }
-        recordings[host.name] = attachment
+        recordings[key] = attachment
         touch(host)
     }
 
-    /// A track the recorder received went away (its publisher left or reconnected): the
+    /// A track a recorder received went away (its publisher left or reconnected): the
     /// recorder takes the user's next track of that kind, now or when it is published.
     func recorderLost(_ track: TrackID, in host: RoomHost) {
-        guard var attachment = recordings[host.name], attachment.video == track || attachment.audio == track else { return }
-        if attachment.video == track { attachment.video = nil }
-        if attachment.audio == track { attachment.audio = nil }
-        recordings[host.name] = attachment
-        attachRecorder(to: host, at: currentTime)
-    }
-
-    /// Takes the room's recorder out of the room (recording stopped, or the room went away).
-    func detachRecorder(room name: String) {
-        guard let attachment = recordings[name] else { return }
-        if let host = rooms[name] {
-            detach(attachment, from: host, at: currentTime)
-        } else {
-            egress.recordingTaps[attachment.participant] = nil
-            recordings[name] = nil
+        for (key, var attachment) in recordings where key.room == host.name
+            && (attachment.video == track || attachment.audio == track) {
+            if attachment.video == track { attachment.video = nil }
+            if attachment.audio == track { attachment.audio = nil }
+            recordings[key] = attachment
+            attach(attachment.recorder, to: host, at: currentTime)
         }
     }
 
-    private func detach(_ attachment: RecorderAttachment, from host: RoomHost, at now: Duration) {
+    /// Takes one user's recorder out of the room (that recording stopped).
+    func detachRecorder(room name: String, user: String) {
+        let key = RecordingKey(room: name, user: user)
+        guard let attachment = recordings[key] else { return }
+        if let host = rooms[name] {
+            detach(attachment, key: key, from: host, at: currentTime)
+        } else {
+            egress.recordingTaps[attachment.participant] = nil
+            recordings[key] = nil
+        }
+    }
+
+    /// Takes every recorder out of a room that is going away.
+    func detachRecorders(room name: String) {
+        for key in recordings.keys where key.room == name { detachRecorder(room: name, user: key.user) }
+    }
+
+    private func detach(_ attachment: RecorderAttachment, key: RecordingKey, from host: RoomHost, at now: Duration) {
         host.room.removeParticipant(attachment.participant, at: now)
         egress.recordingTaps[attachment.participant] = nil
-        recordings[host.name] = nil
+        recordings[key] = nil
         touch(host)
     }
 
-    /// The recorder lost video (or is starting): ask the publisher for a keyframe the way a
+    /// A recorder lost video (or is starting): ask its publisher for a keyframe the way a
     /// viewer does, with a PLI the room throttles and forwards upstream.
-    func recorderWantsKeyframe(room name: String) {
-        guard let attachment = recordings[name], attachment.video != nil, let host = rooms[name] else { return }
+    func recorderWantsKeyframe(room name: String, user: String) {
+        guard let attachment = recordings[RecordingKey(room: name, user: user)], attachment.video != nil,
+              let host = rooms[name] else { return }
         let media = RoomRecorder.videoSSRC
         let sender: UInt32 = 1
         var pli: [UInt8] = [0x81, 206, 0, 2]

@@ -210,7 +210,7 @@ extension MediaLoop {
         host.room.removeParticipant(peer.participantID, at: now)
         drainEvents(of: host)
         if !peers.hasMembers(inRoom: host.name), rooms[host.name] === host {
-            detachRecorder(room: host.name)
+            detachRecorders(room: host.name)
             rooms[host.name] = nil
         }
         peer.events.yield(.closed(reason: reason))
@@ -364,7 +364,7 @@ extension MediaLoop {
             switch event {
             case .trackPublished(let track, let publisher):
                 guard let info = host.infos[track] else { continue }
-                if recorderDirectory?.isEmpty == false { attachRecorder(to: host, at: currentTime) }
+                if recorderDirectory?.isEmpty == false { attachRecorders(to: host, at: currentTime) }
                 for member in peers.members(ofRoom: host.name) where member.participantID != publisher {
                     member.events.yield(.trackPublished(info))
                     offerIfNeeded(member)

@@ -40,7 +40,7 @@ final class MediaLoop: @unchecked Sendable {
     var nextParticipant: UInt64 = 1
     /// Recordings running (set by the service), and the ones attached to rooms on this loop.
     var recorderDirectory: RecorderDirectory?
-    var recordings: [String: RecorderAttachment] = [:]
+    var recordings: [RecordingKey: RecorderAttachment] = [:]
     var nextTrack: UInt64 = 1
 
     /// The time of the read batch in progress (read once per batch).

@@ -253,8 +253,9 @@ public struct RecordingOutcome: Sendable, Equatable {
 
 /// What a media plane offers to record rooms (MediaTransport implements it; tests fake it).
 public protocol RecordingMediaPlane: Sendable {
-    /// Starts recording; a second start for the same room is a conflict.
+    /// Starts recording one user's tracks in a room (the host's, a guest's: each publisher its
+    /// own file); a second start for the same room and user is a conflict.
     func startRecording(_ request: RecordingRequest) async throws(MediaPlaneError)
-    /// Stops the room's recording and finishes its file; nil when none was running.
-    func stopRecording(room: String) async -> RecordingOutcome?
+    /// Stops that recording and finishes its file; nil when none was running.
+    func stopRecording(room: String, user: String) async -> RecordingOutcome?
 }

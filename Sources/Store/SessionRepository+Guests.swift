@@ -85,6 +85,15 @@ extension SessionRepository {
         try await pool.readValue { db in try Self.inviteRow(db, sessionId: sessionId, userId: userId) }
     }
 
+    /// The users whose invite to `sessionId` stands accepted (the guests on stage or allowed on it).
+    public func acceptedGuests(sessionId: UUID) async throws(StoreError) -> [UUID] {
+        try await pool.readValue { db in
+            try String.fetchAll(db, sql: "SELECT user_id FROM session_invites WHERE session_id = ? AND status = 'accepted' ORDER BY user_id",
+                                arguments: [sessionId.storeKey])
+                .map { try UUID.stored($0, column: "session_invites.user_id") }
+        }
+    }
+
     /// Invites waiting for `userId`'s answer in sessions still live, newest first.
     public func pendingInvites(userId: UUID) async throws(StoreError) -> [SessionInvite] {
         try await pool.readValue { db in

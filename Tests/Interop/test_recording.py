@@ -283,3 +283,50 @@ def test_an_h264_host_is_recorded_as_playable_h264(srv, run):
     times = video_packet_times(path)
     print(f"h264: {video['durationMs']} ms, {len(times)} video frames")
     assert abs(video["durationMs"] - 6_500) <= 1_000 and len(times) >= 6 * 20, (video["durationMs"], len(times))
+
+
+@needs_ffmpeg
+def test_a_guest_on_stage_is_recorded_into_a_video_of_their_own(srv, run):
+    """Every publisher is recorded: the host into the session's video, a guest who comes on stage
+    into one of their own (owned by the guest, titled with the session and their name), from the
+    moment they publish; both are ready, VP8 640x480 and Opus, and decode cleanly."""
+    api = API(srv.base)
+    host = api.register(f"rh{secrets.token_hex(3)}")
+    guest = api.register(f"rg{secrets.token_hex(3)}", display="Guest Star")
+
+    async def scenario():
+        session, host_video, host_pub = await record(srv, host, 2.0)
+        host.api.mutate("streaming.inviteGuest", {"sessionId": session, "userId": guest.id})
+        accepted = guest.api.mutate("streaming.respondToInvite", {"sessionId": session, "accept": True})
+        assert accepted["role"] == "guest", accepted
+        guest_pub = Publisher(srv.base, session, accepted["roomToken"], video_offset=5000)
+        await guest_pub.start()
+        await asyncio.sleep(6.0)
+        host.api.mutate("streaming.endSession", {"sessionId": session})
+        await guest_pub.close()
+        await host_pub.close()
+        return host_video
+
+    host_video = run(scenario(), timeout=60)
+    assert wait_ready(host, host_video)["status"] == "ready"
+    deadline = time.monotonic() + 30
+    listed = []
+    while not listed and time.monotonic() < deadline:
+        listed = api.query("videos.getVideos", {"userId": guest.id})["videos"]
+        time.sleep(0.3)
+    assert len(listed) == 1, listed
+    video = wait_ready(guest, listed[0]["id"])
+    assert video["status"] == "ready" and video["source"] == "recording", video
+    assert video["owner"]["id"] == guest.id and video["title"] == "Recorded live — Guest Star", video
+    # On stage for ~6 s after the host's first 2 s.
+    assert 4_000 <= video["durationMs"] <= 8_000, video["durationMs"]
+    path = Path(srv.data) / "videos" / video["id"] / "video.webm"
+    probed, errors = ffprobe(path, "-show_streams", "-show_format")
+    assert errors == ""
+    streams = {s["codec_type"]: s for s in probed["streams"]}
+    assert streams["video"]["codec_name"] == "vp8" and (streams["video"]["width"], streams["video"]["height"]) == (640, 480)
+    assert streams["audio"]["codec_name"] == "opus", streams
+    decoded = subprocess.run(["ffmpeg", "-v", "error", "-nostdin", "-i", str(path), "-f", "null", "-"],
+                             capture_output=True, text=True, timeout=60)
+    assert decoded.returncode == 0 and decoded.stderr.strip() == "", decoded.stderr[-2000:]
+    print(f"guest recorded: {video['durationMs']} ms, {len(video_packet_times(path))} video frames")

@@ -16,15 +16,15 @@ private final class FakeRecorder: RecordingMediaPlane, @unchecked Sendable {
 
     func startRecording(_ request: RecordingRequest) async throws(MediaPlaneError) {
         let started = lock.withLock { () -> Bool in
-            guard running[request.room] == nil else { return false }
-            running[request.room] = request
+            guard running[request.room + "/" + request.user] == nil else { return false }
+            running[request.room + "/" + request.user] = request
             return true
         }
         guard started else { throw .conflict("already recording") }
     }
 
-    func stopRecording(room: String) async -> RecordingOutcome? {
-        guard let request = lock.withLock({ running.removeValue(forKey: room) }) else { return nil }
+    func stopRecording(room: String, user: String) async -> RecordingOutcome? {
+        guard let request = lock.withLock({ running.removeValue(forKey: room + "/" + user) }) else { return nil }
         FileManager.default.createFile(atPath: request.path, contents: Data(file))
         return RecordingOutcome(path: request.path, bytes: file.count, durationMilliseconds: 4200, hasMedia: !file.isEmpty,
                                 droppedPackets: 0, writeFailed: false)
@@ -110,5 +110,42 @@ struct SessionRecordingsTests {
         defer { try? FileManager.default.removeItem(atPath: fixture.directory) }
         let recordings = SessionRecordings(library: fixture.library, media: nil, renditions: nil, logger: Logger(label: "test"))
         await #expect(throws: RecordingFailure.self) { try await recordings.start(try await fixture.session()) }
+    }
+
+    @Test("Every publisher is recorded: guests on stage when it starts and guests who come on later, each into a video of their own")
+    func guestsRecorded() async throws {
+        let fixture = try Fixture()
+        defer { try? FileManager.default.removeItem(atPath: fixture.directory) }
+        let recordings = SessionRecordings(library: fixture.library, media: FakeRecorder(file: EBML.file(durationMs: 4200, clusters: 2)),
+                                           renditions: nil, logger: Logger(label: "test"))
+        let session = try await fixture.session()
+        func guest(_ name: String) async throws -> UUID {
+            let user = try await fixture.store.users.create(username: "\(name.lowercased())\(UInt32.random(in: 0...UInt32.max))",
+                                                            passwordHash: "x", displayName: name, now: Date())
+            _ = try await fixture.store.sessions.invite(sessionId: session.id, userId: user.id, now: Date())
+            _ = try await fixture.store.sessions.respondToInvite(sessionId: session.id, userId: user.id, accept: true,
+                                                                 maxGuests: 3, now: Date())
+            return user.id
+        }
+        let early = try await guest("Asha")
+        let hostVideo = try await recordings.start(session)
+        #expect(Set(await recordings.videos(of: session.id).keys) == [session.hostId, early])
+        let late = try await guest("Bilal")
+        await recordings.guestJoined(session.id, guest: late)
+        await recordings.guestJoined(session.id, guest: late)  // twice: still one recording
+        let videos = await recordings.videos(of: session.id)
+        #expect(videos.count == 3 && videos[session.hostId] == hostVideo)
+
+        let host = try #require(await recordings.stop(session.id))
+        #expect(host.id == hostVideo && host.ownerId == session.hostId && host.status == .ready)
+        for (user, name) in [(early, "Asha"), (late, "Bilal")] {
+            let id = try #require(videos[user])
+            let video = try #require(try await fixture.store.videos.find(id: id))
+            #expect(video.ownerId == user && video.status == .ready && video.sessionId == session.id)
+            #expect(video.title == "Evening live — \(name)")
+        }
+        // Not recording any more: a guest arriving now starts nothing.
+        await recordings.guestJoined(session.id, guest: try await guest("Chen"))
+        #expect(await recordings.videos(of: session.id).isEmpty)
     }
 }

@@ -4,19 +4,25 @@ import MediaProbe
 import SFU
 import Store
 
-/// Live sessions recorded into the video library: a recording is a `processing` video whose
-/// WebM the media plane writes while the host is live; when it stops (the host switched it off,
-/// or the session ended) the file is finished, probed and the video becomes `ready`, with a
-/// thumbnail, and an HLS rendition follows in the background when ffmpeg is installed. A
-/// recording a crash cut short is found at start-up, still `processing`, and made ready as far
-/// as its last whole cluster, marked incomplete.
+/// Live sessions recorded into the video library: each publisher (the host, and every guest on
+/// stage while the recording runs) into a `processing` video of their own whose WebM the media
+/// plane writes while they are live; when it stops (the host switched it off, or the session
+/// ended) each file is finished, probed and its video becomes `ready`, with a thumbnail, and an
+/// HLS rendition follows in the background when ffmpeg is installed. A recording a crash cut
+/// short is found at start-up, still `processing`, and made ready as far as its last whole
+/// cluster, marked incomplete.
 public actor SessionRecordings {
     let library: VideoLibrary
     let media: (any RecordingMediaPlane)?
     let renditions: HLSRenditions?
     let logger: Logger
-    /// Recording now, by session: the video the file belongs to.
-    private var active: [UUID: UUID] = [:]
+    /// Recording now, by session: each publisher's video, by user.
+    private var active: [UUID: Recording] = [:]
+
+    private struct Recording {
+        let session: StreamingSession
+        var videos: [UUID: UUID] = [:]
+    }
 
     public init(library: VideoLibrary, media: (any RecordingMediaPlane)?, renditions: HLSRenditions? = HLSRenditions.detect(),
                 logger: Logger) {
@@ -28,50 +34,99 @@ public actor SessionRecordings {
 
     public func isRecording(_ session: UUID) -> Bool { active[session] != nil }
 
-    /// Starts recording the host of `session`; returns the video being recorded into. Starting
-    /// twice is harmless (the running recording's video comes back).
+    /// The video each publisher of `session` is being recorded into, by user.
+    public func videos(of session: UUID) -> [UUID: UUID] { active[session]?.videos ?? [:] }
+
+    /// Starts recording `session`: its host, and the guests it has accepted, each into a video of
+    /// their own; returns the host's. Starting twice is harmless (the running recording's video
+    /// comes back).
     @discardableResult
     public func start(_ session: StreamingSession) async throws -> UUID {
-        if let video = active[session.id] { return video }
+        if let video = active[session.id]?.videos[session.hostId] { return video }
+        guard media != nil else { throw RecordingFailure.unavailable("recording is not available on this server") }
+        if active[session.id] == nil { active[session.id] = Recording(session: session) }
+        let video: UUID
+        do {
+            video = try await startPublisher(session, user: session.hostId, title: session.title)
+        } catch {
+            if active[session.id]?.videos.isEmpty == true { active[session.id] = nil }
+            throw error
+        }
+        for guest in (try? await library.store.sessions.acceptedGuests(sessionId: session.id)) ?? [] {
+            await guestJoined(session.id, guest: guest)
+        }
+        return video
+    }
+
+    /// A guest came on stage (accepted the host's invite): while the session records, their audio
+    /// and video go into a video of their own, titled with the session's title and their name.
+    public func guestJoined(_ sessionId: UUID, guest: UUID) async {
+        guard let recording = active[sessionId], recording.videos[guest] == nil, guest != recording.session.hostId else { return }
+        let name = (try? await library.store.users.find(id: guest))?.displayName ?? "guest"
+        do {
+            _ = try await startPublisher(recording.session, user: guest, title: "\(recording.session.title) — \(name)")
+        } catch {
+            logger.warning("a guest's recording did not start", metadata: [
+                "session": "\(sessionId.apiString)", "user": "\(guest.apiString)", "error": "\(error)"])
+        }
+    }
+
+    /// One publisher's recording: its video (owned by the publisher), its folder, the media
+    /// plane's recorder. The slot is claimed before the first await, so a second start while this
+    /// one runs finds it.
+    private func startPublisher(_ session: StreamingSession, user: UUID, title: String) async throws -> UUID {
         guard let media else { throw RecordingFailure.unavailable("recording is not available on this server") }
-        // Claimed before the first await: a second start while this one runs gets the same video.
         let id = UUID()
-        active[session.id] = id
-        let draft = VideoDraft(ownerId: session.hostId, title: session.title, description: session.description ?? "",
+        active[session.id]?.videos[user] = id
+        let draft = VideoDraft(ownerId: user, title: String(title.prefix(200)), description: session.description ?? "",
                                category: nil, visibility: session.isPrivate ? .followers : .public,
                                source: .recording, sessionId: session.id)
-        let video: Video
         let path = library.files.final(id, container: .webm)
         do {
-            video = try await library.store.videos.create(draft, id: id, now: library.now())
+            _ = try await library.store.videos.create(draft, id: id, now: library.now())
             try FileManager.default.createDirectory(atPath: library.files.folder(id), withIntermediateDirectories: true)
             try await library.store.videos.markProcessing(id: id, filePath: path, now: library.now())
         } catch {
-            active[session.id] = nil
+            if active[session.id]?.videos[user] == id { active[session.id]?.videos[user] = nil }
             throw error
         }
         do {
-            try await media.startRecording(RecordingRequest(room: session.id.apiString, user: session.hostId.apiString, path: path))
+            try await media.startRecording(RecordingRequest(room: session.id.apiString, user: user.apiString, path: path))
         } catch {
-            active[session.id] = nil
-            await library.files.remove(video.id)
-            try? await library.store.videos.markFailed(id: video.id, reason: "recording could not start", now: library.now())
+            if active[session.id]?.videos[user] == id { active[session.id]?.videos[user] = nil }
+            await library.files.remove(id)
+            try? await library.store.videos.markFailed(id: id, reason: "recording could not start", now: library.now())
             throw RecordingFailure.unavailable("recording could not start: \(error)")
         }
         // Stopped (the session ended) while this start was on its way: nothing may keep running.
-        guard active[session.id] == id else {
-            _ = await media.stopRecording(room: session.id.apiString)
+        guard active[session.id]?.videos[user] == id else {
+            if let outcome = await media.stopRecording(room: session.id.apiString, user: user.apiString) {
+                _ = await settle(id, outcome: outcome, session: session.id)
+            }
             return id
         }
-        logger.info("recording started", metadata: ["session": "\(session.id.apiString)", "video": "\(video.id.apiString)"])
-        return video.id
+        logger.info("recording started", metadata: [
+            "session": "\(session.id.apiString)", "user": "\(user.apiString)", "video": "\(id.apiString)"])
+        return id
     }
 
-    /// Stops the session's recording (nothing when none runs) and makes its video ready.
+    /// Stops the session's recordings (nothing when none runs) and makes their videos ready;
+    /// returns the host's.
     @discardableResult
     public func stop(_ session: UUID) async -> Video? {
-        guard let videoID = active.removeValue(forKey: session) else { return nil }
-        let outcome = await media?.stopRecording(room: session.apiString)
+        guard let recording = active.removeValue(forKey: session) else { return nil }
+        var hostVideo: Video?
+        for (user, videoID) in recording.videos.sorted(by: { $0.key.storeKey < $1.key.storeKey }) {
+            let outcome = await media?.stopRecording(room: session.apiString, user: user.apiString)
+            let video = await settle(videoID, outcome: outcome, session: session)
+            if user == recording.session.hostId { hostVideo = video }
+        }
+        return hostVideo
+    }
+
+    /// A stopped recorder's file made a ready video, or the video failed (nothing recorded, the
+    /// file could not be written).
+    private func settle(_ videoID: UUID, outcome: RecordingOutcome?, session: UUID) async -> Video? {
         // Counted on the packet path, said once here: what the recorder could not keep or use.
         logger.info("recording stopped", metadata: [
             "session": "\(session.apiString)", "video": "\(videoID.apiString)",
