@@ -65,8 +65,15 @@ public struct PacketReorderer: Sendable {
         store(Packet(sequenceNumber: sequenceNumber, arrivalMilliseconds: arrivalMilliseconds, bytes: bytes, afterLoss: false))
     }
 
+    /// The slot of an unwrapped number, which may be negative: a stream's first packet fixes
+    /// where unwrapping starts, and one sent before it (reordered, a retransmission) lies below.
+    private func slot(of sequenceNumber: Int64) -> Int {
+        let remainder = Int(sequenceNumber % Int64(capacity))
+        return remainder < 0 ? remainder + capacity : remainder
+    }
+
     private mutating func store(_ packet: Packet) {
-        let index = Int(packet.sequenceNumber % Int64(capacity))
+        let index = slot(of: packet.sequenceNumber)
         if let existing = slots[index] {
             if existing.sequenceNumber == packet.sequenceNumber {
                 counters.duplicates += 1
@@ -84,7 +91,7 @@ public struct PacketReorderer: Sendable {
     public mutating func pop(now: Int64) -> Packet? {
         guard var expected = next, waiting > 0 else { return nil }
         while true {
-            let index = Int(expected % Int64(capacity))
+            let index = slot(of: expected)
             if let packet = slots[index], packet.sequenceNumber == expected {
                 slots[index] = nil
                 waiting -= 1

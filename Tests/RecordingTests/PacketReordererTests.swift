@@ -94,6 +94,42 @@ import Testing
         #expect(out == (0..<400).map { Int64($0) + 65_000 })
         #expect(reorderer.counters == PacketReorderer.Counters())
     }
+
+    /// The trap a server hit (an index below zero): the stream started at 0 and then started
+    /// over from a number that unwraps far below it (a new subscription's random start), so the
+    /// window restarted at -136, below every slot.
+    @Test func aRestartBelowZeroFilesPacketsWithoutTrapping() {
+        var reorderer = PacketReorderer(capacity: 16, maxWaitMilliseconds: 100)
+        var out: [PacketReorderer.Packet] = []
+        for sequenceNumber in [UInt16(0), 65_535, 65_400, 65_402, 65_401] {
+            reorderer.insert(sequenceNumber: sequenceNumber, bytes: [], arrivalMilliseconds: 0)
+            while let packet = reorderer.pop(now: 0) { out.append(packet) }
+        }
+        out += reorderer.drain()
+        #expect(numbers(out) == [0, -136, -135, -134])
+        #expect(out.map(\.afterLoss) == [false, true, false, false])
+        #expect(reorderer.counters.late == 1)
+    }
+
+    /// Hostile order: any 16-bit numbers in any order, jumps both ways; nothing traps, and what
+    /// comes out is in increasing order between restarts.
+    @Test func anySequenceOfNumbersNeverTraps() {
+        var random = SplitMix(seed: 7)
+        for round in 0..<200 {
+            var reorderer = PacketReorderer(capacity: [2, 3, 16, 128][round % 4], maxWaitMilliseconds: 50)
+            var last: Int64?
+            for i in 0..<500 {
+                let wire = round % 2 == 0 ? UInt16.random(in: 0...UInt16.max, using: &random)
+                    : UInt16(truncatingIfNeeded: i + Int.random(in: -40...40, using: &random))
+                reorderer.insert(sequenceNumber: wire, bytes: [], arrivalMilliseconds: Int64(i))
+                while let packet = reorderer.pop(now: Int64(i)) {
+                    if let previous = last, !packet.afterLoss { #expect(packet.sequenceNumber == previous + 1) }
+                    last = packet.sequenceNumber
+                }
+            }
+            _ = reorderer.drain()
+        }
+    }
 }
 
 /// A small seeded generator (the tests must replay).
