@@ -20,10 +20,6 @@ public struct JSONBytes: Sendable {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
-    public mutating func raw(_ other: [UInt8]) {
-        bytes.append(contentsOf: other)
-    }
-
     /// A string literal, escaped as `JSONEncoder` escapes: quote, backslash and the control
     /// characters (`\b \f \n \r \t`, the rest as `\u00XX`); everything else as its UTF-8.
     public mutating func string(_ text: String) {
@@ -35,15 +31,15 @@ public struct JSONBytes: Sendable {
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index]))
                 start = index + 1
                 switch byte {
-                case UInt8(ascii: "\""): append("\\\"")
-                case UInt8(ascii: "\\"): append("\\\\")
-                case 0x08: append("\\b")
-                case 0x0C: append("\\f")
-                case UInt8(ascii: "\n"): append("\\n")
-                case UInt8(ascii: "\r"): append("\\r")
-                case UInt8(ascii: "\t"): append("\\t")
+                case UInt8(ascii: "\""): raw("\\\"")
+                case UInt8(ascii: "\\"): raw("\\\\")
+                case 0x08: raw("\\b")
+                case 0x0C: raw("\\f")
+                case UInt8(ascii: "\n"): raw("\\n")
+                case UInt8(ascii: "\r"): raw("\\r")
+                case UInt8(ascii: "\t"): raw("\\t")
                 default:
-                    append("\\u00")
+                    raw("\\u00")
                     bytes.append(Self.hex[Int(byte >> 4)])
                     bytes.append(Self.hex[Int(byte & 0xF)])
                 }
@@ -71,7 +67,7 @@ public struct JSONBytes: Sendable {
     }
 
     public mutating func bool(_ value: Bool) {
-        value ? append("true") : append("false")
+        value ? raw("true") : raw("false")
     }
 
     /// `{…}` with `body` writing the fields (in sorted key order).
@@ -134,10 +130,6 @@ public struct JSONBytes: Sendable {
             self.key(key)
             out.object(body)
         }
-    }
-
-    private mutating func append(_ text: StaticString) {
-        raw(text)
     }
 
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
