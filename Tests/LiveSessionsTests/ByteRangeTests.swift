@@ -41,6 +41,34 @@ struct ByteRangeTests {
         #expect(UploadContentRange.parse("bytes 0-1/99999999999999999999") == nil)
     }
 
+    @Test("Hostile headers: random text, near-misses of real ones and huge numbers never trap, and what parses is in bounds")
+    func hostile() {
+        var random = SystemRandomNumberGenerator()
+        let alphabet = Array("bytes=-/,0123456789 *\tBYTESx\u{0}é")
+        let real = ["bytes=0-99", "bytes=-100", "bytes=900-", "bytes 0-1023/4096", "bytes 4000-4095/4096"]
+        for round in 0..<20_000 {
+            var text: String
+            if round % 2 == 0 {
+                text = String((0..<Int.random(in: 0...40, using: &random)).map { _ in alphabet.randomElement(using: &random)! })
+            } else {
+                var chars = Array(real.randomElement(using: &random)!)
+                for _ in 0..<Int.random(in: 1...3, using: &random) {
+                    let at = Int.random(in: 0..<chars.count, using: &random)
+                    chars[at] = alphabet.randomElement(using: &random)!
+                }
+                text = String(chars)
+            }
+            if round % 97 == 0 { text += String(repeating: "9", count: Int.random(in: 1...40, using: &random)) }
+            let size = [Int64(0), 1, 1000, Int64.max / 2][round % 4]
+            if case .partial(let range) = ByteRange.parse(text, size: size) {
+                #expect(range.lowerBound >= 0 && range.upperBound < size, "\(text) → \(range) of \(size)")
+            }
+            if let upload = UploadContentRange.parse(text) {
+                #expect(upload.first >= 0 && upload.first <= upload.last && upload.last < upload.total, "\(text)")
+            }
+        }
+    }
+
     @Test("Signed-out viewers are keyed by a hash of their address, never the address itself")
     func anonymousViewer() {
         let key = VideoProcedures.anonymousViewer("203.0.113.9")
