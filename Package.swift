@@ -74,7 +74,9 @@ let package = Package(
         .target(name: "Thumbnails", dependencies: ["CChobiShims", "CVPX"]),
 
         // The embedded store: SQLite through GRDB.
-        .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        // An SQLite VFS that writes each WAL commit in one write (see its header).
+        .target(name: "CWALWriter", linkerSettings: [.linkedLibrary("sqlite3")]),
+        .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift"), "CWALWriter"]),
         // swift-log handlers for `serve --log-format`: text lines for people, JSON lines for log collectors.
         .target(name: "LogHandlers", dependencies: [.product(name: "Logging", package: "swift-log")]),
 
@@ -192,7 +194,8 @@ let package = Package(
         .testTarget(name: "DTLSTests", dependencies: ["DTLS", "SRTP", "TestSupport"]),
         .testTarget(name: "SCTPTests", dependencies: ["SCTP", "TestSupport"]),
         .testTarget(name: "SRTPTests", dependencies: ["SRTP", "TestSupport", "COpenSSL", "CSRTPCrypto"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport", "CWALWriter",
+                                                    .product(name: "GRDBSQLite", package: "GRDB.swift")]),
         .testTarget(name: "LogHandlersTests", dependencies: [
             "LogHandlers", .product(name: "Logging", package: "swift-log"),
         ]),

@@ -7,6 +7,7 @@
 // a clock: every time-dependent method takes `now:`.
 // Times are stored as integer milliseconds since 1970 and ids as lowercase UUID strings.
 
+import CWALWriter
 import Foundation
 import GRDB
 
@@ -25,6 +26,8 @@ public struct Store: Sendable {
     public let videos: VideoRepository
     /// Keeps the WAL copied into the database off the writer (nil: only SQLite's own checkpoints).
     let checkpointer: WALCheckpointer?
+    /// Gifts', chat posts' and deletions' transactions (shared, so they keep one commit order).
+    let commits: GroupCommit
 
     /// How often the WAL is copied into the database by `WALCheckpointer`.
     public static let checkpointInterval: Duration = .milliseconds(250)
@@ -35,6 +38,7 @@ public struct Store: Sendable {
         self.users = UserRepository(pool: pool)
         self.sessions = SessionRepository(pool: pool)
         let commits = GroupCommit(pool: pool)
+        self.commits = commits
         self.chat = ChatRepository(pool: pool, commits: commits)
         self.gifts = GiftRepository(pool: pool, commits: commits)
         self.ledger = LedgerRepository(pool: pool)
@@ -56,6 +60,9 @@ public struct Store: Sendable {
         } catch {
             throw .cannotOpen(path: path, reason: "cannot create directory \(directory.path): \(error.localizedDescription)")
         }
+        // The WAL writer must be the default VFS before the first connection opens: connections
+        // keep the VFS they opened with. If it cannot be installed, SQLite's own VFS still works.
+        _ = Self.walWriterInstalled
         let pool: DatabasePool
         do {
             pool = try DatabasePool(path: url.path, configuration: configuration())
@@ -109,6 +116,13 @@ public struct Store: Sendable {
     public func ping() async throws(StoreError) {
         _ = try await pool.readValue { db in try Int.fetchOne(db, sql: "SELECT 1") }
     }
+
+    /// Whether WAL commits are written in one write each (`CWALWriter`): false only if SQLite's
+    /// default VFS could not be wrapped.
+    public static var walWriterInstalled: Bool { chobi_wal_writer_install() == 0 }
+
+    /// What the group commit (gifts, chat lines) did since the store opened.
+    public func groupCommitStatistics() -> GroupCommitStatistics { commits.statistics }
 
     /// The journal mode SQLite reports ("wal" when the pool is set up as intended).
     public func journalMode() async throws(StoreError) -> String {

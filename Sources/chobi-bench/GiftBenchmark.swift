@@ -65,8 +65,10 @@ enum GiftBenchmark {
                 sendRequest(session: sessions[c % rooms], key: "g\(c)-\(i)-\(tag)", token: tokens[c])
             }
         }
+        let commitsBefore = store.groupCommitStatistics()
         let load = try await APIBenchmark.closedLoop(port: server.port, requests: requests,
                                                      warmup: APIBenchmark.warmupRequests, count: requestsPerRun)
+        let commits = writerLine(from: commitsBefore, to: store.groupCommitStatistics())
         let name = rooms == 1 ? "gifts sendGift, 8 conn, 1 room" : "gifts sendGift, 8 conn, 8 rooms"
         let measured = try APIBenchmark.report(load, name: name)
         let audit = try await store.ledger.verifyLedger()
@@ -75,7 +77,7 @@ enum GiftBenchmark {
         var sent: Int64 = 0
         for sender in senders { sent += Int64(perConnection) - (try await store.ledger.balance(userId: sender).coins) }
         let result = BenchResult(name: measured.name, value: measured.value, unit: measured.unit,
-                                 detail: measured.detail + "; ledger audited clean after the run (\(sent) gifts, \(audit.minted - before.minted) coins minted for it)")
+                                 detail: measured.detail + "; \(commits); ledger audited clean after the run (\(sent) gifts, \(audit.minted - before.minted) coins minted for it)")
         progress(result.line)
         return result
     }
@@ -94,6 +96,7 @@ enum GiftBenchmark {
             senders.append(sender.id)
         }
         let perTask = requestsPerRun / connections
+        let commitsBefore = store.groupCommitStatistics()
         let start = DispatchTime.now().uptimeNanoseconds
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (c, sender) in senders.enumerated() {
@@ -107,12 +110,22 @@ enum GiftBenchmark {
             try await group.waitForAll()
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let commits = writerLine(from: commitsBefore, to: store.groupCommitStatistics())
         let audit = try await store.ledger.verifyLedger()
         guard audit.isClean else { throw APIBenchFailure.check("ledger after store-only gifts: \(audit.violations)") }
         let result = BenchResult(name: "gifts store sendGift, 8 tasks, no HTTP", value: Double(perTask * connections) / seconds,
-                                 unit: "gifts/s", detail: "\(perTask * connections) gifts in \(format2(seconds)) s, group commit; ledger audited clean")
+                                 unit: "gifts/s", detail: "\(perTask * connections) gifts in \(format2(seconds)) s; \(commits); ledger audited clean")
         progress(result.line)
         return result
+    }
+
+    /// Group commit over a run (warm-up included): gifts per transaction and the writer thread's
+    /// CPU per gift, the store's serial cost.
+    private static func writerLine(from before: GroupCommitStatistics, to after: GroupCommitStatistics) -> String {
+        let jobs = Double(max(after.jobs - before.jobs, 1))
+        let perBatch = jobs / Double(max(after.batches - before.batches, 1))
+        let writer = Double(after.writerNanoseconds - before.writerNanoseconds) / jobs / 1000
+        return "\(format2(perBatch)) gifts per commit, writer CPU \(format2(writer)) µs per gift"
     }
 
     static func sendRequest(session: String, key: String, token: String) -> [UInt8] {

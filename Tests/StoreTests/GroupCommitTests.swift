@@ -47,6 +47,95 @@ struct GroupCommitTests {
         #expect(page.messages.count == 63)
     }
 
+    /// Runs `jobs` as one batch: a first job holds the writer until all of them are queued.
+    private func oneBatch(_ commits: GroupCommit, _ jobs: [@Sendable (Database) throws -> Int]) async
+        -> [Result<Int, StoreError>]
+    {
+        let release = Mutex(false)
+        let holding = Mutex(false)
+        let holder = Task {
+            try? await commits.write { _ in
+                holding.withLock { $0 = true }
+                // Bounded like the wait below.
+                for _ in 0..<10_000 where !release.withLock({ $0 }) { usleep(1000) }
+                return 0
+            }
+        }
+        for _ in 0..<10_000 where !holding.withLock({ $0 }) { try? await Task.sleep(for: .milliseconds(1)) }
+        return await withTaskGroup(of: (Int, Result<Int, StoreError>).self) { group in
+            for (index, job) in jobs.enumerated() {
+                group.addTask {
+                    do throws(StoreError) { return (index, .success(try await commits.write(job))) } catch { return (index, .failure(error)) }
+                }
+            }
+            // Bounded: 10 s of 1 ms waits, then the batch goes as it is (and the test's checks fail).
+            for _ in 0..<10_000 where commits.queuedJobs < jobs.count { try? await Task.sleep(for: .milliseconds(1)) }
+            release.withLock { $0 = true }
+            _ = await holder.value
+            var results = [Result<Int, StoreError>?](repeating: nil, count: jobs.count)
+            for await (index, result) in group { results[index] = result }
+            return results.map { $0 ?? .failure(.corruptRow("no result")) }
+        }
+    }
+
+    @Test("a job that fails after it wrote is undone alone: the batch runs again with a savepoint per job")
+    func dirtyFailureIsUndoneAlone() async throws {
+        let file = TemporaryDatabase()
+        let store = try file.open()
+        try await store.pool.write { db in try db.execute(sql: "CREATE TABLE scratch (x INTEGER PRIMARY KEY)") }
+        let insert: @Sendable (Int) -> @Sendable (Database) throws -> Int = { x in
+            { db in
+                try db.execute(sql: "INSERT INTO scratch (x) VALUES (?)", arguments: [x])
+                return x
+            }
+        }
+        let before = store.commits.statistics
+        let results = await oneBatch(store.commits, [
+            insert(1),
+            { db in  // writes, then fails: only a rollback can take its row back
+                _ = try insert(2)(db)
+                throw StoreError.invalidInput("after writing")
+            },
+            { _ in throw StoreError.invalidInput("before writing") },
+            insert(4),
+        ])
+        let after = store.commits.statistics
+        #expect(try results[0].get() == 1)
+        #expect(results[1] == .failure(.invalidInput("after writing")))
+        #expect(results[2] == .failure(.invalidInput("before writing")))
+        #expect(try results[3].get() == 4)
+        let rows = try await store.pool.read { db in try Int.fetchAll(db, sql: "SELECT x FROM scratch ORDER BY x") }
+        #expect(rows == [1, 4])
+        // The holder's batch, then the four together, run twice.
+        #expect(after.batches - before.batches == 2)
+        #expect(after.jobs - before.jobs == 5)
+        #expect(after.isolatedBatches - before.isolatedBatches == 1)
+    }
+
+    @Test("a job refused before it wrote needs no second run: the batch commits once")
+    func cleanFailureNeedsNoRollback() async throws {
+        let file = TemporaryDatabase()
+        let store = try file.open()
+        try await store.pool.write { db in try db.execute(sql: "CREATE TABLE scratch (x INTEGER PRIMARY KEY)") }
+        let before = store.commits.statistics
+        let results = await oneBatch(store.commits, [
+            { db in try db.execute(sql: "INSERT INTO scratch (x) VALUES (1)"); return 1 },
+            { db in  // a failed statement undoes itself: the duplicate key leaves nothing behind
+                try db.execute(sql: "INSERT INTO scratch (x) VALUES (1)")
+                return 2
+            },
+            { db in try db.execute(sql: "INSERT INTO scratch (x) VALUES (3)"); return 3 },
+        ])
+        let after = store.commits.statistics
+        #expect(try results[0].get() == 1)
+        if case .success = results[1] { Issue.record("a duplicate key was accepted") }
+        #expect(try results[2].get() == 3)
+        let rows = try await store.pool.read { db in try Int.fetchAll(db, sql: "SELECT x FROM scratch ORDER BY x") }
+        #expect(rows == [1, 3])
+        #expect(after.isolatedBatches == before.isolatedBatches)
+        #expect(after.batches - before.batches == 2)
+    }
+
     @Test("storeKey is the lowercase uuidString, for random and edge ids")
     func storeKeyMatchesFoundation() {
         var ids = (0..<200).map { _ in UUID() }
