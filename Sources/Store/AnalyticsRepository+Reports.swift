@@ -21,7 +21,7 @@ extension AnalyticsRepository {
             let messages = try Int.fetchOne(
                 db, sql: "SELECT COUNT(*) FROM chat_messages WHERE session_id = ? AND kind = 'text' AND deleted_at IS NULL",
                 arguments: [key]) ?? 0
-            // chat_messages_by_author per viewer (author, session, kind): no scan of the session's lines.
+            // chat_messages_text_by_author per viewer (author, session): no scan of the session's lines.
             let chatters = try Int.fetchOne(
                 db,
                 sql: """

@@ -155,7 +155,7 @@ extension ChatRepository {
     }
 
     static func lastMessageAt(_ db: Database, sessionId: UUID, authorId: UUID) throws -> Date? {
-        // chat_messages_by_author: MAX is one index probe.
+        // chat_messages_text_by_author: MAX is one index probe.
         try Int64.fetchOne(
             db.cachedStatement(sql: """
                 SELECT MAX(created_at) FROM chat_messages WHERE author_id = ? AND session_id = ? AND kind = 'text'

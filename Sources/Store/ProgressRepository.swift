@@ -23,12 +23,13 @@ public struct ProgressRepository: Sendable {
                          notification: @escaping @Sendable (ProgressReward) -> String) async throws(StoreError)
         -> ProgressUpdate
     {
-        let facts = try await facts(userId: userId, now: now)
+        let nowMs = now.millisecondsSince1970
+        let (facts, gifts) = try await pool.readValue { db in try Self.factsAndGiftTotals(db, userId: userId, nowMs: nowMs) }
         let standing = LevelStanding(experience: Progress.experience(for: facts))
         let earned = Achievement.catalog.filter { $0.isEarned(by: facts) }
-        let nowMs = now.millisecondsSince1970
         return try await pool.writeValue { db in
             guard try UserRepository.user(db, id: userId) != nil else { throw StoreError.userNotFound(userId) }
+            try Self.store(gifts, db, userId: userId)
             var notifications: [UserNotification] = []
             var newBadges: [Achievement] = []
             for achievement in earned {
@@ -146,7 +147,66 @@ public struct ProgressRepository: Sendable {
                             notifications: try NotificationRepository.preferences(db, userId: userId))
     }
 
+    /// A user's gift sums: the stored ones (v9, `progress_gift_totals`) and the ledger entries
+    /// after them. Only a gift moves a coins account down or a diamonds account up, and each such
+    /// entry's transaction is one gift record, whose count is the units.
+    static func giftTotals(_ db: Database, userId: UUID) throws -> GiftTotals {
+        var totals = try Row.fetchOne(
+            db.cachedStatement(sql: """
+                SELECT through_entry, gifts_sent, coins_spent, gifts_received, diamonds_earned
+                FROM progress_gift_totals WHERE user_id = ?
+                """),
+            arguments: [userId.storeKey]).map { row in
+                GiftTotals(throughEntry: row[0], giftsSent: row[1], coinsSpent: row[2], giftsReceived: row[3],
+                           diamondsEarned: row[4])
+            } ?? GiftTotals()
+        // accounts (user_id, kind), then ledger_entries_by_account from the stored id on, then the
+        // gift by its ledger transaction: a range of what is new, not the user's history.
+        let entries = try Row.fetchCursor(
+            db.cachedStatement(sql: """
+                SELECT e.id, e.amount, a.kind, g.count
+                FROM accounts a
+                JOIN ledger_entries e ON e.account_id = a.id AND e.id > :through
+                JOIN gift_transactions g ON g.ledger_transaction_id = e.transaction_id
+                WHERE a.user_id = :user AND a.kind IN ('coins', 'diamonds')
+                """),
+            arguments: ["user": userId.storeKey, "through": totals.throughEntry])
+        while let entry = try entries.next() {
+            let (id, amount, kind, count): (Int64, Int64, String, Int) = (entry[0], entry[1], entry[2], entry[3])
+            totals.throughEntry = max(totals.throughEntry, id)
+            if kind == BalanceKind.coins.rawValue, amount < 0 {
+                totals.giftsSent += count
+                totals.coinsSpent -= amount
+            } else if kind == BalanceKind.diamonds.rawValue, amount > 0 {
+                totals.giftsReceived += count
+                totals.diamondsEarned += amount
+            }
+        }
+        return totals
+    }
+
+    /// Keeps `totals` for the next evaluation, unless one that saw more got there first.
+    static func store(_ totals: GiftTotals, _ db: Database, userId: UUID) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO progress_gift_totals
+                (user_id, through_entry, gifts_sent, coins_spent, gifts_received, diamonds_earned)
+            VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (user_id) DO UPDATE SET
+                through_entry = excluded.through_entry, gifts_sent = excluded.gifts_sent,
+                coins_spent = excluded.coins_spent, gifts_received = excluded.gifts_received,
+                diamonds_earned = excluded.diamonds_earned
+            WHERE excluded.through_entry > progress_gift_totals.through_entry
+            """).execute(arguments: [userId.storeKey, totals.throughEntry, totals.giftsSent, totals.coinsSpent,
+                                     totals.giftsReceived, totals.diamondsEarned])
+    }
+
     static func facts(_ db: Database, userId: UUID, nowMs: Int64) throws -> ProgressFacts {
+        try factsAndGiftTotals(db, userId: userId, nowMs: nowMs).facts
+    }
+
+    static func factsAndGiftTotals(_ db: Database, userId: UUID, nowMs: Int64) throws
+        -> (facts: ProgressFacts, gifts: GiftTotals)
+    {
         let user = userId.storeKey
         var facts = ProgressFacts()
         let (followers, following) = try UserRepository.followCounts(db, userId: userId)
@@ -169,24 +229,11 @@ public struct ProgressRepository: Sendable {
         facts.chatLines = try Int.fetchOne(
             db.cachedStatement(sql: "SELECT COUNT(*) FROM chat_messages WHERE author_id = ? AND kind = 'text'"),
             arguments: [user]) ?? 0
-        if let row = try Row.fetchOne(
-            db.cachedStatement(sql: """
-                SELECT COALESCE(SUM(count), 0) AS n, COALESCE(SUM(total_coins), 0) AS coins
-                FROM gift_transactions WHERE sender_id = ?
-                """),
-            arguments: [user]) {
-            facts.giftsSent = row["n"]
-            facts.coinsSpent = row["coins"]
-        }
-        if let row = try Row.fetchOne(
-            db.cachedStatement(sql: """
-                SELECT COALESCE(SUM(count), 0) AS n, COALESCE(SUM(recipient_diamonds), 0) AS diamonds
-                FROM gift_transactions WHERE recipient_id = ?
-                """),
-            arguments: [user]) {
-            facts.giftsReceived = row["n"]
-            facts.diamondsEarned = row["diamonds"]
-        }
+        let gifts = try giftTotals(db, userId: userId)
+        facts.giftsSent = gifts.giftsSent
+        facts.coinsSpent = gifts.coinsSpent
+        facts.giftsReceived = gifts.giftsReceived
+        facts.diamondsEarned = gifts.diamondsEarned
         // Ties go to the smaller user id, as on leaderboards.
         facts.topGifterSessions = try Int.fetchOne(
             db.cachedStatement(sql: """
@@ -199,8 +246,17 @@ public struct ProgressRepository: Sendable {
                        GROUP BY t.sender_id ORDER BY SUM(t.total_coins) DESC, t.sender_id LIMIT 1) = :user
                 """),
             arguments: ["user": user]) ?? 0
-        return facts
+        return (facts, gifts)
     }
+}
+
+/// A user's gift sums as of a ledger entry (every entry up to `throughEntry` counted).
+struct GiftTotals: Equatable {
+    var throughEntry: Int64 = 0
+    var giftsSent = 0
+    var coinsSpent: Int64 = 0
+    var giftsReceived = 0
+    var diamondsEarned: Int64 = 0
 }
 
 /// Why a reward notification is written (its `data` comes from the caller).

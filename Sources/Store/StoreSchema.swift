@@ -15,6 +15,7 @@ enum StoreSchema {
         migrator.registerMigration("v6-profiles", migrate: createV6Profiles)
         migrator.registerMigration("v7-analytics", migrate: createV7Analytics)
         migrator.registerMigration("v8-videos", migrate: createV8Videos)
+        migrator.registerMigration("v9-gift-totals", migrate: createV9GiftTotals)
         return migrator
     }()
 

@@ -71,6 +71,66 @@ struct ProgressTests {
         #expect(hostFacts.giftsReceived == 10 && hostFacts.diamondsEarned == 700)
     }
 
+    /// What the gift sums must equal: every gift record, summed from scratch.
+    private func recount(_ store: Store, _ user: UUID) async throws -> GiftTotals {
+        try await store.pool.read { db in
+            let sent = try Row.fetchOne(db, sql: """
+                SELECT COALESCE(SUM(count), 0), COALESCE(SUM(total_coins), 0) FROM gift_transactions WHERE sender_id = ?
+                """, arguments: [user.storeKey])!
+            let received = try Row.fetchOne(db, sql: """
+                SELECT COALESCE(SUM(count), 0), COALESCE(SUM(recipient_diamonds), 0) FROM gift_transactions
+                WHERE recipient_id = ?
+                """, arguments: [user.storeKey])!
+            return GiftTotals(throughEntry: 0, giftsSent: sent[0], coinsSpent: sent[1], giftsReceived: received[0],
+                              diamondsEarned: received[1])
+        }
+    }
+
+    @Test("gift sums are stored as of a ledger entry and then grow by what is new only; a staler store never overwrites")
+    func giftSumsAreIncremental() async throws {
+        let (store, file, host, fan, _) = try await scripted()
+        defer { withExtendedLifetime(file) {} }
+        let other = try await store.makeUser("other")
+        _ = try await store.ledger.addCoins(userId: other.id, amount: 10_000, idempotencyKey: "fund-other", by: nil, now: at(0))
+        // A second session, hosted by the fan: the fan now also receives.
+        let second = try await store.sessions.create(hostId: fan.id, title: "Fan live", now: at(700)).id
+        var stored: [UUID: Int64] = [:]
+        for round in 0..<4 {
+            for i in 0..<5 {
+                _ = try await store.gifts.sendGift(sessionId: second, senderId: other.id, giftId: "heart", count: 1 + i,
+                                                   idempotencyKey: "r\(round)-\(i)", now: at(800))
+            }
+            for user in [host.id, fan.id, other.id] {
+                let sums = try await store.pool.read { db in try ProgressRepository.giftTotals(db, userId: user) }
+                let expected = try await recount(store, user)
+                #expect(GiftTotals(throughEntry: 0, giftsSent: sums.giftsSent, coinsSpent: sums.coinsSpent,
+                                   giftsReceived: sums.giftsReceived, diamondsEarned: sums.diamondsEarned) == expected,
+                        "round \(round)")
+                // Only every other round stores, so the next read starts from a stored row half the time.
+                if round % 2 == 0 {
+                    _ = try await store.progress.evaluate(userId: user, now: at(900), notification: Self.data)
+                    let through = try await store.pool.read { db in
+                        try Int64.fetchOne(db, sql: "SELECT through_entry FROM progress_gift_totals WHERE user_id = ?",
+                                           arguments: [user.storeKey])
+                    }
+                    #expect((through ?? 0) >= (stored[user] ?? 0))
+                    stored[user] = through
+                }
+            }
+        }
+        let fanFacts = try await store.progress.facts(userId: fan.id, now: at(1000))
+        #expect(fanFacts.giftsSent == 10 && fanFacts.coinsSpent == 1_000)
+        // Diamonds are rounded down per gift: 5 coins × count, 70 %.
+        let perRound = (1...5).reduce(Int64(0)) { $0 + Int64(5 * $1) * 70 / 100 }
+        #expect(fanFacts.giftsReceived == 4 * 15 && fanFacts.diamondsEarned == 4 * perRound)
+        // An evaluation that read an older state stores nothing over a newer one.
+        try await store.pool.write { db in
+            try ProgressRepository.store(GiftTotals(throughEntry: 1, giftsSent: 999), db, userId: fan.id)
+        }
+        let after = try await store.progress.facts(userId: fan.id, now: at(1000))
+        #expect(after.giftsSent == 10 && after.giftsReceived == 60)
+    }
+
     @Test("rewards are given once: evaluating again, or concurrently, writes nothing new")
     func exactlyOnce() async throws {
         let (store, file, _, fan, _) = try await scripted()

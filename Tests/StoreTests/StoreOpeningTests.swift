@@ -13,7 +13,7 @@ struct StoreOpeningTests {
         #expect(FileManager.default.fileExists(atPath: file.path))
         #expect(try await store.journalMode() == "wal")
         #expect(try await store.appliedMigrations() == Store.knownMigrations)
-        #expect(Store.knownMigrations == ["v1", "v2-heartbeat", "v3-end-reasons", "v4-economy", "v5-gift-indexes", "v6-profiles", "v7-analytics", "v8-videos"])
+        #expect(Store.knownMigrations == ["v1", "v2-heartbeat", "v3-end-reasons", "v4-economy", "v5-gift-indexes", "v6-profiles", "v7-analytics", "v8-videos", "v9-gift-totals"])
         try await store.ping()
     }
 
@@ -30,7 +30,7 @@ struct StoreOpeningTests {
         let rows = try await third.pool.read { db in
             try Row.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations").map { $0[0] as String }
         }
-        #expect(rows == ["v1", "v2-heartbeat", "v3-end-reasons", "v4-economy", "v5-gift-indexes", "v6-profiles", "v7-analytics", "v8-videos"])
+        #expect(rows == ["v1", "v2-heartbeat", "v3-end-reasons", "v4-economy", "v5-gift-indexes", "v6-profiles", "v7-analytics", "v8-videos", "v9-gift-totals"])
         #expect(try await second.users.find(id: user.id) == user)
     }
 
@@ -133,17 +133,17 @@ struct StoreOpeningTests {
         do {
             let store = try file.open()
             try await store.pool.write { db in
-                try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES (?)", arguments: ["v9-from-the-future"])
+                try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES (?)", arguments: ["v99-from-the-future"])
             }
         }
         let error = #expect(throws: StoreError.self) { _ = try file.open() }
-        #expect(error == .newerSchema(path: file.path, unknownMigrations: ["v9-from-the-future"]))
+        #expect(error == .newerSchema(path: file.path, unknownMigrations: ["v99-from-the-future"]))
         #expect(error?.description.contains("newer Chobi Live") == true)
-        #expect(error?.description.contains("v9-from-the-future") == true)
+        #expect(error?.description.contains("v99-from-the-future") == true)
         // Refusing wrote nothing: the file still names only what it had.
         let raw = try DatabaseQueue(path: file.path)
         let applied = try await raw.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
-        #expect(applied.sorted() == ["v1", "v2-heartbeat", "v3-end-reasons", "v4-economy", "v5-gift-indexes", "v6-profiles", "v7-analytics", "v8-videos", "v9-from-the-future"])
+        #expect(applied.sorted() == ["v1", "v2-heartbeat", "v3-end-reasons", "v4-economy", "v5-gift-indexes", "v6-profiles", "v7-analytics", "v8-videos", "v9-gift-totals", "v99-from-the-future"])
     }
 
     @Test("a path that cannot be a directory is a typed open error")

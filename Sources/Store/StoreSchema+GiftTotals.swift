@@ -1,0 +1,33 @@
+import GRDB
+
+// v9: levels without rescanning a user's gift history, and two fewer index writes per gift.
+// - progress_gift_totals: a user's gift sums (units and coins sent, units and diamonds received)
+//   as of a ledger entry id. Ledger entries are never updated or deleted and their ids grow in
+//   commit order (one writer; the largest id is never deleted), so the sums up to an id never
+//   change, and what is new since is a range of ledger_entries_by_account. Levels were summing
+//   every gift a user ever sent or received at each evaluation: a host with a million gifts read
+//   a million rows every few seconds while live. It is a cache of what the ledger says, written by
+//   the evaluation that computed it, never a total that events add to: dropping a row only makes
+//   the next evaluation read the whole history once.
+// - gift_transactions_by_recipient served those sums and a users foreign-key check on delete
+//   (users are never deleted: accounts forbid it); the sums now come from the ledger.
+// - chat_messages_by_author is read only for text lines (slow mode, chat counts, reports): gift
+//   lines, the hot insert, no longer enter it.
+extension StoreSchema {
+    static func createV9GiftTotals(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE progress_gift_totals (
+                user_id         TEXT PRIMARY KEY NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                through_entry   INTEGER NOT NULL CHECK (through_entry >= 0),
+                gifts_sent      INTEGER NOT NULL CHECK (gifts_sent >= 0),
+                coins_spent     INTEGER NOT NULL CHECK (coins_spent >= 0),
+                gifts_received  INTEGER NOT NULL CHECK (gifts_received >= 0),
+                diamonds_earned INTEGER NOT NULL CHECK (diamonds_earned >= 0)
+            ) WITHOUT ROWID;
+            DROP INDEX gift_transactions_by_recipient;
+            DROP INDEX chat_messages_by_author;
+            CREATE INDEX chat_messages_text_by_author ON chat_messages(author_id, session_id, created_at)
+                WHERE kind = 'text';
+            """)
+    }
+}
