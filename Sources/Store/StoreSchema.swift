@@ -16,6 +16,7 @@ enum StoreSchema {
         migrator.registerMigration("v7-analytics", migrate: createV7Analytics)
         migrator.registerMigration("v8-videos", migrate: createV8Videos)
         migrator.registerMigration("v9-gift-totals", migrate: createV9GiftTotals)
+        migrator.registerMigration("v10-ledger-checks", migrate: slimLedgerChecksV10)
         return migrator
     }()
 

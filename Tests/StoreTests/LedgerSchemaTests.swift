@@ -70,6 +70,16 @@ struct LedgerSchemaTests {
                     """,
                 arguments: [coins])
         }
+        // So is an honest-looking one slipped in below the account's latest entry (ids 1 and 2
+        // are the seed purchase): the balance it moves no longer matches the latest entry.
+        await expectConstraint(store, .SQLITE_CONSTRAINT_TRIGGER) { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO ledger_entries (id, transaction_id, account_id, amount, balance_after, created_at)
+                    VALUES (0, 't', ?, -10, 90, 0)
+                    """,
+                arguments: [coins])
+        }
         #expect(try await store.ledger.verifyLedger().isClean)
     }
 

@@ -31,3 +31,24 @@ extension StoreSchema {
             """)
     }
 }
+
+// v10: the same money rules with fewer lookups per ledger entry (a gift writes three).
+// - ledger_entries_continue_balance checked, before each entry, that balance_after is the account's
+//   balance plus the amount. accounts_balance_from_entries already refuses any balance that is not
+//   the balance_after of the account's latest entry, and ledger_entries_apply moves the balance by
+//   the amount right after the insert: an entry that lies about balance_after is its account's
+//   latest entry and fails that check; one given an id below the latest is not, and then the
+//   balance moved by a non-zero amount no longer equals the latest entry's, which fails it too.
+// - ledger_transactions_balanced counted and summed the transaction's entries in two scans of
+//   ledger_entries_by_transaction; one scan gives both.
+extension StoreSchema {
+    static func slimLedgerChecksV10(_ db: Database) throws {
+        try db.execute(sql: """
+            DROP TRIGGER ledger_entries_continue_balance;
+            DROP TRIGGER ledger_transactions_balanced;
+            CREATE TRIGGER ledger_transactions_balanced BEFORE INSERT ON ledger_transactions
+            WHEN (SELECT COUNT(*) < 2 OR SUM(amount) <> 0 FROM ledger_entries WHERE transaction_id = NEW.id)
+            BEGIN SELECT RAISE(ABORT, 'a ledger transaction needs two or more entries summing to zero'); END;
+            """)
+    }
+}
