@@ -76,7 +76,8 @@ let package = Package(
         // The embedded store: SQLite through GRDB.
         // An SQLite VFS that writes each WAL commit in one write (see its header).
         .target(name: "CWALWriter", linkerSettings: [.linkedLibrary("sqlite3")]),
-        .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift"), "CWALWriter"]),
+        .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift"),
+                                             .product(name: "GRDBSQLite", package: "GRDB.swift"), "CWALWriter"]),
         // swift-log handlers for `serve --log-format`: text lines for people, JSON lines for log collectors.
         .target(name: "LogHandlers", dependencies: [.product(name: "Logging", package: "swift-log")]),
 

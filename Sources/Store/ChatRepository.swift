@@ -101,10 +101,17 @@ public struct ChatRepository: Sendable {
     /// Writes a line and returns it as `messages` shows it. The caller has checked the session.
     static func insert(_ db: Database, sessionId: UUID, hostId: UUID, author: UserRepository.Names?, text: String,
                        kind: ChatMessageKind, clientMessageId: String?, nowMs: Int64) throws -> ChatMessage {
-        try db.cachedStatement(sql: """
+        let insert = try RawStatement(db, """
             INSERT INTO chat_messages (session_id, author_id, text, kind, client_message_id, created_at)
             VALUES (?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [sessionId.storeKey, author?.id.storeKey, text, kind.rawValue, clientMessageId, nowMs])
+            """)
+        insert.bind(1, sessionId)
+        insert.bind(2, author?.id.storeKey)
+        insert.bind(3, text)
+        insert.bind(4, kind.rawValue)
+        insert.bind(5, clientMessageId)
+        insert.bind(6, nowMs)
+        try insert.execute()
         // Built from what was just written rather than read back through `messageSelect` (a join
         // of four tables): gifts write a line each, and the read-back was a tenth of their cost.
         var chatAuthor: ChatAuthor?
@@ -122,18 +129,19 @@ public struct ChatRepository: Sendable {
         -> ParticipantRole?
     {
         if authorId == hostId { return .host }
-        let role = try String.fetchOne(
-            db.cachedStatement(sql: """
-                SELECT COALESCE(
-                    (SELECT p.role FROM session_participants p
-                     WHERE p.user_id = :author AND p.session_id = :session AND p.joined_at <= :at
-                     ORDER BY p.joined_at DESC, p.id DESC LIMIT 1),
-                    (SELECT p.role FROM session_participants p
-                     WHERE p.user_id = :author AND p.session_id = :session
-                     ORDER BY p.joined_at, p.id LIMIT 1))
-                """),
-            arguments: ["author": authorId.storeKey, "session": sessionId.storeKey, "at": atMs])
-        guard let role else { return nil }
+        let read = try RawStatement(db, """
+            SELECT COALESCE(
+                (SELECT p.role FROM session_participants p
+                 WHERE p.user_id = ?1 AND p.session_id = ?2 AND p.joined_at <= ?3
+                 ORDER BY p.joined_at DESC, p.id DESC LIMIT 1),
+                (SELECT p.role FROM session_participants p
+                 WHERE p.user_id = ?1 AND p.session_id = ?2
+                 ORDER BY p.joined_at, p.id LIMIT 1))
+            """)
+        read.bind(1, authorId)
+        read.bind(2, sessionId)
+        read.bind(3, atMs)
+        guard let role = try read.first({ $0.textOrNil(0) }) ?? nil else { return nil }
         guard let parsed = ParticipantRole(rawValue: role) else { throw StoreError.corruptRow("session_participants.role") }
         return parsed
     }

@@ -55,12 +55,13 @@ public struct GiftRepository: Sendable {
             // A nil recipient means the host: the same request whether the client named them or not.
             let recipient = recipientId ?? session?.hostId
             let fingerprint = "session=\(sessionId.storeKey);gift=\(giftId);recipient=\(recipient?.storeKey ?? "host");count=\(count)"
-            if let first = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT id, fingerprint FROM gift_transactions WHERE sender_id = ? AND idempotency_key = ?"),
-                arguments: [senderId.storeKey, idempotencyKey]) {
-                let firstFingerprint: String = try first.decode(forColumn: "fingerprint")
-                guard firstFingerprint == fingerprint else { throw StoreError.idempotencyConflict(key: idempotencyKey) }
-                let id = try UUID.stored(try first.decode(forColumn: "id"), column: "gift_transactions.id")
+            let replay = try RawStatement(
+                db, "SELECT id, fingerprint FROM gift_transactions WHERE sender_id = ? AND idempotency_key = ?")
+            replay.bind(1, senderId)
+            replay.bind(2, idempotencyKey)
+            if let first = try replay.first({ (id: $0.text(0), fingerprint: $0.text(1)) }) {
+                guard first.fingerprint == fingerprint else { throw StoreError.idempotencyConflict(key: idempotencyKey) }
+                let id = try UUID.stored(first.id, column: "gift_transactions.id")
                 return IdempotentOutcome(value: try Self.receipt(db, id: id), replayed: true)
             }
 
@@ -101,16 +102,29 @@ public struct GiftRepository: Sendable {
                        (try Ledger.systemAccount(db, kind: .platform), platform)],
                 nowMs: nowMs)
             let id = UUID.timeOrdered(ms: nowMs)
-            try db.cachedStatement(sql: """
+            let insert = try RawStatement(db, """
                 INSERT INTO gift_transactions
                     (id, ledger_transaction_id, session_id, gift_id, sender_id, recipient_id, count,
                      unit_price_coins, total_coins, recipient_diamonds, platform_coins, idempotency_key,
                      fingerprint, chat_message_id, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(
-                arguments: [id.storeKey, ledgerId.storeKey, sessionId.storeKey, gift.id, senderId.storeKey,
-                            recipient.storeKey, count, gift.priceCoins, total, diamonds, platform, idempotencyKey,
-                            fingerprint, line.id, nowMs])
+                """)
+            insert.bind(1, id)
+            insert.bind(2, ledgerId)
+            insert.bind(3, sessionId)
+            insert.bind(4, gift.id)
+            insert.bind(5, senderId)
+            insert.bind(6, recipient)
+            insert.bind(7, count)
+            insert.bind(8, gift.priceCoins)
+            insert.bind(9, total)
+            insert.bind(10, diamonds)
+            insert.bind(11, platform)
+            insert.bind(12, idempotencyKey)
+            insert.bind(13, fingerprint)
+            insert.bind(14, line.id)
+            insert.bind(15, nowMs)
+            try insert.execute()
             // What `receipt` would read back, from what this transaction wrote: a gift is the hot
             // write, and re-reading seven rows it just wrote would be most of its cost.
             let transaction = GiftTransaction(
@@ -145,7 +159,14 @@ public struct GiftRepository: Sendable {
     // MARK: - Statements
 
     static func gift(_ db: Database, id: String) throws -> Gift? {
-        try Gift.fetchOne(db.cachedStatement(sql: "SELECT * FROM gifts WHERE id = ?"), arguments: [id])
+        let read = try RawStatement(
+            db, "SELECT id, name, tier, price_coins, animation, can_combo, sort_order FROM gifts WHERE id = ?")
+        read.bind(1, id)
+        return try read.first { row in
+            guard let tier = GiftTier(rawValue: row.text(2)) else { throw StoreError.corruptRow("gifts.tier") }
+            return Gift(id: row.text(0), name: row.text(1), tier: tier, priceCoins: row.int64(3), animation: row.text(4),
+                        canCombo: row.int64(5) != 0, sortOrder: row.int(6))
+        }
     }
 
     private static func chatText(gift: Gift, count: Int) -> String {

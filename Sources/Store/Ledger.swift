@@ -26,24 +26,19 @@ enum Ledger {
     /// A user's names and both of their accounts (id, balance; nil and 0 when never opened), in
     /// one read: what a gift needs of its sender. Nil when there is no such user.
     static func holder(_ db: Database, userId: UUID) throws -> Holder? {
-        let rows = try Row.fetchCursor(
-            db.cachedStatement(sql: """
-                SELECT u.username, u.display_name, a.kind, a.id, a.balance
-                FROM users u LEFT JOIN accounts a ON a.user_id = u.id AND a.kind IN ('coins', 'diamonds')
-                WHERE u.id = ?
-                """),
-            arguments: [userId.storeKey])
+        let read = try RawStatement(db, """
+            SELECT u.username, u.display_name, a.kind, a.id, a.balance
+            FROM users u LEFT JOIN accounts a ON a.user_id = u.id AND a.kind IN ('coins', 'diamonds')
+            WHERE u.id = ?
+            """)
+        read.bind(1, userId)
         var holder: Holder?
-        while let row = try rows.next() {
+        try read.each { row in
             if holder == nil {
-                holder = Holder(names: .init(id: userId, username: try row.decode(atIndex: 0),
-                                             displayName: try row.decode(atIndex: 1)))
+                holder = Holder(names: .init(id: userId, username: row.text(0), displayName: row.text(1)))
             }
-            let kind: String? = try row.decode(atIndex: 2)
-            let account: (id: Int64, balance: Int64)? = if kind != nil {
-                (try row.decode(atIndex: 3), try row.decode(atIndex: 4))
-            } else { nil }
-            switch kind {
+            let account = (id: row.int64(3), balance: row.int64(4))
+            switch row.textOrNil(2) {
             case BalanceKind.coins.rawValue: holder?.coins = account
             case BalanceKind.diamonds.rawValue: holder?.diamonds = account
             default: break
@@ -61,23 +56,22 @@ enum Ledger {
     /// A user's display name and their diamonds account (nil when never opened): what a gift
     /// needs of its recipient. Nil when there is no such user.
     static func recipient(_ db: Database, userId: UUID) throws -> (displayName: String, diamondsAccount: Int64?)? {
-        guard let row = try Row.fetchOne(
-            db.cachedStatement(sql: """
-                SELECT u.display_name, a.id
-                FROM users u LEFT JOIN accounts a ON a.user_id = u.id AND a.kind = 'diamonds'
-                WHERE u.id = ?
-                """),
-            arguments: [userId.storeKey])
-        else { return nil }
-        return (try row.decode(atIndex: 0), try row.decode(atIndex: 1))
+        let read = try RawStatement(db, """
+            SELECT u.display_name, a.id
+            FROM users u LEFT JOIN accounts a ON a.user_id = u.id AND a.kind = 'diamonds'
+            WHERE u.id = ?
+            """)
+        read.bind(1, userId)
+        return try read.first { row in (row.text(0), row.int64OrNil(1)) }
     }
 
     /// The platform's or the purchases account (the migration opened both).
     static func systemAccount(_ db: Database, kind: AccountKind) throws -> Int64 {
-        guard let id = try Int64.fetchOne(
-            db.cachedStatement(sql: "SELECT id FROM accounts WHERE user_id IS NULL AND kind = ?"),
-            arguments: [kind.rawValue])
-        else { throw StoreError.corruptRow("accounts: no \(kind.rawValue) account") }
+        let read = try RawStatement(db, "SELECT id FROM accounts WHERE user_id IS NULL AND kind = ?")
+        read.bind(1, kind.rawValue)
+        guard let id = try read.first({ $0.int64(0) }) else {
+            throw StoreError.corruptRow("accounts: no \(kind.rawValue) account")
+        }
         return id
     }
 
@@ -93,17 +87,24 @@ enum Ledger {
     /// zero and legs that do not sum to zero, and the caller's SQL transaction rolls back.
     static func record(_ db: Database, transactionId: UUID, kind: LedgerTransactionKind,
                        legs: [(account: Int64, amount: Int64)], nowMs: Int64) throws {
-        let insertEntry = try db.cachedStatement(sql: """
+        let insertEntry = try RawStatement(db, """
             INSERT INTO ledger_entries (transaction_id, account_id, amount, balance_after, created_at)
-            SELECT :tx, id, :amount, balance + :amount, :now FROM accounts WHERE id = :account
+            SELECT ?1, id, ?2, balance + ?2, ?3 FROM accounts WHERE id = ?4
             """)
+        let transaction = transactionId.storeKey
         for leg in legs where leg.amount != 0 {
-            try insertEntry.execute(arguments: ["tx": transactionId.storeKey, "amount": leg.amount, "now": nowMs,
-                                                "account": leg.account])
+            insertEntry.bind(1, transaction)
+            insertEntry.bind(2, leg.amount)
+            insertEntry.bind(3, nowMs)
+            insertEntry.bind(4, leg.account)
+            try insertEntry.execute()
             guard db.changesCount == 1 else { throw StoreError.corruptRow("accounts: no account \(leg.account)") }
         }
-        try db.cachedStatement(sql: "INSERT INTO ledger_transactions (id, kind, created_at) VALUES (?, ?, ?)")
-            .execute(arguments: [transactionId.storeKey, kind.rawValue, nowMs])
+        let seal = try RawStatement(db, "INSERT INTO ledger_transactions (id, kind, created_at) VALUES (?, ?, ?)")
+        seal.bind(1, transaction)
+        seal.bind(2, kind.rawValue)
+        seal.bind(3, nowMs)
+        try seal.execute()
     }
 
     /// The balance a user's account of `kind` had right after `transactionId` was recorded:

@@ -62,16 +62,15 @@ extension SessionRepository {
         let sessionId = session.id
         if userId == session.hostId { return Admission(session: session, role: .host) }
         // The ban and the invite in one read: every gift and chat line asks.
-        let row = try Row.fetchOne(
-            db.cachedStatement(sql: """
-                SELECT EXISTS (SELECT 1 FROM session_bans WHERE session_id = :session AND user_id = :user),
-                       (SELECT status FROM session_invites WHERE session_id = :session AND user_id = :user)
-                """),
-            arguments: ["session": sessionId.storeKey, "user": userId.storeKey])
-        if try row?.decode(Bool.self, atIndex: 0) == true {
-            throw StoreError.banned(sessionId: sessionId, userId: userId)
-        }
-        let invite: String? = try row?.decode(atIndex: 1)
+        let read = try RawStatement(db, """
+            SELECT EXISTS (SELECT 1 FROM session_bans WHERE session_id = ?1 AND user_id = ?2),
+                   (SELECT status FROM session_invites WHERE session_id = ?1 AND user_id = ?2)
+            """)
+        read.bind(1, sessionId)
+        read.bind(2, userId)
+        let row = try read.first { (banned: $0.int64(0) != 0, invite: $0.textOrNil(1)) }
+        if row?.banned == true { throw StoreError.banned(sessionId: sessionId, userId: userId) }
+        let invite = row?.invite
         if invite == InviteStatus.accepted.rawValue { return Admission(session: session, role: .guest) }
         // Any invite admits to a private session, even a declined one: the host chose this user.
         if session.isPrivate, invite == nil,
