@@ -184,8 +184,27 @@ public struct SessionRepository: Sendable {
     // MARK: - Statements
 
     static func session(_ db: Database, id: UUID) throws -> StreamingSession? {
-        try StreamingSession.fetchOne(db.cachedStatement(sql: "SELECT * FROM streaming_sessions WHERE id = ?"),
-                                      arguments: [id.storeKey])
+        // Every gift and chat line reads its session first: through the C API, columns by position.
+        let read = try RawStatement(db, """
+            SELECT host_id, title, description, category, is_private, status, started_at, ended_at, end_reason
+            FROM streaming_sessions WHERE id = ?
+            """)
+        read.bind(1, id)
+        return try read.first { row in
+            guard let status = SessionStatus(rawValue: row.text(5)) else {
+                throw StoreError.corruptRow("streaming_sessions.status")
+            }
+            var reason: EndReason?
+            if let text = row.textOrNil(8) {
+                guard let value = EndReason(rawValue: text) else { throw StoreError.corruptRow("streaming_sessions.end_reason") }
+                reason = value
+            }
+            return StreamingSession(
+                id: id, hostId: try UUID.stored(row.text(0), column: "streaming_sessions.host_id"), title: row.text(1),
+                description: row.textOrNil(2), category: row.textOrNil(3), isPrivate: row.int64(4) != 0, status: status,
+                startedAt: Date(millisecondsSince1970: row.int64(6)),
+                endedAt: row.int64OrNil(7).map(Date.init(millisecondsSince1970:)), endReason: reason)
+        }
     }
 
     /// The session, which must exist and be live.

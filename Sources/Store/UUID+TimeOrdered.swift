@@ -25,15 +25,17 @@ extension UUID {
             }
             return last
         }
-        var bytes = [UInt8](repeating: 0, count: 16)
-        for i in 0..<6 { bytes[i] = UInt8(truncatingIfNeeded: ms >> (8 * (5 - i))) }
-        bytes[6] = 0x70 | UInt8(sequence >> 8)
-        bytes[7] = UInt8(truncatingIfNeeded: sequence)
+        // The random tail in one draw of the system generator, and no array: a gift makes two ids.
         var random = SystemRandomNumberGenerator()
-        let tail = random.next() as UInt64
-        for i in 0..<8 { bytes[8 + i] = UInt8(truncatingIfNeeded: tail >> (8 * (7 - i))) }
-        bytes[8] = 0x80 | (bytes[8] & 0x3F)  // the RFC 4122 variant
-        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+        var id: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &id) { bytes in
+            for i in 0..<6 { bytes[i] = UInt8(truncatingIfNeeded: ms >> (8 * (5 - i))) }
+            bytes[6] = 0x70 | UInt8(sequence >> 8)
+            bytes[7] = UInt8(truncatingIfNeeded: sequence)
+            let tail = random.next() as UInt64
+            for i in 0..<8 { bytes[8 + i] = UInt8(truncatingIfNeeded: tail >> (8 * (7 - i))) }
+            bytes[8] = 0x80 | (bytes[8] & 0x3F)  // the RFC 4122 variant
+        }
+        return UUID(uuid: id)
     }
 }
