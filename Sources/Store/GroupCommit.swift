@@ -148,18 +148,33 @@ final class GroupCommit: Sendable {
     private static func commit(_ batch: [Job], _ db: Database) throws -> Bool {
         var clean = true
         try db.inTransaction {
-            for job in batch where !job.run(db, false) {
-                clean = false
-                return .rollback
+            for job in batch {
+                try ensureTransaction(db)
+                guard job.run(db, false) else {
+                    clean = false
+                    return .rollback
+                }
             }
             return .commit
         }
         guard !clean else { return false }
         try db.inTransaction {
-            for job in batch { _ = job.run(db, true) }
+            for job in batch {
+                try ensureTransaction(db)
+                _ = job.run(db, true)
+            }
             return .commit
         }
         return true
+    }
+
+    /// Some errors (a full disk, no memory) make SQLite roll the whole transaction back by itself.
+    /// The next job must not then run statement by statement outside any transaction: the batch
+    /// fails, as a failed commit does.
+    private static func ensureTransaction(_ db: Database) throws {
+        guard db.isInsideTransaction else {
+            throw StoreError.database("group commit: SQLite rolled the transaction back")
+        }
     }
 }
 

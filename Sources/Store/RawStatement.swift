@@ -10,7 +10,8 @@ import GRDBSQLite
 /// writer queue inside a GRDB transaction; failures are thrown as GRDB's `DatabaseError`.
 ///
 /// Only for SQL that nothing else runs through GRDB's API: bindings are left in place, which
-/// GRDB does not track.
+/// GRDB does not track. GRDB's check that the transaction was not rolled back under it (by a full
+/// disk, say) is not on this path either: `GroupCommit` checks that before each job.
 struct RawStatement {
     private let statement: Statement
     private let connection: OpaquePointer

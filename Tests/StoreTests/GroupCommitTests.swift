@@ -112,6 +112,29 @@ struct GroupCommitTests {
         #expect(after.isolatedBatches - before.isolatedBatches == 1)
     }
 
+    @Test("when SQLite itself rolls the transaction back mid-batch, no later job runs outside it: the batch fails whole")
+    func transactionLostFailsTheBatch() async throws {
+        let file = TemporaryDatabase()
+        let store = try file.open()
+        try await store.pool.write { db in try db.execute(sql: "CREATE TABLE scratch (x INTEGER PRIMARY KEY)") }
+        let results = await oneBatch(store.commits, [
+            { db in try db.execute(sql: "INSERT INTO scratch (x) VALUES (1)"); return 1 },
+            { db in  // what SQLITE_FULL or SQLITE_NOMEM do: the transaction is gone
+                try db.execute(sql: "ROLLBACK")
+                return 2
+            },
+            { db in  // through the C API, as the hot writes are: GRDB's own check is not on that path
+                try RawStatement(db, "INSERT INTO scratch (x) VALUES (3)").execute()
+                return 3
+            },
+        ])
+        for result in results {
+            if case .success(let value) = result { Issue.record("job \(value) reported success") }
+        }
+        let rows = try await store.pool.read { db in try Int.fetchAll(db, sql: "SELECT x FROM scratch") }
+        #expect(rows.isEmpty)
+    }
+
     @Test("a job refused before it wrote needs no second run: the batch commits once")
     func cleanFailureNeedsNoRollback() async throws {
         let file = TemporaryDatabase()
