@@ -17,8 +17,9 @@ struct RawStatement {
     private let connection: OpaquePointer
 
     init(_ db: Database, _ sql: String) throws {
+        guard let connection = db.sqliteConnection else { throw StoreError.database("the connection is closed") }
         statement = try db.cachedStatement(sql: sql)
-        connection = db.sqliteConnection!
+        self.connection = connection
     }
 
     private var handle: OpaquePointer { statement.sqliteStatement }

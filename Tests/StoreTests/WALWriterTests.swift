@@ -18,6 +18,14 @@ struct WALWriterTests {
         return (given, made)
     }
 
+    /// A database path whose directory exists, for connections opened without `Store.open`.
+    private func bareFile() throws -> TemporaryDatabase {
+        let file = TemporaryDatabase()
+        try FileManager.default.createDirectory(atPath: (file.path as NSString).deletingLastPathComponent,
+                                                withIntermediateDirectories: true)
+        return file
+    }
+
     /// A connection in WAL mode through the default VFS (the writer's, once installed).
     private func walQueue(_ path: String, cachePages: Int = 2000) throws -> DatabaseQueue {
         var configuration = Configuration()
@@ -35,9 +43,7 @@ struct WALWriterTests {
     func commitIsGatheredAndVisible() async throws {
         #expect(Store.walWriterInstalled)
         #expect(String(cString: sqlite3_vfs_find(nil).pointee.zName) == "chobi-wal")
-        let file = TemporaryDatabase()
-        try FileManager.default.createDirectory(atPath: (file.path as NSString).deletingLastPathComponent,
-                                                withIntermediateDirectories: true)
+        let file = try bareFile()
         let writer = try walQueue(file.path)
         let reader = try walQueue(file.path)
         try await writer.write { db in
@@ -66,9 +72,7 @@ struct WALWriterTests {
 
     @Test("a transaction larger than the cache and the gather bound re-reads what it spilled, and commits whole")
     func spilledTransactionReadsItsOwnFrames() async throws {
-        let file = TemporaryDatabase()
-        try FileManager.default.createDirectory(atPath: (file.path as NSString).deletingLastPathComponent,
-                                                withIntermediateDirectories: true)
+        let file = try bareFile()
         // 20 pages of cache: SQLite writes dirty pages to the WAL mid-transaction and reads them back.
         let writer = try walQueue(file.path, cachePages: 20)
         let rows = 3_000  // ~6 MB: past the 4 MiB bound and many 120 KiB chunks
