@@ -223,23 +223,28 @@ def test_chobi_load_runs_the_issue_scenario_and_an_outside_decoder_agrees(server
     assert abs(tool_p50 - outside_p50) <= 20, (tool_p50, outside_p50)
 
 
-def test_wish_only_mode_with_ramp_and_churn_needs_no_control_api(server):
-    """Plain WHIP/WHEP with one bearer token, as against any server: the host publishes, viewers
-    arrive on a ramp and are churned (left with DELETE, replaced, their joins timed). And a target
-    off loopback is refused before anything is sent."""
+def run_wish_only(server, room, host, flags):
+    """chobi-load in plain WHIP/WHEP mode on `room` (`host` publishing 320x240 at 300 kbit/s, at least
+    95 % of frames decoded) with `flags` added: asserts it succeeded and returns its JSON report."""
     if not LOAD_BIN.exists():
         pytest.fail(f"{LOAD_BIN} is missing: build it first (tools/test does)")
-    room = "wish-churn"
-    token = server.token(room, "wish-host", "host")
-    report_path = Path(tempfile.mkdtemp(prefix="chobi-load-")) / "wish.json"
+    report_path = Path(tempfile.mkdtemp(prefix="chobi-load-")) / f"{room}.json"
     done = subprocess.run(
         [str(LOAD_BIN), "--wish-only", "--whip", f"{server.base}/whip/{room}", "--whep", f"{server.base}/whep/{room}",
-         "--bearer", token, "--viewers", "3", "--duration", "7", "--ramp", "10", "--churn", "1",
+         "--bearer", server.token(room, host, "host"), *flags,
          "--width", "320", "--height", "240", "--bitrate", "300000", "--json", str(report_path),
          "--min-decoded-percent", "95"],
         capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
-    report = json.loads(report_path.read_text())
+    return json.loads(report_path.read_text())
+
+
+def test_wish_only_mode_with_ramp_and_churn_needs_no_control_api(server):
+    """Plain WHIP/WHEP with one bearer token, as against any server: the host publishes, viewers
+    arrive on a ramp and are churned (left with DELETE, replaced, their joins timed). And a target
+    off loopback is refused before anything is sent."""
+    report = run_wish_only(server, "wish-churn", "wish-host",
+                           ["--viewers", "3", "--duration", "7", "--ramp", "10", "--churn", "1"])
     assert report["scenario"]["mode"] == "wish"
     assert "server" in report and report["server"]["sources"] == []  # no --metrics: no control plane asked
     peers = report["peers"]
@@ -264,19 +269,9 @@ def test_ice_tcp_peers_decode_and_the_server_counts_their_connections(server):
     candidates, RFC 4571 framing), as browsers behind a UDP-blocking firewall do. The server's own
     counters show the TCP connections and frames; the viewers decode every frame and report the
     path's interarrival jitter (RFC 3550), which on loopback stays small."""
-    if not LOAD_BIN.exists():
-        pytest.fail(f"{LOAD_BIN} is missing: build it first (tools/test does)")
     before = server.metrics()
-    room = "tcp-load"
-    report_path = Path(tempfile.mkdtemp(prefix="chobi-load-")) / "tcp.json"
-    done = subprocess.run(
-        [str(LOAD_BIN), "--wish-only", "--whip", f"{server.base}/whip/{room}", "--whep", f"{server.base}/whep/{room}",
-         "--bearer", server.token(room, "tcp-host", "host"), "--ice-tcp", "--viewers", "4", "--duration", "6",
-         "--width", "320", "--height", "240", "--bitrate", "300000", "--json", str(report_path),
-         "--min-decoded-percent", "95", "--max-freezes", "0"],
-        capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
-    report = json.loads(report_path.read_text())
+    report = run_wish_only(server, "tcp-load", "tcp-host",
+                           ["--ice-tcp", "--viewers", "4", "--duration", "6", "--max-freezes", "0"])
     assert report["scenario"]["transport"] == "tcp"
     assert report["peers"]["joinFailures"] == 0 and len(report["viewers"]) == 4
     assert all(v["framesDecoded"] >= 5 * FPS * 0.9 for v in report["viewers"]), [v["framesDecoded"] for v in report["viewers"]]
@@ -296,19 +291,8 @@ def test_transport_cc_viewers_feed_the_servers_estimator(server):
     """`--transport-cc`: viewers offer transport-wide congestion control as browsers do, read the
     sequence number the SFU stamps on every packet to them, and send feedback every 50 ms; the
     server counts what it read (its estimator per viewer runs on it), and nobody loses a frame."""
-    if not LOAD_BIN.exists():
-        pytest.fail(f"{LOAD_BIN} is missing: build it first (tools/test does)")
     before = server.metrics()
-    room = "twcc-load"
-    report_path = Path(tempfile.mkdtemp(prefix="chobi-load-")) / "twcc.json"
-    done = subprocess.run(
-        [str(LOAD_BIN), "--wish-only", "--whip", f"{server.base}/whip/{room}", "--whep", f"{server.base}/whep/{room}",
-         "--bearer", server.token(room, "twcc-host", "host"), "--transport-cc", "--viewers", "3", "--duration", "6",
-         "--width", "320", "--height", "240", "--bitrate", "300000", "--json", str(report_path),
-         "--min-decoded-percent", "95"],
-        capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
-    report = json.loads(report_path.read_text())
+    report = run_wish_only(server, "twcc-load", "twcc-host", ["--transport-cc", "--viewers", "3", "--duration", "6"])
     assert report["scenario"]["media"]["transportCC"] is True
     sent = [v["media"]["transportFeedbackSent"] for v in report["viewers"]]
     # About 20 a second for ~5 s of media each.
