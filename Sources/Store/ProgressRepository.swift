@@ -234,18 +234,10 @@ public struct ProgressRepository: Sendable {
         facts.coinsSpent = gifts.coinsSpent
         facts.giftsReceived = gifts.giftsReceived
         facts.diamondsEarned = gifts.diamondsEarned
-        // Ties go to the smaller user id, as on leaderboards.
+        // Set when each session ended (v11), ties to the smaller user id as on leaderboards.
         facts.topGifterSessions = try Int.fetchOne(
-            db.cachedStatement(sql: """
-                SELECT COUNT(*) FROM (
-                    SELECT g.session_id FROM gift_transactions g
-                    JOIN streaming_sessions s ON s.id = g.session_id AND s.status = 'ended'
-                    WHERE g.sender_id = :user GROUP BY g.session_id
-                ) mine
-                WHERE (SELECT t.sender_id FROM gift_transactions t WHERE t.session_id = mine.session_id
-                       GROUP BY t.sender_id ORDER BY SUM(t.total_coins) DESC, t.sender_id LIMIT 1) = :user
-                """),
-            arguments: ["user": user]) ?? 0
+            db.cachedStatement(sql: "SELECT COUNT(*) FROM session_stats WHERE top_gifter_id = ?"),
+            arguments: [user]) ?? 0
         return (facts, gifts)
     }
 }

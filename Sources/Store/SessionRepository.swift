@@ -233,6 +233,9 @@ public struct SessionRepository: Sendable {
             arguments: [endMs, reason.rawValue, session.id.storeKey])
         let tally = try SessionTally.count(db, sessionId: session.id, untilMs: endMs)
         try tally.save(db, sessionId: session.id, nowMs: endMs)
+        // Final: gifts to an ended session are refused. The top-gifter badge counts these.
+        try db.execute(sql: "UPDATE session_stats SET top_gifter_id = ? WHERE session_id = ?",
+                       arguments: [tally.topGifters.first?.userId.storeKey, session.id.storeKey])
         var ended = session
         ended.status = .ended
         ended.endedAt = Date(millisecondsSince1970: endMs)

@@ -52,3 +52,22 @@ extension StoreSchema {
             """)
     }
 }
+
+// v11: the top-gifter badge without reading the user's gift history.
+// - session_stats.top_gifter_id: who spent the most coins in an ended session (ties to the smaller
+//   user id, as on leaderboards), set when the session ends. Gifts to an ended session are refused,
+//   so it never changes after. Each level evaluation counted it by grouping every gift the user
+//   ever sent and ranking each of those sessions' gifters: thousands of rows for a heavy gifter,
+//   every few seconds while they gift.
+extension StoreSchema {
+    static func storeTopGiftersV11(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE session_stats ADD COLUMN top_gifter_id TEXT REFERENCES users(id);
+            UPDATE session_stats SET top_gifter_id = (
+                SELECT t.sender_id FROM gift_transactions t WHERE t.session_id = session_stats.session_id
+                GROUP BY t.sender_id ORDER BY SUM(t.total_coins) DESC, t.sender_id LIMIT 1)
+            WHERE session_id IN (SELECT id FROM streaming_sessions WHERE status = 'ended');
+            CREATE INDEX session_stats_by_top_gifter ON session_stats(top_gifter_id) WHERE top_gifter_id IS NOT NULL;
+            """)
+    }
+}

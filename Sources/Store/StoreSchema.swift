@@ -17,6 +17,7 @@ enum StoreSchema {
         migrator.registerMigration("v8-videos", migrate: createV8Videos)
         migrator.registerMigration("v9-gift-totals", migrate: createV9GiftTotals)
         migrator.registerMigration("v10-ledger-checks", migrate: slimLedgerChecksV10)
+        migrator.registerMigration("v11-top-gifters", migrate: storeTopGiftersV11)
         return migrator
     }()
 

@@ -71,6 +71,53 @@ struct ProgressTests {
         #expect(hostFacts.giftsReceived == 10 && hostFacts.diamondsEarned == 700)
     }
 
+    @Test("top-gifter sessions: the biggest spender of each ended session (ties to the smaller id), from v10 files too")
+    func topGifterSessions() async throws {
+        let file = TemporaryDatabase()
+        try FileManager.default.createDirectory(at: URL(fileURLWithPath: file.path).deletingLastPathComponent(),
+                                                withIntermediateDirectories: true)
+        // Written by the v10 schema, the session ended as a v10 binary ended it (no top gifter kept).
+        let (ids, tied, live): ([UUID], UUID, UUID) = try await {
+            let pool = try DatabasePool(path: file.path, configuration: Store.configuration())
+            try StoreSchema.migrator.migrate(pool, upTo: "v10-ledger-checks")
+            let old = Store(pool: pool)
+            var ids: [UUID] = []
+            for name in ["host", "a", "b"] { ids.append(try await old.makeUser(name).id) }
+            for fan in ids.dropFirst() {
+                _ = try await old.ledger.addCoins(userId: fan, amount: 1_000, idempotencyKey: "fund-\(fan)", by: nil, now: at(0))
+            }
+            let tied = try await old.sessions.create(hostId: ids[0], title: "Tied", now: at(0)).id
+            for fan in ids.dropFirst() {
+                _ = try await old.gifts.sendGift(sessionId: tied, senderId: fan, giftId: "diamond", count: 1,
+                                                 idempotencyKey: "tie-\(fan)", now: at(1))
+            }
+            try await pool.write { db in
+                try db.execute(sql: "UPDATE streaming_sessions SET status = 'ended', ended_at = ? WHERE id = ?",
+                               arguments: [at(2).millisecondsSince1970, tied.storeKey])
+            }
+            let live = try await old.sessions.create(hostId: ids[0], title: "Live", now: at(3)).id
+            let bigger = ids[1].storeKey < ids[2].storeKey ? ids[2] : ids[1]
+            _ = try await old.gifts.sendGift(sessionId: live, senderId: bigger, giftId: "diamond", count: 2,
+                                             idempotencyKey: "live", now: at(4))
+            try pool.close()
+            return (ids, tied, live)
+        }()
+        let store = try file.open()
+        let (smaller, bigger) = ids[1].storeKey < ids[2].storeKey ? (ids[1], ids[2]) : (ids[2], ids[1])
+        let kept = try await store.pool.read { db in
+            try String.fetchOne(db, sql: "SELECT top_gifter_id FROM session_stats WHERE session_id = ?",
+                                arguments: [tied.storeKey])
+        }
+        #expect(kept == smaller.storeKey)
+        #expect(try await store.progress.facts(userId: smaller, now: at(5)).topGifterSessions == 1)
+        // A live session counts for nobody until it ends; then for its biggest spender.
+        #expect(try await store.progress.facts(userId: bigger, now: at(5)).topGifterSessions == 0)
+        _ = try await store.sessions.end(sessionId: live, now: at(6))
+        #expect(try await store.progress.facts(userId: bigger, now: at(7)).topGifterSessions == 1)
+        #expect(try await store.progress.facts(userId: smaller, now: at(7)).topGifterSessions == 1)
+        #expect(try await store.progress.facts(userId: ids[0], now: at(7)).topGifterSessions == 0)
+    }
+
     /// What the gift sums must equal: every gift record, summed from scratch.
     private func recount(_ store: Store, _ user: UUID) async throws -> GiftTotals {
         try await store.pool.read { db in

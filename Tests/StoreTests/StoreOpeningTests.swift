@@ -13,7 +13,7 @@ struct StoreOpeningTests {
         #expect(FileManager.default.fileExists(atPath: file.path))
         #expect(try await store.journalMode() == "wal")
         #expect(try await store.appliedMigrations() == Store.knownMigrations)
-        #expect(Store.knownMigrations == ["v1", "v2-heartbeat", "v3-end-reasons", "v4-economy", "v5-gift-indexes", "v6-profiles", "v7-analytics", "v8-videos", "v9-gift-totals", "v10-ledger-checks"])
+        #expect(Store.knownMigrations == ["v1", "v2-heartbeat", "v3-end-reasons", "v4-economy", "v5-gift-indexes", "v6-profiles", "v7-analytics", "v8-videos", "v9-gift-totals", "v10-ledger-checks", "v11-top-gifters"])
         try await store.ping()
     }
 
@@ -30,7 +30,7 @@ struct StoreOpeningTests {
         let rows = try await third.pool.read { db in
             try Row.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations").map { $0[0] as String }
         }
-        #expect(rows == ["v1", "v2-heartbeat", "v3-end-reasons", "v4-economy", "v5-gift-indexes", "v6-profiles", "v7-analytics", "v8-videos", "v9-gift-totals", "v10-ledger-checks"])
+        #expect(rows == ["v1", "v2-heartbeat", "v3-end-reasons", "v4-economy", "v5-gift-indexes", "v6-profiles", "v7-analytics", "v8-videos", "v9-gift-totals", "v10-ledger-checks", "v11-top-gifters"])
         #expect(try await second.users.find(id: user.id) == user)
     }
 
