@@ -26,25 +26,21 @@ enum Ledger {
     /// A user's names and both of their accounts (id, balance; nil and 0 when never opened), in
     /// one read: what a gift needs of its sender. Nil when there is no such user.
     static func holder(_ db: Database, userId: UUID) throws -> Holder? {
+        // One join per account rather than `kind IN (...)`: SQLite builds a temporary b-tree for
+        // an IN list it probes an index with, a fifth of this read's time.
         let read = try RawStatement(db, """
-            SELECT u.username, u.display_name, a.kind, a.id, a.balance
-            FROM users u LEFT JOIN accounts a ON a.user_id = u.id AND a.kind IN ('coins', 'diamonds')
+            SELECT u.username, u.display_name, c.id, c.balance, d.id, d.balance
+            FROM users u
+            LEFT JOIN accounts c ON c.user_id = u.id AND c.kind = 'coins'
+            LEFT JOIN accounts d ON d.user_id = u.id AND d.kind = 'diamonds'
             WHERE u.id = ?
             """)
         read.bind(1, userId)
-        var holder: Holder?
-        try read.each { row in
-            if holder == nil {
-                holder = Holder(names: .init(id: userId, username: row.text(0), displayName: row.text(1)))
-            }
-            let account = (id: row.int64(3), balance: row.int64(4))
-            switch row.textOrNil(2) {
-            case BalanceKind.coins.rawValue: holder?.coins = account
-            case BalanceKind.diamonds.rawValue: holder?.diamonds = account
-            default: break
-            }
+        return try read.first { row in
+            Holder(names: .init(id: userId, username: row.text(0), displayName: row.text(1)),
+                   coins: row.int64OrNil(2).map { (id: $0, balance: row.int64(3)) },
+                   diamonds: row.int64OrNil(4).map { (id: $0, balance: row.int64(5)) })
         }
-        return holder
     }
 
     struct Holder {
@@ -87,9 +83,12 @@ enum Ledger {
     /// zero and legs that do not sum to zero, and the caller's SQL transaction rolls back.
     static func record(_ db: Database, transactionId: UUID, kind: LedgerTransactionKind,
                        legs: [(account: Int64, amount: Int64)], nowMs: Int64) throws {
+        // VALUES, not INSERT ... SELECT: with triggers on the table, SQLite stages a SELECT's rows
+        // in a temporary b-tree first. A missing account leaves balance_after NULL, which the
+        // schema refuses (and the account_id foreign key would).
         let insertEntry = try RawStatement(db, """
             INSERT INTO ledger_entries (transaction_id, account_id, amount, balance_after, created_at)
-            SELECT ?1, id, ?2, balance + ?2, ?3 FROM accounts WHERE id = ?4
+            VALUES (?1, ?4, ?2, (SELECT balance + ?2 FROM accounts WHERE id = ?4), ?3)
             """)
         let transaction = transactionId.storeKey
         for leg in legs where leg.amount != 0 {
@@ -98,7 +97,6 @@ enum Ledger {
             insertEntry.bind(3, nowMs)
             insertEntry.bind(4, leg.account)
             try insertEntry.execute()
-            guard db.changesCount == 1 else { throw StoreError.corruptRow("accounts: no account \(leg.account)") }
         }
         let seal = try RawStatement(db, "INSERT INTO ledger_transactions (id, kind, created_at) VALUES (?, ?, ?)")
         seal.bind(1, transaction)

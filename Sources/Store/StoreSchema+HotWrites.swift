@@ -71,3 +71,44 @@ extension StoreSchema {
             """)
     }
 }
+
+// v12: chat_messages rebuilt for the hot insert (every gift writes a line), same columns and rows.
+// - The kind CHECK said `kind IN ('text', 'gift', 'system')`: for an IN list of three or more,
+//   SQLite builds a temporary b-tree on every insert to test one value. ORs of equalities do not.
+// - No AUTOINCREMENT: it read and rewrote sqlite_sequence on every insert, one more page in every
+//   commit. What it guaranteed (an id is never handed out twice) holds by the new trigger: lines are
+//   never deleted (moderation sets deleted_at), so the largest id stays and the next is above it.
+//   A session or user with chat lines can no longer be deleted; the server never deletes either.
+extension StoreSchema {
+    static func rebuildChatV12(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE new_chat_messages (
+                id                INTEGER PRIMARY KEY,
+                session_id        TEXT NOT NULL REFERENCES streaming_sessions(id) ON DELETE CASCADE,
+                author_id         TEXT REFERENCES users(id) ON DELETE CASCADE,
+                text              TEXT NOT NULL,
+                kind              TEXT NOT NULL CHECK (kind = 'text' OR kind = 'gift' OR kind = 'system'),
+                client_message_id TEXT,
+                created_at        INTEGER NOT NULL,
+                deleted_by        TEXT REFERENCES users(id) ON DELETE SET NULL,
+                deleted_at        INTEGER,
+                CHECK (author_id IS NOT NULL OR kind = 'system'),
+                CHECK (deleted_by IS NULL OR deleted_at IS NOT NULL)
+            );
+            INSERT INTO new_chat_messages
+                (id, session_id, author_id, text, kind, client_message_id, created_at, deleted_by, deleted_at)
+                SELECT id, session_id, author_id, text, kind, client_message_id, created_at, deleted_by, deleted_at
+                FROM chat_messages;
+            DROP TABLE chat_messages;
+            ALTER TABLE new_chat_messages RENAME TO chat_messages;
+            CREATE UNIQUE INDEX chat_messages_one_per_client_id
+                ON chat_messages(session_id, author_id, client_message_id) WHERE client_message_id IS NOT NULL;
+            CREATE INDEX chat_messages_visible_by_session
+                ON chat_messages(session_id, id) WHERE deleted_at IS NULL;
+            CREATE INDEX chat_messages_text_by_author ON chat_messages(author_id, session_id, created_at)
+                WHERE kind = 'text';
+            CREATE TRIGGER chat_messages_never_deleted BEFORE DELETE ON chat_messages
+            BEGIN SELECT RAISE(ABORT, 'chat lines are never deleted (deleted_at hides one)'); END;
+            """)
+    }
+}

@@ -18,6 +18,7 @@ enum StoreSchema {
         migrator.registerMigration("v9-gift-totals", migrate: createV9GiftTotals)
         migrator.registerMigration("v10-ledger-checks", migrate: slimLedgerChecksV10)
         migrator.registerMigration("v11-top-gifters", migrate: storeTopGiftersV11)
+        migrator.registerMigration("v12-chat-rebuild", migrate: rebuildChatV12)
         return migrator
     }()
 

@@ -13,7 +13,7 @@ struct StoreOpeningTests {
         #expect(FileManager.default.fileExists(atPath: file.path))
         #expect(try await store.journalMode() == "wal")
         #expect(try await store.appliedMigrations() == Store.knownMigrations)
-        #expect(Store.knownMigrations == ["v1", "v2-heartbeat", "v3-end-reasons", "v4-economy", "v5-gift-indexes", "v6-profiles", "v7-analytics", "v8-videos", "v9-gift-totals", "v10-ledger-checks", "v11-top-gifters"])
+        #expect(Store.knownMigrations == ["v1", "v2-heartbeat", "v3-end-reasons", "v4-economy", "v5-gift-indexes", "v6-profiles", "v7-analytics", "v8-videos", "v9-gift-totals", "v10-ledger-checks", "v11-top-gifters", "v12-chat-rebuild"])
         try await store.ping()
     }
 
@@ -30,7 +30,7 @@ struct StoreOpeningTests {
         let rows = try await third.pool.read { db in
             try Row.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations").map { $0[0] as String }
         }
-        #expect(rows == ["v1", "v2-heartbeat", "v3-end-reasons", "v4-economy", "v5-gift-indexes", "v6-profiles", "v7-analytics", "v8-videos", "v9-gift-totals", "v10-ledger-checks", "v11-top-gifters"])
+        #expect(rows == ["v1", "v2-heartbeat", "v3-end-reasons", "v4-economy", "v5-gift-indexes", "v6-profiles", "v7-analytics", "v8-videos", "v9-gift-totals", "v10-ledger-checks", "v11-top-gifters", "v12-chat-rebuild"])
         #expect(try await second.users.find(id: user.id) == user)
     }
 
@@ -115,6 +115,71 @@ struct StoreOpeningTests {
         #expect(try await store.chat.messages(sessionId: sessionId).messages.map(\.kind) == [.text, .gift])
         let check = try await store.pool.read { db in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") }
         #expect(check.isEmpty)
+    }
+
+    @Test("v12 rebuilds the chat: same ids and rows, ids still grow, lines are never deleted, the kind check holds")
+    func v11ChatIsRebuilt() async throws {
+        let file = TemporaryDatabase()
+        try FileManager.default.createDirectory(at: URL(fileURLWithPath: file.path).deletingLastPathComponent(),
+                                                withIntermediateDirectories: true)
+        let (host, fan, session): (UUID, UUID, UUID) = try await {
+            let pool = try DatabasePool(path: file.path, configuration: Store.configuration())
+            try StoreSchema.migrator.migrate(pool, upTo: "v11-top-gifters")
+            let old = Store(pool: pool)
+            let host = try await old.makeUser("host").id
+            let fan = try await old.makeUser("fan").id
+            let session = try await old.sessions.create(hostId: host, title: "Live", now: at(0)).id
+            _ = try await old.chat.post(sessionId: session, authorId: fan, text: "first", clientMessageId: "c1", now: at(1))
+            _ = try await old.chat.post(sessionId: session, authorId: nil, text: "welcome", kind: .system, now: at(2))
+            _ = try await old.ledger.addCoins(userId: fan, amount: 10, idempotencyKey: "fund", by: nil, now: at(2))
+            _ = try await old.gifts.sendGift(sessionId: session, senderId: fan, giftId: "rose", idempotencyKey: "g",
+                                             now: at(3))
+            let doomed = try await old.chat.post(sessionId: session, authorId: fan, text: "oops", now: at(4)).value.id
+            try await old.chat.delete(messageId: doomed, by: host, now: at(5))
+            try pool.close()
+            return (host, fan, session)
+        }()
+        let rowsSQL = "SELECT id, session_id, author_id, text, kind, client_message_id, created_at, deleted_by, deleted_at FROM chat_messages ORDER BY id"
+        let before = try await {
+            let pool = try DatabasePool(path: file.path, configuration: Store.configuration())
+            defer { try? pool.close() }
+            return try await pool.read { db in try Row.fetchAll(db, sql: rowsSQL).map(\.description) }
+        }()
+        #expect(before.count == 4)
+        let ids = try await {
+            let pool = try DatabasePool(path: file.path, configuration: Store.configuration())
+            defer { try? pool.close() }
+            return try await pool.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM chat_messages ORDER BY id") }
+        }()
+
+        let store = try file.open()
+        #expect(try await store.appliedMigrations() == Store.knownMigrations)
+        try await store.pool.read { db in
+            #expect(try Row.fetchAll(db, sql: rowsSQL).map(\.description) == before)
+            #expect(try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").isEmpty)
+            #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_sequence WHERE name = 'chat_messages'") == 0)
+            let indexes = try String.fetchAll(db, sql: """
+                SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'chat_messages' ORDER BY name
+                """)
+            #expect(indexes == ["chat_messages_one_per_client_id", "chat_messages_text_by_author",
+                                "chat_messages_visible_by_session"])
+            // The gift still points at its line.
+            #expect(try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM gift_transactions g JOIN chat_messages m ON m.id = g.chat_message_id AND m.kind = 'gift'
+                """) == 1)
+        }
+        // A retried client id still finds its first post; new lines go above the largest id.
+        let retry = try await store.chat.post(sessionId: session, authorId: fan, text: "first", clientMessageId: "c1", now: at(6))
+        #expect(retry.replayed && retry.value.id == ids.first)
+        let next = try await store.chat.post(sessionId: session, authorId: host, text: "next", now: at(7)).value.id
+        #expect(next == (ids.last ?? 0) + 1)
+        #expect(try await store.chat.messages(sessionId: session).messages.map(\.text) == ["first", "welcome", "sent Rose", "next"])
+        try await store.pool.write { db in
+            #expect(throws: DatabaseError.self) { try db.execute(sql: "DELETE FROM chat_messages WHERE id = ?", arguments: [next]) }
+            #expect(throws: DatabaseError.self) {
+                try db.execute(sql: "UPDATE chat_messages SET kind = 'bogus' WHERE id = ?", arguments: [next])
+            }
+        }
     }
 
     @Test("after close, calls fail with a typed error; the data is in the file for the next open")

@@ -21,8 +21,8 @@
 /// earlier keep the VFS they opened with. Returns SQLITE_OK or SQLite's error code.
 int chobi_wal_writer_install(void);
 
-/// Write calls the VFS passed to the underlying files of WAL handles, and writes it was given,
-/// since the process started (for tests and benchmarks: the ratio is the point).
-void chobi_wal_writer_counts(long long *writesGiven, long long *writesMade);
+/// Writes the VFS was given on WAL handles, and write calls it passed to the underlying files, on
+/// the calling thread since it started (for tests: the ratio is the point).
+void chobi_wal_writer_thread_counts(long long *writesGiven, long long *writesMade);
 
 #endif
