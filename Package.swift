@@ -79,7 +79,8 @@ let package = Package(
         .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift"),
                                              .product(name: "GRDBSQLite", package: "GRDB.swift"), "CWALWriter"]),
         // swift-log handlers for `serve --log-format`: text lines for people, JSON lines for log collectors.
-        .target(name: "LogHandlers", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        .target(name: "LogHandlers", dependencies: ["ISOTimestamp", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "ISOTimestamp"),
 
         // I/O.
         .target(
@@ -141,7 +142,7 @@ let package = Package(
         .target(
             name: "LiveSessions",
             dependencies: [
-                "API", "Store", "Signaling", "SFU", "Analytics", "MediaProbe", "Thumbnails",
+                "API", "Store", "Signaling", "SFU", "Analytics", "MediaProbe", "Thumbnails", "ISOTimestamp",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -198,7 +199,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport", "CWALWriter",
                                                     .product(name: "GRDBSQLite", package: "GRDB.swift")]),
         .testTarget(name: "LogHandlersTests", dependencies: [
-            "LogHandlers", .product(name: "Logging", package: "swift-log"),
+            "LogHandlers", "ISOTimestamp", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "APITests", dependencies: [
             "API", "TestSupport",

@@ -3,13 +3,15 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import ISOTimestamp
 import Store
 
 /// Times in API payloads: ISO 8601 in UTC with milliseconds, the form JavaScript's
-/// `new Date(text)` reads and `toISOString()` writes.
+/// `new Date(text)` reads and `toISOString()` writes. The millisecond is the store's (nearest, not
+/// truncated: a Date holds a stored millisecond only approximately).
 enum JSONDate {
     static func string(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        ISOTimestamp.string(millisecondsSince1970: date.millisecondsSince1970)
     }
 }
 

@@ -13,6 +13,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import ISOTimestamp
 import Logging
 import Synchronization
 
@@ -56,7 +57,7 @@ public struct JSONLogHandler: LogHandler {
     /// The JSON text of one event, newline-terminated.
     static func line(for event: LogEvent, label: String, metadata: Logger.Metadata, at date: Date) -> String {
         var out = "{\"timestamp\":\""
-        out += LogTimestamp.iso8601(millisecondsSince1970: Int64((date.timeIntervalSince1970 * 1000).rounded()))
+        out += ISOTimestamp.string(millisecondsSince1970: Int64((date.timeIntervalSince1970 * 1000).rounded()))
         out += "\",\"level\":"
         JSONString.append(event.level.rawValue, to: &out)
         out += ",\"label\":"

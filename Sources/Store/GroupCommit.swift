@@ -1,4 +1,3 @@
-import Dispatch
 import Glibc
 import GRDB
 import Synchronization
@@ -14,13 +13,16 @@ import Synchronization
 /// load rises; an idle store commits a lone job at once, no timer, no added latency.
 ///
 /// Order: jobs run, commit and finish in the order they were queued, so ids the database hands
-/// out follow that order, and `onCommit` callbacks (called on one serial queue, in order, after
+/// out follow that order, and `onCommit` callbacks (called on the writer's queue, in order, after
 /// the commit and before the caller resumes) see them in that order too: callers that fan a
 /// result out to a room from there keep the room's order without holding a lane across the write.
+/// Callbacks must only hand work on (queue it, resume a task), never wait.
 ///
-/// Finishing (callbacks, resuming the callers) happens on that queue rather than the writer's,
-/// so the next batch starts as soon as one commits: the writer is the one serial resource, and
-/// the callbacks' work was a tenth of its time.
+/// Finishing (callbacks, resuming the callers) happens on the writer's thread, between batches.
+/// A queue of its own let the next batch start sooner, but waking its thread for every batch cost
+/// more CPU than the finishing itself (the writer woke a parked thread, which then parked again),
+/// and the machine's CPU, not the writer, is what a burst of gifts runs out of: finishing in
+/// place measured ~5 % less CPU per gift, and batches fill a little more while it runs.
 final class GroupCommit: Sendable {
     /// Jobs one transaction carries at most (bounds how long the writer holds the lock).
     static let maxBatch = 256
@@ -40,7 +42,6 @@ final class GroupCommit: Sendable {
 
     private let pool: DatabasePool
     private let queue = Mutex(Queue())
-    private let finishing = DispatchQueue(label: "chobi-store.group-commit")
     private let counts = Mutex(GroupCommitStatistics())
 
     /// What it did so far.
@@ -131,9 +132,7 @@ final class GroupCommit: Sendable {
                 $0.isolatedBatches += isolated ? 1 : 0
                 $0.writerNanoseconds += threadCPUNanoseconds() &- cpu
             }
-            self.finishing.async {
-                for job in batch { job.finish(failure) }
-            }
+            for job in batch { job.finish(failure) }
             self.writeNextBatch()
         }
     }

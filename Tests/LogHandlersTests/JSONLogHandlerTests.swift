@@ -1,4 +1,5 @@
 import Foundation
+import ISOTimestamp
 import Logging
 import Synchronization
 import Testing
@@ -107,16 +108,16 @@ struct JSONLogHandlerTests {
     }
 }
 
-@Suite("Log timestamps")
-struct LogTimestampTests {
+@Suite("ISO timestamps")
+struct ISOTimestampTests {
     @Test("fixed instants, including before 1970, leap days and the last millisecond of a year")
     func fixedInstants() {
-        #expect(LogTimestamp.iso8601(millisecondsSince1970: 0) == "1970-01-01T00:00:00.000Z")
-        #expect(LogTimestamp.iso8601(millisecondsSince1970: -1) == "1969-12-31T23:59:59.999Z")
-        #expect(LogTimestamp.iso8601(millisecondsSince1970: 1_700_000_000_123) == "2023-11-14T22:13:20.123Z")
-        #expect(LogTimestamp.iso8601(millisecondsSince1970: 1_709_208_000_000) == "2024-02-29T12:00:00.000Z")
-        #expect(LogTimestamp.iso8601(millisecondsSince1970: 1_798_761_599_999) == "2026-12-31T23:59:59.999Z")
-        #expect(LogTimestamp.iso8601(millisecondsSince1970: 951_782_400_000) == "2000-02-29T00:00:00.000Z")
+        #expect(ISOTimestamp.string(millisecondsSince1970: 0) == "1970-01-01T00:00:00.000Z")
+        #expect(ISOTimestamp.string(millisecondsSince1970: -1) == "1969-12-31T23:59:59.999Z")
+        #expect(ISOTimestamp.string(millisecondsSince1970: 1_700_000_000_123) == "2023-11-14T22:13:20.123Z")
+        #expect(ISOTimestamp.string(millisecondsSince1970: 1_709_208_000_000) == "2024-02-29T12:00:00.000Z")
+        #expect(ISOTimestamp.string(millisecondsSince1970: 1_798_761_599_999) == "2026-12-31T23:59:59.999Z")
+        #expect(ISOTimestamp.string(millisecondsSince1970: 951_782_400_000) == "2000-02-29T00:00:00.000Z")
     }
 
     @Test("agrees with Foundation's ISO 8601 formatter on 2,000 seeded instants from 1900 to 2200")
@@ -136,7 +137,7 @@ struct LogTimestampTests {
             let ms = Int64(z % span) - 2_208_988_800_000  // from 1900-01-01
             // A quarter millisecond in, so Foundation's truncating and a rounding formatter agree.
             let expected = formatter.string(from: Date(timeIntervalSince1970: (Double(ms) + 0.25) / 1000))
-            #expect(LogTimestamp.iso8601(millisecondsSince1970: ms) == expected, "\(ms)")
+            #expect(ISOTimestamp.string(millisecondsSince1970: ms) == expected, "\(ms)")
         }
     }
 }

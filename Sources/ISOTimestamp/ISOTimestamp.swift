@@ -1,7 +1,9 @@
-/// ISO 8601 times in UTC with milliseconds (`2026-12-06T15:40:00.123Z`), computed from the
-/// millisecond count alone: no formatter, locale or time zone database on the logging path.
-enum LogTimestamp {
-    static func iso8601(millisecondsSince1970 ms: Int64) -> String {
+/// ISO 8601 times in UTC with milliseconds (`2026-12-06T15:40:00.123Z`, what JavaScript's
+/// `toISOString()` writes), computed from the millisecond count alone: no formatter, locale or time
+/// zone database. Log lines and API payloads write one each; Foundation's ISO8601FormatStyle cost
+/// a gift's answer more than its JSON did.
+public enum ISOTimestamp {
+    public static func string(millisecondsSince1970 ms: Int64) -> String {
         let (days, msOfDay) = floorDivision(ms, 86_400_000)
         let (year, month, day) = civilDate(daysSince1970: days)
         let hour = msOfDay / 3_600_000, minute = msOfDay / 60_000 % 60
