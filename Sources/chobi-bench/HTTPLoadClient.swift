@@ -31,7 +31,11 @@ final class HTTPLoadClient {
     static let maxBodyBytes = 4 << 20
 
     private let fd: Int32
-    private var buffer: [UInt8] = []
+    /// Bytes read so far: `buffer[readIndex..<filled]` are unread; what lies past `filled` is free
+    /// space that `recv` writes into (never zeroed or resized per read: that was a fifth of the
+    /// client's time).
+    private var buffer = [UInt8](repeating: 0, count: 64 << 10)
+    private var filled = 0
     /// Start of unread bytes in `buffer` (bytes before it belonged to earlier replies).
     private var readIndex = 0
 
@@ -59,7 +63,6 @@ final class HTTPLoadClient {
             close(fd)
             throw .socket("connect to 127.0.0.1:\(port): errno \(code)")
         }
-        buffer.reserveCapacity(64 << 10)
     }
 
     deinit { close(fd) }
@@ -83,38 +86,50 @@ final class HTTPLoadClient {
     }
 
     private func readReply() throws(Failure) -> Reply {
-        // Drop what earlier replies used; keep bytes that already arrived for this one.
+        // Move what already arrived for this reply to the front; earlier replies' bytes go.
         if readIndex > 0 {
-            buffer.removeFirst(readIndex)
+            let unread = filled - readIndex
+            if unread > 0 {
+                buffer.withUnsafeMutableBytes { raw in
+                    guard let base = raw.baseAddress else { return }
+                    memmove(base, base + readIndex, unread)
+                }
+            }
+            filled = unread
             readIndex = 0
         }
+        var searched = 0
         var headerEnd: Int?
         while true {
-            headerEnd = Self.find(crlfcrlf: buffer)
+            headerEnd = Self.find(crlfcrlf: buffer, in: max(0, searched - 3)..<filled)
             if headerEnd != nil { break }
-            guard buffer.count < Self.maxHeaderBytes else { throw .framing("no end of headers in \(buffer.count) bytes") }
+            guard filled < Self.maxHeaderBytes else { throw .framing("no end of headers in \(filled) bytes") }
+            searched = filled
             try receiveMore()
         }
         guard let headerEnd else { throw .framing("no end of headers") }
         let head = try Self.parseHead(buffer[0..<headerEnd])
         let bodyStart = headerEnd + 4
-        while buffer.count - bodyStart < head.contentLength { try receiveMore() }
-        readIndex = bodyStart + head.contentLength
-        return Reply(status: head.status, body: buffer[bodyStart..<readIndex])
+        let end = bodyStart + head.contentLength
+        while filled < end { try receiveMore() }
+        readIndex = end
+        return Reply(status: head.status, body: buffer[bodyStart..<end])
     }
 
     private func receiveMore() throws(Failure) {
         let chunk = 16 << 10
-        let old = buffer.count
-        buffer.append(contentsOf: repeatElement(0, count: chunk))
+        if buffer.count - filled < chunk {
+            buffer.append(contentsOf: repeatElement(0, count: max(chunk, buffer.count)))
+        }
+        let start = filled
         var n: Int
         repeat {
-            n = buffer.withUnsafeMutableBytes { raw in recv(fd, raw.baseAddress.map { $0 + old }, chunk, 0) }
+            n = buffer.withUnsafeMutableBytes { raw in recv(fd, raw.baseAddress.map { $0 + start }, raw.count - start, 0) }
         } while n < 0 && errno == EINTR
         let code = errno
-        buffer.removeLast(chunk - max(n, 0))
         if n == 0 { throw .socket("server closed the connection") }
         if n < 0 { throw .socket(code == EAGAIN || code == EWOULDBLOCK ? "receive timed out" : "recv: errno \(code)") }
+        filled += n
     }
 
     private struct Head {
@@ -123,30 +138,31 @@ final class HTTPLoadClient {
     }
 
     /// Status code and body length from the status line and headers (`bytes` without the final
-    /// blank line).
+    /// blank line), read as bytes: names compared without case, values trimmed of spaces and tabs.
     private static func parseHead(_ bytes: ArraySlice<UInt8>) throws(Failure) -> Head {
-        let text = String(decoding: bytes, as: UTF8.self)
-        let lines = text.split(separator: "\r\n", omittingEmptySubsequences: false)
-        guard let statusLine = lines.first else { throw .framing("empty head") }
-        let parts = statusLine.split(separator: " ", maxSplits: 2)
-        guard parts.count >= 2, parts[0] == "HTTP/1.1", let status = Int(parts[1]) else {
-            throw .framing("bad status line \"\(statusLine.prefix(80))\"")
+        var lines = Lines(bytes)
+        guard let statusLine = lines.next() else { throw .framing("empty head") }
+        let prefix = Array("HTTP/1.1 ".utf8)
+        guard statusLine.count >= prefix.count + 3, statusLine.starts(with: prefix),
+              let status = decimal(statusLine.dropFirst(prefix.count).prefix(3)),
+              statusLine.count == prefix.count + 3 || statusLine[statusLine.startIndex + prefix.count + 3] == UInt8(ascii: " ")
+        else {
+            throw .framing("bad status line \"\(String(decoding: statusLine.prefix(80), as: UTF8.self))\"")
         }
         var contentLength: Int?
-        for line in lines.dropFirst() {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            let name = line[..<colon].lowercased()
-            let value = line[line.index(after: colon)...].trimmingSpaces
-            switch name {
-            case "content-length":
-                guard let length = Int(value), length >= 0 else { throw .framing("bad Content-Length \"\(value)\"") }
+        while let line = lines.next() {
+            guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { continue }
+            let name = line[..<colon]
+            let value = trimmed(line[(colon + 1)...])
+            if equalsIgnoringCase(name, "content-length") {
+                guard let length = decimal(value) else {
+                    throw .framing("bad Content-Length \"\(String(decoding: value, as: UTF8.self))\"")
+                }
                 contentLength = length
-            case "transfer-encoding":
-                throw .framing("Transfer-Encoding \(value) (this client reads Content-Length bodies only)")
-            case "connection" where value.lowercased() == "close":
+            } else if equalsIgnoringCase(name, "transfer-encoding") {
+                throw .framing("Transfer-Encoding \(String(decoding: value, as: UTF8.self)) (this client reads Content-Length bodies only)")
+            } else if equalsIgnoringCase(name, "connection"), equalsIgnoringCase(value, "close") {
                 throw .framing("server asked to close the connection (status \(status))")
-            default:
-                break
             }
         }
         guard let contentLength else { throw .framing("no Content-Length (status \(status))") }
@@ -154,20 +170,62 @@ final class HTTPLoadClient {
         return Head(status: status, contentLength: contentLength)
     }
 
-    private static func find(crlfcrlf bytes: [UInt8]) -> Int? {
-        guard bytes.count >= 4 else { return nil }
-        for i in 0...(bytes.count - 4) where bytes[i] == 13 && bytes[i + 1] == 10 && bytes[i + 2] == 13 && bytes[i + 3] == 10 {
+    /// The lines of a head, split at CRLF.
+    private struct Lines: IteratorProtocol {
+        var rest: ArraySlice<UInt8>
+        var done = false
+
+        init(_ bytes: ArraySlice<UInt8>) { rest = bytes }
+
+        mutating func next() -> ArraySlice<UInt8>? {
+            guard !done else { return nil }
+            var i = rest.startIndex
+            while i + 1 < rest.endIndex {
+                if rest[i] == 13 && rest[i + 1] == 10 {
+                    defer { rest = rest[(i + 2)...] }
+                    return rest[..<i]
+                }
+                i += 1
+            }
+            done = true
+            return rest
+        }
+    }
+
+    /// A non-negative decimal of at most 18 digits, else nil.
+    private static func decimal(_ digits: ArraySlice<UInt8>) -> Int? {
+        guard !digits.isEmpty, digits.count <= 18 else { return nil }
+        var value = 0
+        for byte in digits {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            value = value * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        return value
+    }
+
+    private static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        var s = bytes
+        while let first = s.first, first == 32 || first == 9 { s = s.dropFirst() }
+        while let last = s.last, last == 32 || last == 9 { s = s.dropLast() }
+        return s
+    }
+
+    /// ASCII bytes equal to a lowercase literal, ignoring case.
+    private static func equalsIgnoringCase(_ bytes: ArraySlice<UInt8>, _ lowercase: StaticString) -> Bool {
+        guard bytes.count == lowercase.utf8CodeUnitCount else { return false }
+        return lowercase.withUTF8Buffer { literal in
+            zip(bytes, literal).allSatisfy { byte, expected in
+                (byte >= 65 && byte <= 90 ? byte + 32 : byte) == expected
+            }
+        }
+    }
+
+    private static func find(crlfcrlf bytes: [UInt8], in range: Range<Int>) -> Int? {
+        guard range.count >= 4 else { return nil }
+        for i in range.lowerBound...(range.upperBound - 4)
+        where bytes[i] == 13 && bytes[i + 1] == 10 && bytes[i + 2] == 13 && bytes[i + 3] == 10 {
             return i
         }
         return nil
-    }
-}
-
-private extension Substring {
-    var trimmingSpaces: Substring {
-        var s = self
-        while s.first == " " || s.first == "\t" { s = s.dropFirst() }
-        while s.last == " " || s.last == "\t" { s = s.dropLast() }
-        return s
     }
 }
