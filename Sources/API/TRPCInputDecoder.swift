@@ -34,6 +34,11 @@ enum TRPCInputDecoder {
             for call in calls { outcomes[call.index] = .failure(.parseError()) }
             return outcomes
         }
+        // One call with a flat object (most calls): no JSONDecoder, unless the fast path declines.
+        if !isBatch, calls.count == 1, let call = calls.first, let members = FlatJSONInput.parse(raw),
+           let value = try? call.procedure.decodeInput(FlatJSONInput.decoder(for: members)) {
+            return [call.index: .success(value)]
+        }
         let plan = Plan(isBatch: isBatch, calls: calls)
         do {
             let slots = try makeDecoder(plan: plan).decode(Slots.self, from: Data(raw))
