@@ -50,14 +50,28 @@ public struct JSONBytes: Sendable {
     }
 
     public mutating func integer(_ value: some BinaryInteger) {
-        guard value != 0 else {
+        digits(negative: value < 0, magnitude: UInt64(value.magnitude))
+    }
+
+    // Int and Int64 (nearly every number in a payload) without the generic path: a generic
+    // function of another module runs unspecialized, through witness tables.
+    public mutating func integer(_ value: Int64) {
+        digits(negative: value < 0, magnitude: value.magnitude)
+    }
+
+    public mutating func integer(_ value: Int) {
+        digits(negative: value < 0, magnitude: UInt64(value.magnitude))
+    }
+
+    private mutating func digits(negative: Bool, magnitude: UInt64) {
+        guard magnitude != 0 else {
             bytes.append(UInt8(ascii: "0"))
             return
         }
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        if negative { bytes.append(UInt8(ascii: "-")) }
         // Digits of the magnitude, least significant first, then reversed in place; a UInt64
         // holds the magnitude of every Int64 including its minimum.
-        var magnitude = UInt64(value.magnitude)
+        var magnitude = magnitude
         let start = bytes.count
         while magnitude > 0 {
             bytes.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
@@ -112,6 +126,26 @@ public struct JSONBytes: Sendable {
         }
 
         public mutating func field(_ key: StaticString, _ value: (some BinaryInteger)?) {
+            guard let value else { return }
+            field(key, value)
+        }
+
+        public mutating func field(_ key: StaticString, _ value: Int) {
+            self.key(key)
+            out.integer(value)
+        }
+
+        public mutating func field(_ key: StaticString, _ value: Int64) {
+            self.key(key)
+            out.integer(value)
+        }
+
+        public mutating func field(_ key: StaticString, _ value: Int?) {
+            guard let value else { return }
+            field(key, value)
+        }
+
+        public mutating func field(_ key: StaticString, _ value: Int64?) {
             guard let value else { return }
             field(key, value)
         }
