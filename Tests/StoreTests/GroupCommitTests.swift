@@ -170,15 +170,17 @@ struct GroupCommitTests {
         }
     }
 
-    @Test("time-ordered ids: version 7, RFC variant, the millisecond up front, strictly increasing")
+    @Test("time-ordered ids: version 7, RFC variant, the millisecond up front, strictly increasing, random tails")
     func timeOrderedIds() {
         // Far ahead of any clock another test in this process passes (the sequence state is shared).
         let ms: Int64 = 4_000_000_000_123
         var previous = ""
+        var tails = Set<[UInt8]>()
         // More than one millisecond's sequence: the overflow borrows the next millisecond.
         for i in 0..<5_000 {
             let id = UUID.timeOrdered(ms: ms)
             let bytes = withUnsafeBytes(of: id.uuid) { Array($0) }
+            tails.insert(Array(bytes[8...]))
             #expect(bytes[6] >> 4 == 7)
             #expect(bytes[8] >> 6 == 0b10)
             let stamp = bytes[0..<6].reduce(Int64(0)) { $0 << 8 | Int64($1) }
@@ -189,6 +191,8 @@ struct GroupCommitTests {
         }
         // A clock that steps back keeps the order.
         #expect(UUID.timeOrdered(ms: ms - 10_000).storeKey > previous)
+        // 62 random bits each, drawn in blocks of 256 words: no tail repeats across refills.
+        #expect(tails.count == 5_000)
     }
 }
 
