@@ -64,17 +64,6 @@ struct RawStatement {
         return try body(Columns(handle: handle))
     }
 
-    /// Every row, each read by `body` while it is current, then resets.
-    func each(_ body: (Columns) throws -> Void) throws {
-        defer { sqlite3_reset(handle) }
-        while true {
-            let code = sqlite3_step(handle)
-            if code == SQLITE_DONE { return }
-            guard code == SQLITE_ROW else { throw failure(code) }
-            try body(Columns(handle: handle))
-        }
-    }
-
     private func failure(_ code: Int32) -> DatabaseError {
         DatabaseError(resultCode: ResultCode(rawValue: sqlite3_extended_errcode(connection)),
                       message: String(cString: sqlite3_errmsg(connection)), sql: statement.sql)

@@ -32,6 +32,17 @@ struct LedgerSchemaTests {
         #expect(error?.extendedResultCode == code, "\(String(describing: error))")
     }
 
+    @Test("a leg on an account that does not exist fails the record, and nothing of it stays")
+    func missingAccountRefused() async throws {
+        let (store, _, user, coins) = try await funded()
+        await expectConstraint(store, .SQLITE_CONSTRAINT_NOTNULL) { db in
+            try Ledger.record(db, transactionId: UUID(), kind: .gift, legs: [(coins, -5), (999_999, 5)], nowMs: 0)
+        }
+        let entries = try await store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ledger_entries") }
+        #expect(entries == 2)  // the seed purchase's two
+        #expect(try await store.ledger.balance(userId: user.id).coins == 100)
+    }
+
     @Test("an entry that would take a balance below zero fails, and the whole SQL transaction with it")
     func overdraftRefused() async throws {
         let (store, _, user, coins) = try await funded()

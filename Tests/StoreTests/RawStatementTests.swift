@@ -38,9 +38,11 @@ struct RawStatementTests {
             insert.bind(2, texts[5])
             insert.bind(3, nil as String?)
             try insert.execute()
+            let select = try RawStatement(db, "SELECT n, t, u FROM scratch WHERE rowid = ?")
             var rows: [(Int64, String?, String?)] = []
-            try RawStatement(db, "SELECT n, t, u FROM scratch ORDER BY rowid").each { row in
-                rows.append((row.int64(0), row.textOrNil(1), row.textOrNil(2)))
+            for rowid in 1...Int64(numbers.count + 1) {
+                select.bind(1, rowid)
+                if let row = try select.first({ ($0.int64(0), $0.textOrNil(1), $0.textOrNil(2)) }) { rows.append(row) }
             }
             return rows
         }
