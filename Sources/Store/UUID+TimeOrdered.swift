@@ -58,17 +58,17 @@ private struct RandomPool {
             words.withUnsafeMutableBytes { raw in
                 var filled = 0
                 let fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)
-                if fd >= 0 {
+                if fd >= 0, let base = raw.baseAddress {
                     while filled < raw.count {
-                        let n = read(fd, raw.baseAddress! + filled, raw.count - filled)
+                        let n = read(fd, base + filled, raw.count - filled)
                         if n > 0 {
                             filled += n
                         } else if n == 0 || errno != EINTR {
                             break
                         }
                     }
-                    close(fd)
                 }
+                if fd >= 0 { close(fd) }
                 // Without /dev/urandom (a bare chroot), the rest comes from the standard library's
                 // generator, a word at a time.
                 var generator = SystemRandomNumberGenerator()
