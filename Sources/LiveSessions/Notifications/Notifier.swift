@@ -6,6 +6,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import Store
+import Synchronization
 
 /// Turns what happens (a follow, a host going live, a gift, a reward, an announcement) into
 /// stored notifications and live `notification` events. Requests only queue a job and return:
@@ -22,7 +23,6 @@ public final class Notifier: Service, Sendable {
     enum Job: Sendable {
         case wentLive(hostId: UUID, hostName: String, sessionId: UUID, title: String)
         case followed(follower: User, followeeId: UUID)
-        case gift(GiftReceipt)
         case flushGifts
         case broadcast(title: String, body: String)
         case comment(ownerId: UUID, videoId: String, commentId: String, author: User, excerpt: String)
@@ -37,6 +37,8 @@ public final class Notifier: Service, Sendable {
     let now: @Sendable () -> Date
     private let jobs: AsyncStream<Job>
     private let queue: AsyncStream<Job>.Continuation
+    /// Gifts since the last `flushGifts`.
+    private let receivedGifts = Mutex(ReceivedGifts())
 
     public init(store: Store, hub: EventsHub, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
@@ -54,7 +56,9 @@ public final class Notifier: Service, Sendable {
 
     public func followed(by follower: User, followeeId: UUID) { queue.yield(.followed(follower: follower, followeeId: followeeId)) }
 
-    public func giftReceived(_ receipt: GiftReceipt) { queue.yield(.gift(receipt)) }
+    /// Called at commit, on the store's writer, for every gift: it only adds to the window's sums
+    /// (a job per gift woke the notifier's task hundreds of times a second to do this).
+    public func giftReceived(_ receipt: GiftReceipt) { receivedGifts.withLock { $0.add(receipt) } }
 
     /// An admin's announcement to every user (`notifications.broadcast`).
     public func broadcast(title: String, body: String) { queue.yield(.broadcast(title: title, body: body)) }
@@ -87,16 +91,13 @@ public final class Notifier: Service, Sendable {
                 }
             }
             await cancelWhenGracefulShutdown {
-                var gifts = ReceivedGifts()
-                for await job in self.jobs {
-                    await self.handle(job, gifts: &gifts)
-                }
+                for await job in self.jobs { await self.handle(job) }
             }
             group.cancelAll()
         }
     }
 
-    private func handle(_ job: Job, gifts: inout ReceivedGifts) async {
+    private func handle(_ job: Job) async {
         do {
             switch job {
             case let .wentLive(hostId, hostName, sessionId, title):
@@ -116,10 +117,8 @@ public final class Notifier: Service, Sendable {
                 await push(try await store.notifications.insert(
                     [NotificationDraft(userId: followeeId, kind: .newFollower, data: data,
                                        dedupeKey: "new_follower:\(follower.id.apiString)")], now: now()))
-            case .gift(let receipt):
-                gifts.add(receipt)
             case .flushGifts:
-                let drafts = gifts.drain().map { NotificationDraft(userId: $0.recipient, kind: .giftReceived,
+                let drafts = receivedGifts.withLock { $0.drain() }.map { NotificationDraft(userId: $0.recipient, kind: .giftReceived,
                                                                    data: NotificationData.text($0.payload)) }
                 await push(try await store.notifications.insert(drafts, now: now()))
             case let .broadcast(title, body):

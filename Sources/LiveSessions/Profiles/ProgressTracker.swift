@@ -21,21 +21,20 @@ public final class ProgressTracker: Service, Sendable {
     let notifier: Notifier
     let logger: Logger
     let now: @Sendable () -> Date
-    private let touches: AsyncStream<[UUID]>
-    private let queue: AsyncStream<[UUID]>.Continuation
 
     public init(store: Store, notifier: Notifier, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.notifier = notifier
         self.logger = logger
         self.now = now
-        (touches, queue) = AsyncStream<[UUID]>.makeStream()
     }
 
-    /// These users did something that may earn a reward.
+    /// These users did something that may earn a reward. Called at commit, on the store's writer:
+    /// it adds to the set the next pass reads and wakes nobody (a task woken per gift to add two
+    /// ids cost more than the rest of the touch).
     public func touch(_ userIds: [UUID]) {
         guard !userIds.isEmpty else { return }
-        queue.yield(userIds)
+        pending.withLock { $0.formUnion(userIds) }
     }
 
     /// Evaluates `userId` now and delivers what it earned; the standing it found.
@@ -55,9 +54,6 @@ public final class ProgressTracker: Service, Sendable {
                     tick.yield()
                 }
                 tick.finish()
-            }
-            group.addTask { [touches] in
-                for await batch in touches { self.pending.withLock { $0.formUnion(batch) } }
             }
             await cancelWhenGracefulShutdown {
                 var lastEvaluated: [UUID: ContinuousClock.Instant] = [:]
