@@ -66,8 +66,8 @@ struct TRPCEndpoint: Sendable {
             return refuse(.badRequest("A batch may hold at most \(configuration.maxBatchCalls) calls"))
         }
         let found = target.names.map { procedures[$0] }
-        let kinds = Set(found.compactMap { $0?.kind })
-        if kinds.count > 1 {
+        let firstKind = found.lazy.compactMap { $0?.kind }.first
+        if found.contains(where: { $0.map { $0.kind != firstKind } ?? false }) {
             return refuse(.badRequest("Cannot mix procedure types in call: query, mutation"))
         }
         let caller = await authenticate(request)

@@ -129,6 +129,7 @@ import Testing
     @Test(arguments: [
         ("Bearer abc.def", "abc.def"), ("bearer abc", "abc"), ("BEARER   abc  ", "abc"),
         ("Basic dXNlcjpwYXNz", nil), ("Bearer", nil), ("Bearer    ", nil), ("", nil),
+        ("  Bearer tök\u{E9}n\t", "tök\u{E9}n"), ("Bearer\tabc", nil), ("Bearerabc", nil), ("Bearér abc", nil),
     ] as [(String, String?)])
     func bearerHeaderParsing(header: String, token: String?) {
         #expect(UserTokenVerifier.bearerToken(fromAuthorization: header) == token)

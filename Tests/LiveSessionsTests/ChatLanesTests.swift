@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 import Testing
 @testable import LiveSessions
@@ -36,12 +37,72 @@ struct ChatLanesTests {
             return
         }
         let (gate, open) = AsyncStream.makeStream(of: Void.self)
-        lanes.enqueue(room: blocked) { for await _ in gate { break } }
+        // Running (dispatched) and stuck until the gate opens.
+        lanes.dispatch(room: blocked) { for await _ in gate { break } }
         let answer = await lanes.perform(room: other) { 42 }
         #expect(answer == 42)
         open.yield()
         open.finish()
         #expect(await lanes.perform(room: blocked) { "after" } == "after")
+    }
+
+    @Test("a job queued off the lane (the store's writer, at commit) runs at the room's next drain, in order")
+    func queuedThenDrained() async {
+        let lanes = ChatLanes(count: 4)
+        let seen = Seen()
+        let queued = Thread.detachedAndJoined {
+            for i in 0..<10 { lanes.enqueue(room: "r") { seen.append(i) } }
+        }
+        #expect(queued)
+        #expect(seen.values.isEmpty, "queueing runs nothing by itself")
+        await lanes.drain(room: "r")
+        #expect(seen.values == Array(0..<10))
+        await lanes.drain(room: "r")
+        #expect(seen.values == Array(0..<10), "a drained job does not run twice")
+    }
+
+    @Test("a drain stops after its budget and a task runs the rest, still in order")
+    func budget() async {
+        let lanes = ChatLanes(count: 1)
+        let seen = Seen()
+        let total = ChatLanes.drainBudget * 3 + 5
+        for i in 0..<total { lanes.enqueue(room: "r") { seen.append(i) } }
+        await lanes.drain(room: "r")
+        #expect(seen.values.count >= ChatLanes.drainBudget)
+        let count = await lanes.perform(room: "r") { seen.values.count }
+        #expect(count == total)
+        #expect(seen.values == Array(0..<total))
+    }
+
+    @Test("a drain that finds the lane busy leaves its jobs to the task draining it")
+    func busyLane() async {
+        let lanes = ChatLanes(count: 1)
+        let seen = Seen()
+        let (gate, open) = AsyncStream.makeStream(of: Void.self)
+        let (started, didStart) = AsyncStream.makeStream(of: Void.self)
+        lanes.enqueue(room: "r") {
+            didStart.yield()
+            for await _ in gate { break }
+            seen.append(0)
+        }
+        let first = Task { await lanes.drain(room: "r") }
+        for await _ in started { break }
+        lanes.enqueue(room: "r") { seen.append(1) }
+        await lanes.drain(room: "r")
+        #expect(seen.values.isEmpty, "the second drain returned without running anything")
+        open.yield()
+        await first.value
+        #expect(seen.values == [0, 1])
+    }
+
+    @Test("dispatch runs a job with nobody draining after it")
+    func dispatched() async {
+        let lanes = ChatLanes(count: 2)
+        let (done, finish) = AsyncStream.makeStream(of: Int.self)
+        lanes.dispatch(room: "r") { finish.yield(7) }
+        var got: Int?
+        for await value in done { got = value; break }
+        #expect(got == 7)
     }
 
     @Test("errors come back typed")
@@ -51,5 +112,17 @@ struct ChatLanesTests {
         await #expect(throws: Refused.self) {
             try await lanes.perform(room: "r") { () async throws(Refused) -> Int in throw Refused() }
         }
+    }
+}
+
+extension Thread {
+    /// Runs `body` on a new thread and waits for it; false if the thread did not finish in 10 s.
+    static func detachedAndJoined(_ body: @escaping @Sendable () -> Void) -> Bool {
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            body()
+            done.signal()
+        }
+        return done.wait(timeout: .now() + 10) == .success
     }
 }

@@ -15,8 +15,9 @@ import Synchronization
 /// `chat.sendMessage` or a `chat` data channel, is checked (text rules, admission, mute, slow
 /// mode, rate), filtered, kept, and sent as one `new_message` to every member, on its data channel
 /// where it has one open and on `/rtc` otherwise. Each room's checks and sends run on one lane
-/// (`ChatLanes`); what is stored is sent from the lane as the store commits it (`onCommit`, in
-/// commit order), so the order members see is the order of the stored ids. Deletions and gifts
+/// (`ChatLanes`); what is stored is queued on the lane as the store commits it (`onCommit`, in
+/// commit order) and sent by the request that wrote it, so the order members see is the order of
+/// the stored ids. Deletions and gifts
 /// go the same way (`message_deleted`, the gift's line and `gift_animation`). A member gets the latest
 /// lines on joining (`chat_history`).
 ///
@@ -64,7 +65,6 @@ public final class ChatService: Service, Sendable {
         await cancelWhenGracefulShutdown {
             for await line in input { await self.handle(line) }
         }
-        lanes.finish()
     }
 
     // MARK: data channels
@@ -80,7 +80,7 @@ public final class ChatService: Service, Sendable {
                 await signaling.send(RoomMessage.error(refusal), to: participant, in: room)
                 return
             }
-            lanes.enqueue(room: room) { [self] in
+            lanes.dispatch(room: room) { [self] in
                 do {
                     _ = try await keep(sessionId: session, authorId: author, text: text, clientMessageId: nil)
                 } catch let refusal as ChatRefusal {
@@ -108,7 +108,7 @@ public final class ChatService: Service, Sendable {
         let line = RoomMessage.Line(id: id, author: user, username: nil, name: name, role: role.rawValue,
                                     text: filter.apply(text), kind: ChatMessageKind.text.rawValue,
                                     sentAt: now().millisecondsSince1970, clientMessageId: nil)
-        lanes.enqueue(room: room) { [signaling] in
+        lanes.dispatch(room: room) { [signaling] in
             await signaling.sendToRoom(RoomMessage.newMessage(line), in: room)
         }
     }
@@ -152,6 +152,9 @@ public final class ChatService: Service, Sendable {
             let line = RoomMessage.line(outcome.value, role: role.rawValue)
             self.lanes.enqueue(room: room) { await self.signaling.sendToRoom(RoomMessage.newMessage(line), in: room) }
         }
+        // On the lane already (`post`, a data channel's line), this returns at once and the
+        // drain running this job sends the line next.
+        await lanes.drain(room: room)
         if !outcome.replayed { activity?.chatted(authorId) }
         return outcome.value
     }
@@ -168,6 +171,7 @@ public final class ChatService: Service, Sendable {
         try await store.chat.delete(messageId: message.id, by: moderator, now: now()) { _ in
             self.lanes.enqueue(room: room) { await self.signaling.sendToRoom(RoomMessage.deleted(id: message.id), in: room) }
         }
+        await lanes.drain(room: room)
     }
 
     // MARK: gifts
@@ -180,7 +184,7 @@ public final class ChatService: Service, Sendable {
     func sendGift(sessionId: UUID, senderId: UUID, giftId: String, recipientId: UUID?, count: Int,
                   idempotencyKey: String) async throws -> IdempotentOutcome<GiftReceipt> {
         let room = sessionId.apiString
-        return try await store.gifts.sendGift(
+        let outcome = try await store.gifts.sendGift(
             sessionId: sessionId, senderId: senderId, giftId: giftId, recipientId: recipientId, count: count,
             idempotencyKey: idempotencyKey, now: now()
         ) { outcome in
@@ -188,6 +192,9 @@ public final class ChatService: Service, Sendable {
             self.lanes.enqueue(room: room) { await self.announce(outcome.value, in: room) }
             self.activity?.gave(outcome.value)
         }
+        // The room hears of it before the sender's answer goes: this request runs the lane.
+        await lanes.drain(room: room)
+        return outcome
     }
 
     /// A committed gift's chat line and `gift_animation`, with its place in a combo.
