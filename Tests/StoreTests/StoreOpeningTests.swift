@@ -17,6 +17,27 @@ struct StoreOpeningTests {
         try await store.ping()
     }
 
+    @Test("a new file gets 2 KiB pages; a file made with 4 KiB pages keeps them and migrates")
+    func pageSizes() async throws {
+        let fresh = TemporaryDatabase()
+        let store = try fresh.open()
+        #expect(try await store.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") } == Store.newPageSize)
+
+        let old = TemporaryDatabase()
+        try FileManager.default.createDirectory(at: URL(fileURLWithPath: old.path).deletingLastPathComponent(),
+                                                withIntermediateDirectories: true)
+        do {
+            let pool = try DatabasePool(path: old.path)
+            try StoreSchema.migrator.migrate(pool, upTo: "v1")
+            #expect(try await pool.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") } == 4096)
+        }
+        let reopened = try old.open()
+        #expect(try await reopened.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") } == 4096)
+        #expect(try await reopened.appliedMigrations() == Store.knownMigrations)
+        let user = try await reopened.makeUser("pages")
+        #expect(try await reopened.users.find(id: user.id) == user)
+    }
+
     @Test("a second open of the same file applies no migration again and keeps the data")
     func reopenMigratesNothingTwice() async throws {
         let file = TemporaryDatabase()
