@@ -83,8 +83,6 @@ public struct Store: Sendable {
         config.busyMode = .timeout(5)
         config.label = "chobi-store"
         config.prepareDatabase { db in
-            // WAL + NORMAL survives a crash of the process (kill -9) without losing committed
-            // transactions; only a power loss may drop the last few, and it never corrupts.
             // 2 KiB pages for a new file (an existing one keeps its size): a gift writes index
             // entries at a few places no other gift of its commit touches (its sender's keys and
             // ledger, its session's lines and gifts), and the WAL takes each touched page whole.
@@ -92,6 +90,8 @@ public struct Store: Sendable {
             // (1 KiB pages would spill a gift's record into an overflow page). Measured with the
             // gift benchmark: 8 rooms 5 % more gifts/s, writer CPU per gift 6 % less.
             try db.execute(sql: "PRAGMA page_size = \(Store.newPageSize)")
+            // WAL + NORMAL survives a crash of the process (kill -9) without losing committed
+            // transactions; only a power loss may drop the last few, and it never corrupts.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 10000")
             // Debian builds SQLite with temp files on disk (TEMP_STORE=1): every savepoint's

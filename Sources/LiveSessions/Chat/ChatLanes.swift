@@ -95,9 +95,9 @@ final class ChatLanes: Sendable {
             await job()
         }
         // Still claimed: whatever is left goes on in a task, which inherits the claim.
-        let more = lane.lock.withLock { lane -> Bool in
-            guard lane.head < lane.jobs.count else {
-                _ = lane.next()
+        let more = lane.lock.withLock { state -> Bool in
+            guard state.head < state.jobs.count else {
+                _ = state.next()  // releases the lane
                 return false
             }
             return true

@@ -17,9 +17,8 @@ import Synchronization
 /// where it has one open and on `/rtc` otherwise. Each room's checks and sends run on one lane
 /// (`ChatLanes`); what is stored is queued on the lane as the store commits it (`onCommit`, in
 /// commit order) and sent by the request that wrote it, so the order members see is the order of
-/// the stored ids. Deletions and gifts
-/// go the same way (`message_deleted`, the gift's line and `gift_animation`). A member gets the latest
-/// lines on joining (`chat_history`).
+/// the stored ids. Deletions and gifts go the same way (`message_deleted`, the gift's line and
+/// `gift_animation`). A member gets the latest lines on joining (`chat_history`).
 ///
 /// Rooms that are not live sessions (development rooms with `chobi-server token`) relay lines
 /// without keeping them, numbered in memory.

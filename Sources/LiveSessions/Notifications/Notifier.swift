@@ -118,8 +118,9 @@ public final class Notifier: Service, Sendable {
                     [NotificationDraft(userId: followeeId, kind: .newFollower, data: data,
                                        dedupeKey: "new_follower:\(follower.id.apiString)")], now: now()))
             case .flushGifts:
-                let drafts = receivedGifts.withLock { $0.drain() }.map { NotificationDraft(userId: $0.recipient, kind: .giftReceived,
-                                                                   data: NotificationData.text($0.payload)) }
+                let drafts = receivedGifts.withLock { $0.drain() }.map {
+                    NotificationDraft(userId: $0.recipient, kind: .giftReceived, data: NotificationData.text($0.payload))
+                }
                 await push(try await store.notifications.insert(drafts, now: now()))
             case let .broadcast(title, body):
                 let data = NotificationData.text(Announcement(title: title, body: body, text: title))
