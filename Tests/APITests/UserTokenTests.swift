@@ -1,6 +1,7 @@
 @testable import API
 import Foundation
 import JWTKit
+import TestSupport
 import Testing
 
 /// User tokens: what they carry, and every way one is refused.
@@ -133,6 +134,24 @@ import Testing
     ] as [(String, String?)])
     func bearerHeaderParsing(header: String, token: String?) {
         #expect(UserTokenVerifier.bearerToken(fromAuthorization: header) == token)
+    }
+
+    @Test("hostile Authorization values (any bytes, invalid UTF-8 repaired): a token only after the scheme, never blank-edged")
+    func hostileBearerHeaders() {
+        let seeds = ["Bearer eyJhbGciOiJIUzI1NiJ9.e30.c2ln", "  bEaReR  tök\u{E9}n 🎉\t", "Basic dXNlcjpwYXNz"].map { Array($0.utf8) }
+        var found = 0
+        for hostile in HostileInput(seeds: seeds, count: 5_000, seed: 0xBEA) {
+            let header = String(decoding: hostile.bytes, as: UTF8.self)
+            guard let token = UserTokenVerifier.bearerToken(fromAuthorization: header) else { continue }
+            found += 1
+            let afterSpaces = header.utf8.drop(while: { $0 == UInt8(ascii: " ") })
+            #expect(String(decoding: afterSpaces.prefix(7), as: UTF8.self).lowercased() == "bearer ", "case \(hostile.index)")
+            #expect(!token.isEmpty && header.contains(token), "case \(hostile.index)")
+            for edge in [token.utf8.first, token.utf8.last] {
+                #expect(edge != UInt8(ascii: " ") && edge != UInt8(ascii: "\t"), "case \(hostile.index)")
+            }
+        }
+        #expect(found > 100, "enough cases kept a token for the checks to run")
     }
 }
 
